@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+
+/* Which file is being read. */
+enum conf_kind {
+	CONF_MIREDO,		/* miredo.conf(5) */
+	CONF_SERVER		/* miredo-server.conf(5) */
+};
+
+enum conf_relay_type {
+	CONF_CLIENT,		/* "client", "autoclient" */
+	CONF_RELAY,		/* "relay", "cone" */
+	CONF_RESTRICTED		/* "restricted": relay without the cone flag */
+};
+
+#define CONF_NAME_MAX	256
+
+/*
+ * The parsed configuration.  IPv4 addresses are in network byte order
+ * (as struct in_addr.s_addr), ports and prefix in host order.  A have_*
+ * flag says whether the directive was given.
+ */
+struct conf {
+	enum conf_kind		kind;
+	enum conf_relay_type	relay_type;
+	char		server_name[CONF_NAME_MAX];	/* ServerAddress */
+	char		server_name2[CONF_NAME_MAX];	/* ServerAddress2 */
+	int		have_server_name, have_server_name2;
+	uint32_t	prefix;		/* Prefix: top 32 bits, default 0x20010000 */
+	unsigned int	mtu;		/* InterfaceMTU, default 1280 */
+	char		ifname[IF_NAMESIZE];	/* InterfaceName, "" = kernel's */
+	uint32_t	bind_addr;	/* BindAddress, 0 = any */
+	uint16_t	bind_port;	/* BindPort, 0 = ephemeral */
+	int		syslog_facility;	/* SyslogFacility, LOG_DAEMON */
+
+	/* miredo-server.conf */
+	uint32_t	server_bind;	/* ServerBindAddress */
+	uint32_t	server_bind2;	/* ServerBindAddress2, default +1 */
+	int		have_server_bind, have_server_bind2;
+
+	/* Extensions beyond miredo 1.2.6; defaults keep miredo's behaviour. */
+	unsigned int	refresh_interval;	/* RefreshInterval, s, 30 */
+	unsigned int	qualify_timeout;	/* QualificationTimeout, s, 4 */
+	unsigned int	qualify_retries;	/* QualificationRetries, 3 */
+	unsigned int	peer_max;		/* PeerMax, 4096 */
+	unsigned int	queue_bytes;		/* PeerQueueBytes, 1048576 */
+	unsigned int	icmp_max;	/* ServerICMPMax (server), 88 */
+	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
+};
+
+/* Fill c with the defaults for kind. */
+void	conf_defaults(struct conf *c, enum conf_kind kind);
+/*
+ * Parse path into c (which conf_defaults() prepared).  Errors and
+ * warnings go through the logger as "file:line: message".  With strict
+ * (miredo-checkconf) unknown and repeated directives are errors.
+ * Returns 0, or -1 if the file is invalid or unreadable.  Never resolves
+ * host names.
+ */
+int	conf_parse(struct conf *c, const char *path, int strict);
+/* Same, from an open stream (name is used in messages). */
+int	conf_parse_stream(struct conf *c, FILE *fp, const char *name,
+	    int strict);
+/* Check cross-directive rules (e.g. ServerAddress required for a client). */
+int	conf_check(const struct conf *c, const char *name);
+/* Print c in canonical form; the output re-parses to the same c. */
+void	conf_print(const struct conf *c, FILE *fp);
+
+#endif /* CONF_H */

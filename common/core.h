@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef CORE_H
+#define CORE_H
+
+/*
+ * The sans-I/O Teredo client and relay (RFC 4380 5.2, 5.4).  Fed with
+ * events and the current time, it acts only through the callbacks in
+ * struct core_io.  No system calls, no clock, no randomness of its own.
+ * Times are milliseconds on a monotonic clock.  IPv4 nbo, ports host order.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+enum core_role {
+	CORE_CLIENT,
+	CORE_RELAY
+};
+
+struct core_config {
+	enum core_role	role;
+	int		cone;		/* relay: advertise/act as cone */
+	uint32_t	prefix;		/* Teredo prefix, host order */
+	unsigned int	mtu;		/* relay: tunnel MTU */
+	unsigned int	refresh_interval;	/* client, s (30) */
+	unsigned int	qualify_timeout;	/* client, s (4) */
+	unsigned int	qualify_retries;	/* client (3) */
+	unsigned int	peer_max;		/* peer table cap */
+	unsigned int	queue_bytes;		/* global queue byte budget */
+	uint32_t	local_ip;	/* relay: its own IPv4 if known (loop guard), 0 */
+};
+
+struct core_io {
+	void	*arg;
+	/* Send one UDP datagram from our socket. */
+	void	(*send_udp)(void *arg, uint32_t ip, uint16_t port,
+		    const void *buf, size_t len);
+	/* Write one IPv6 packet to the tunnel. */
+	void	(*send_tun)(void *arg, const void *pkt, size_t len);
+	/* Fill buf with unpredictable bytes (a CSPRNG in the daemon). */
+	void	(*random)(void *arg, void *buf, size_t len);
+	/* Client: qualified (or the address changed); configure the tunnel. */
+	void	(*up)(void *arg, const struct in6_addr *addr, unsigned int mtu);
+	/* Client: lost qualification; remove address and routes. */
+	void	(*down)(void *arg);
+};
+
+/* Why packets were dropped; each has a counter. */
+enum core_drop {
+	DROP_MALFORMED,		/* teredo_parse failed */
+	DROP_UNQUALIFIED,	/* client not qualified yet */
+	DROP_BAD_SOURCE,	/* outer source not trusted for inner source */
+	DROP_NOT_TEREDO,	/* relay: inner source not a Teredo address */
+	DROP_NON_GLOBAL,	/* embedded IPv4 not global (CVE-2006-6264) */
+	DROP_LOOP,		/* destination embeds our own address */
+	DROP_LINK_LOCAL,	/* link-local source would reach the kernel */
+	DROP_BAD_RA,		/* RA with wrong nonce or contents */
+	DROP_BAD_DEST,		/* tunnel packet to an unusable destination */
+	DROP_QUEUE_FULL,	/* peer queue or global budget full */
+	DROP_RATE_LIMIT,	/* bubble or ICMPv6 rate limit */
+	DROP_UNREACHABLE,	/* peer could not be reached */
+	DROP_BAD_TUN,		/* malformed packet from the tunnel */
+	DROP_OTHER,
+	DROP_MAX
+};
+
+struct core_counters {
+	uint64_t	rx_udp, rx_udp_bytes, tx_udp, tx_udp_bytes;
+	uint64_t	rx_tun, tx_tun;
+	uint64_t	bubbles_sent, bubbles_rcvd;
+	uint64_t	rs_sent, ra_rcvd;
+	uint64_t	icmp_sent;
+	uint64_t	peers_evicted;
+	uint64_t	drop[DROP_MAX];
+};
+
+enum core_state {
+	CORE_STATE_OFF,		/* client: no server address yet */
+	CORE_STATE_QUALIFYING,
+	CORE_STATE_QUALIFIED,
+	CORE_STATE_RELAY	/* relay: always up */
+};
+
+struct core_status {
+	enum core_state	state;
+	struct in6_addr	addr;		/* client: Teredo address when qualified */
+	uint32_t	server, server2;
+	uint32_t	mapped_ip;	/* client: mapping seen by the server */
+	uint16_t	mapped_port;
+	int		cone;		/* client: NAT looks like a cone NAT */
+	unsigned int	mtu;
+	unsigned int	peers;
+	struct core_counters counters;
+};
+
+struct core;
+
+struct core *core_new(const struct core_config *cfg, const struct core_io *io,
+	    uint64_t now);
+void	core_free(struct core *c);
+
+/* A UDP datagram arrived from ip:port. */
+void	core_udp_input(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const void *buf, size_t len);
+/* An IPv6 packet was read from the tunnel. */
+void	core_tun_input(struct core *c, uint64_t now, const void *pkt,
+	    size_t len);
+/* Run due timers.  core_next_timer() says when next (absolute ms). */
+void	core_timer(struct core *c, uint64_t now);
+uint64_t core_next_timer(const struct core *c);
+/*
+ * Client: the server name resolved (server2 may be 0 for primary+1).
+ * Starts or restarts qualification if the address changed.
+ */
+void	core_set_server(struct core *c, uint64_t now, uint32_t server,
+	    uint32_t server2);
+/* Client: the network changed: re-qualify at once. */
+void	core_netchange(struct core *c, uint64_t now);
+void	core_get_status(const struct core *c, struct core_status *st);
+const char *core_drop_name(enum core_drop d);
+
+#endif /* CORE_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+/*
+ * daemon_detach(): unless foreground, fork; the launching process waits
+ * until the child calls daemon_ready() and exits with the status given
+ * there (or 1 if the child died first).  The child calls setsid(),
+ * redirects stdio to /dev/null only in daemon_ready(0).  Returns 0 in the
+ * process that goes on, -1 on error.
+ */
+int	daemon_detach(int foreground);
+void	daemon_ready(int status);
+
+/*
+ * Take the locked pid file (a second instance gets -1 and errno
+ * EEXIST/EWOULDBLOCK, with the other pid in *otherpid if known).
+ * daemon_pidfile_write() after detaching, daemon_pidfile_remove() at exit.
+ */
+int	daemon_pidfile_open(const char *path, long *otherpid);
+int	daemon_pidfile_write(void);
+void	daemon_pidfile_remove(void);
+
+#endif /* DAEMON_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdarg.h>
+
+/*
+ * OpenBSD-style logging.  log_init(debug, verbose, facility): debug != 0
+ * also writes to stderr (foreground); verbose enables log_debug.  Messages
+ * go to syslog with the configured facility (ident = program name).
+ */
+void	log_init(int debug, int verbose, int facility);
+void	log_setfacility(int facility);
+void	log_procinit(const char *procname);
+void	log_setverbose(int verbose);
+int	log_getverbose(void);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	vlog(int pri, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
+void	fatal(const char *, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void	fatalx(const char *, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif /* LOG_H */

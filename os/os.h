@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef OS_OS_H
+#define OS_OS_H
+
+/*
+ * The only interface between common/ and the kernel.  One implementation
+ * per OS under os/<os>/, chosen by configure.  These functions never log:
+ * they return -1 with errno set and the caller logs with context.  A
+ * feature an OS lacks returns 0 (harmless no-op) or -1 with ENOTSUP.
+ */
+
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stddef.h>
+
+enum os_role {
+	OS_ROLE_PRIV,		/* the root parent of miredo */
+	OS_ROLE_ENGINE,		/* miredo's unprivileged engine */
+	OS_ROLE_SERVER		/* miredo-server after its sockets are open */
+};
+
+/* Tunnel.  want may be NULL or "" for a kernel-chosen name. */
+int	 os_tun_open(const char *want, char *name, size_t namesz);
+int	 os_tun_close(int fd, const char *name);	/* also destroys it */
+/* One bare IPv6 packet: no AF/PI header ever reaches the caller. */
+ssize_t	 os_tun_read(int fd, void *pkt, size_t len);
+ssize_t	 os_tun_write(int fd, const void *pkt, size_t len);
+
+/* Interface configuration (privileged). */
+unsigned int os_if_index(const char *ifname);	/* 0 with errno on failure */
+int	 os_if_set_mtu(const char *ifname, unsigned int mtu);
+int	 os_if_set_up(const char *ifname, int up);
+int	 os_addr_add(const char *ifname, const struct in6_addr *addr,
+	    unsigned int plen);
+int	 os_addr_del(const char *ifname, const struct in6_addr *addr,
+	    unsigned int plen);
+int	 os_route_add(const char *ifname, const struct in6_addr *dst,
+	    unsigned int plen, unsigned int metric);
+int	 os_route_del(const char *ifname, const struct in6_addr *dst,
+	    unsigned int plen, unsigned int metric);
+
+/*
+ * Network-change monitor: a descriptor that becomes readable when an IPv4
+ * address or route changes.  os_monitor_read() drains it and returns 1 if
+ * something relevant changed, 0 if not, -1 on error.
+ */
+int	 os_monitor_open(void);
+int	 os_monitor_read(int fd);
+
+/*
+ * Drop privileges for good: optional chroot (chrootdir may be NULL),
+ * setgroups, setresgid, setresuid to pw, then verify that uid 0 cannot be
+ * regained.  Returns -1 with errno on any failure.
+ */
+int	 os_privdrop(const struct passwd *pw, const char *chrootdir);
+/* Enter the sandbox for a role (after privdrop, sockets already open). */
+int	 os_sandbox(enum os_role role);
+
+/* The backend's name, e.g. "linux", for -V. */
+const char *os_name(void);
+
+#endif /* OS_OS_H */

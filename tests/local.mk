@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: ISC
+# Tests: one fragment per layer.
+include $(srcdir)/tests/unit/local.mk
+include $(srcdir)/tests/conf/local.mk
+include $(srcdir)/tests/sim/local.mk
+include $(srcdir)/tests/netns/local.mk
+include $(srcdir)/tests/fuzz/local.mk

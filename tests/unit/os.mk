@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: ISC
+# os unit tests: UNIT_TESTS += tests/unit/test_x; tests_unit_test_x_SOURCES = ...; tests_unit_test_x_LDADD = libcore.a
