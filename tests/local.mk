@@ -4,4 +4,6 @@ include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/conf/local.mk
 include $(srcdir)/tests/sim/local.mk
 include $(srcdir)/tests/netns/local.mk
+include $(srcdir)/tests/interop/local.mk
 include $(srcdir)/tests/fuzz/local.mk
+include $(srcdir)/tests/dist/local.mk

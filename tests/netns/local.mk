@@ -1,1 +1,5 @@
 # SPDX-License-Identifier: ISC
+# Root tests of our daemons in network namespaces (skip with 77 when not root).
+include $(srcdir)/tests/netns/daemon.mk
+include $(srcdir)/tests/netns/server.mk
+include $(srcdir)/tests/netns/os.mk
