@@ -28,6 +28,12 @@ void	arc4random_buf(void *, size_t);
 #ifndef HAVE_EXPLICIT_BZERO
 void	explicit_bzero(void *, size_t);
 #endif
+#ifndef HAVE_REALLOCARRAY
+void	*reallocarray(void *, size_t, size_t);
+#endif
+#ifndef HAVE_CLOSEFROM
+void	closefrom(int);
+#endif
 #ifndef HAVE_PLEDGE
 #define pledge(p, e)	0
 #endif

@@ -1,2 +1,468 @@
 /* SPDX-License-Identifier: ISC */
-/* placeholder: being written */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "compat.h"
+#include "conf.h"
+#include "conf_value.h"
+#include "log.h"
+#include "teredo.h"
+
+/*
+ * miredo.conf(5) and miredo-server.conf(5): one "Directive value" per
+ * line.  Purely syntactic and semantic: host names are checked for their
+ * form only and never resolved, so that checking works before DNS does.
+ */
+
+#define CONF_LINE_MAX	1023		/* longest line accepted */
+#define CONF_MIREDO_BIT	(1u << CONF_MIREDO)
+#define CONF_SERVER_BIT	(1u << CONF_SERVER)
+#define CONF_BOTH_BITS	(CONF_MIREDO_BIT | CONF_SERVER_BIT)
+
+struct conf_state;
+struct conf_directive;
+
+typedef int conf_handler(struct conf_state *, const struct conf_directive *,
+    const char *);
+
+struct conf_directive {
+	const char	*name;
+	unsigned int	 kinds;		/* CONF_*_BIT */
+	conf_handler	*parse;
+	size_t		 off;		/* field, for the generic handlers */
+	unsigned long	 min, max;	/* range, for conf_set_uint */
+};
+
+struct conf_state {
+	struct conf	*c;
+	const char	*name;
+	unsigned int	 line;
+	int		 strict;
+	int		 errors;
+	unsigned int	 seen[32];	/* line of first use, per directive */
+};
+
+static conf_handler conf_set_relaytype, conf_set_host, conf_set_prefix,
+    conf_set_uint, conf_set_port, conf_set_ifname, conf_set_bindaddr,
+    conf_set_facility, conf_set_hook, conf_set_serverbind;
+
+#define F(field)	offsetof(struct conf, field)
+
+static const struct conf_directive conf_directives[] = {
+	{ "RelayType", CONF_MIREDO_BIT, conf_set_relaytype, 0, 0, 0 },
+	{ "ServerAddress", CONF_MIREDO_BIT, conf_set_host, F(server_name),
+	    0, 0 },
+	{ "ServerAddress2", CONF_MIREDO_BIT, conf_set_host, F(server_name2),
+	    0, 0 },
+	{ "Prefix", CONF_BOTH_BITS, conf_set_prefix, 0, 0, 0 },
+	{ "InterfaceMTU", CONF_BOTH_BITS, conf_set_uint, F(mtu),
+	    TEREDO_MTU, TEREDO_MTU_MAX },
+	{ "InterfaceName", CONF_MIREDO_BIT, conf_set_ifname, 0, 0, 0 },
+	{ "BindAddress", CONF_MIREDO_BIT, conf_set_bindaddr, 0, 0, 0 },
+	{ "BindPort", CONF_MIREDO_BIT, conf_set_port, 0, 0, 65535 },
+	{ "SyslogFacility", CONF_BOTH_BITS, conf_set_facility, 0, 0, 0 },
+	{ "RefreshInterval", CONF_MIREDO_BIT, conf_set_uint,
+	    F(refresh_interval), 10, 3600 },
+	{ "QualificationTimeout", CONF_MIREDO_BIT, conf_set_uint,
+	    F(qualify_timeout), 1, 60 },
+	{ "QualificationRetries", CONF_MIREDO_BIT, conf_set_uint,
+	    F(qualify_retries), 1, 20 },
+	{ "PeerMax", CONF_MIREDO_BIT, conf_set_uint, F(peer_max),
+	    16, 1048576 },
+	{ "PeerQueueBytes", CONF_MIREDO_BIT, conf_set_uint, F(queue_bytes),
+	    4096, 67108864 },
+	{ "ClientHook", CONF_MIREDO_BIT, conf_set_hook, 0, 0, 0 },
+	{ "ServerBindAddress", CONF_SERVER_BIT, conf_set_serverbind,
+	    F(server_bind), 0, 0 },
+	{ "ServerBindAddress2", CONF_SERVER_BIT, conf_set_serverbind,
+	    F(server_bind2), 0, 0 },
+	{ "ServerICMPMax", CONF_SERVER_BIT, conf_set_uint, F(icmp_max),
+	    0, 1232 },
+};
+#define CONF_NDIRECTIVES (sizeof(conf_directives) / sizeof(conf_directives[0]))
+
+static void
+conf_msg(struct conf_state *st, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+conf_msg(struct conf_state *st, int error, const char *fmt, ...)
+{
+	char	 buf[1200];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (error) {
+		st->errors++;
+		log_warnx("%s:%u: %s", st->name, st->line, buf);
+	} else
+		log_warnx("%s:%u: warning: %s", st->name, st->line, buf);
+}
+
+#define conf_error(st, ...)	conf_msg((st), 1, __VA_ARGS__)
+#define conf_warning(st, ...)	conf_msg((st), 0, __VA_ARGS__)
+
+void
+conf_defaults(struct conf *c, enum conf_kind kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->relay_type = CONF_CLIENT;
+	c->prefix = TEREDO_PREFIX;
+	c->mtu = TEREDO_MTU;
+	c->syslog_facility = LOG_DAEMON;
+	c->refresh_interval = 30;
+	c->qualify_timeout = 4;
+	c->qualify_retries = 3;
+	c->peer_max = 4096;
+	c->queue_bytes = 1048576;
+	c->icmp_max = 88;
+}
+
+static int
+conf_range(struct conf_state *st, const struct conf_directive *d,
+    const char *val, unsigned long long *v)
+{
+	if (conf_value_number(val, v) == -1) {
+		conf_error(st, "%s: invalid integer \"%s\"", d->name, val);
+		return -1;
+	}
+	if (*v < d->min || *v > d->max) {
+		conf_error(st, "%s: %s out of range (%lu..%lu)", d->name, val,
+		    d->min, d->max);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conf_set_uint(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	unsigned long long	 v;
+
+	if (conf_range(st, d, val, &v) == -1)
+		return -1;
+	*(unsigned int *)(void *)((char *)st->c + d->off) = (unsigned int)v;
+	return 0;
+}
+
+static int
+conf_set_port(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	unsigned long long	 v;
+
+	if (conf_range(st, d, val, &v) == -1)
+		return -1;
+	st->c->bind_port = (uint16_t)v;
+	return 0;
+}
+
+static int
+conf_set_relaytype(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (strcasecmp(val, "client") == 0 ||
+	    strcasecmp(val, "autoclient") == 0)
+		st->c->relay_type = CONF_CLIENT;
+	else if (strcasecmp(val, "relay") == 0 || strcasecmp(val, "cone") == 0)
+		st->c->relay_type = CONF_RELAY;
+	else if (strcasecmp(val, "restricted") == 0) {
+		st->c->relay_type = CONF_RESTRICTED;
+		conf_warning(st, "%s: \"restricted\" is deprecated, "
+		    "use \"relay\"", d->name);
+	} else {
+		conf_error(st, "%s: unknown value \"%s\" (client, autoclient, "
+		    "relay, cone or restricted)", d->name, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conf_set_host(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	uint32_t	 ip;
+	char		*dst = (char *)st->c + d->off;
+
+	/* Only the form is checked: names are resolved at run time. */
+	if (conf_value_is_numeric(val)) {
+		if (conf_value_ipv4(val, &ip) == -1) {
+			conf_error(st, "%s: invalid IPv4 address \"%s\"",
+			    d->name, val);
+			return -1;
+		}
+		if (!ipv4_is_global(ip)) {
+			conf_error(st, "%s: %s is not a global unicast "
+			    "address", d->name, val);
+			return -1;
+		}
+	} else if (!conf_value_hostname(val)) {
+		conf_error(st, "%s: invalid host name \"%s\"", d->name, val);
+		return -1;
+	}
+	(void)strlcpy(dst, val, CONF_NAME_MAX);
+	if (d->off == F(server_name))
+		st->c->have_server_name = 1;
+	else
+		st->c->have_server_name2 = 1;
+	return 0;
+}
+
+static int
+conf_set_prefix(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	switch (conf_value_prefix(val, &st->c->prefix)) {
+	case 0:
+		return 0;
+	case CONF_PREFIX_LOWBITS:
+		conf_warning(st, "%s: bits of %s beyond /32 ignored", d->name,
+		    val);
+		return 0;
+	case CONF_PREFIX_MULTICAST:
+		conf_error(st, "%s: multicast prefix %s refused", d->name, val);
+		return -1;
+	default:
+		conf_error(st, "%s: invalid IPv6 prefix \"%s\"", d->name, val);
+		return -1;
+	}
+}
+
+static int
+conf_set_ifname(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (strlen(val) >= IF_NAMESIZE) {
+		conf_error(st, "%s: \"%s\" is too long (at most %d characters)",
+		    d->name, val, IF_NAMESIZE - 1);
+		return -1;
+	}
+	if (!conf_value_ifname(val)) {
+		conf_error(st, "%s: invalid interface name \"%s\"", d->name,
+		    val);
+		return -1;
+	}
+	(void)strlcpy(st->c->ifname, val, sizeof(st->c->ifname));
+	return 0;
+}
+
+static int
+conf_set_bindaddr(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (conf_value_ipv4(val, &st->c->bind_addr) == -1) {
+		conf_error(st, "%s: invalid IPv4 address \"%s\"", d->name, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conf_set_serverbind(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	uint32_t	 ip;
+
+	if (conf_value_ipv4(val, &ip) == -1) {
+		conf_error(st, "%s: invalid IPv4 address \"%s\"", d->name, val);
+		return -1;
+	}
+	if (!ipv4_is_global(ip)) {
+		conf_error(st, "%s: %s is not a global unicast address",
+		    d->name, val);
+		return -1;
+	}
+	if (d->off == F(server_bind)) {
+		st->c->server_bind = ip;
+		st->c->have_server_bind = 1;
+	} else {
+		st->c->server_bind2 = ip;
+		st->c->have_server_bind2 = 1;
+	}
+	return 0;
+}
+
+static int
+conf_set_facility(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (conf_value_facility(val, &st->c->syslog_facility) == -1) {
+		conf_error(st, "%s: unknown facility \"%s\"", d->name, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conf_set_hook(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (!conf_value_path(val, sizeof(st->c->hook))) {
+		conf_error(st, "%s: \"%s\" is not an absolute path of "
+		    "printable characters", d->name, val);
+		return -1;
+	}
+	(void)strlcpy(st->c->hook, val, sizeof(st->c->hook));
+	return 0;
+}
+
+static const struct conf_directive *
+conf_lookup(const char *name, size_t *idx)
+{
+	size_t	 i;
+
+	for (i = 0; i < CONF_NDIRECTIVES; i++)
+		if (strcasecmp(name, conf_directives[i].name) == 0) {
+			*idx = i;
+			return &conf_directives[i];
+		}
+	return NULL;
+}
+
+/* Next whitespace-delimited word of *p, NUL-terminated in place. */
+static char *
+conf_word(char **p)
+{
+	char	*s = *p, *w;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0')
+		return NULL;
+	w = s;
+	while (*s != '\0' && !isspace((unsigned char)*s))
+		s++;
+	if (*s != '\0')
+		*s++ = '\0';
+	*p = s;
+	return w;
+}
+
+/* Unknown and repeated directives: warnings, errors when strict. */
+static int
+conf_check_known(struct conf_state *st, const char *word,
+    const struct conf_directive *d, size_t idx)
+{
+	if (d == NULL || (d->kinds & (1u << st->c->kind)) == 0) {
+		conf_msg(st, st->strict, "unknown directive \"%s\"", word);
+		return -1;
+	}
+	if (st->seen[idx] != 0) {
+		conf_msg(st, st->strict, "%s repeated (first on line %u)%s",
+		    d->name, st->seen[idx], st->strict ? "" : ", ignored");
+		return -1;
+	}
+	st->seen[idx] = st->line;
+	return 0;
+}
+
+static void
+conf_line(struct conf_state *st, char *line)
+{
+	const struct conf_directive	*d;
+	char				*p = line, *word, *val, *extra;
+	size_t				 idx = 0;
+
+	line[strcspn(line, "#")] = '\0';
+	if ((word = conf_word(&p)) == NULL)
+		return;
+	d = conf_lookup(word, &idx);
+	if (conf_check_known(st, word, d, idx) == -1)
+		return;
+	if ((val = conf_word(&p)) == NULL) {
+		conf_error(st, "%s: missing value", d->name);
+		return;
+	}
+	if ((extra = conf_word(&p)) != NULL) {
+		conf_error(st, "%s: trailing garbage \"%s\"", d->name, extra);
+		return;
+	}
+	(void)d->parse(st, d, val);
+}
+
+/*
+ * Read one line into buf (CONF_LINE_MAX + 1 bytes).  Returns 1 for a
+ * line, 0 at the end, -1 for a line to reject (reported here).
+ */
+static int
+conf_getline(struct conf_state *st, FILE *fp, char *buf)
+{
+	size_t	 len = 0;
+	int	 ch, nul = 0;
+
+	while ((ch = getc(fp)) != EOF && ch != '\n') {
+		if (ch == '\0')
+			nul = 1;
+		if (len < CONF_LINE_MAX + 1)
+			buf[len] = (char)ch;
+		len++;
+	}
+	if (ch == EOF && len == 0)
+		return 0;
+	st->line++;
+	if (nul) {
+		conf_error(st, "NUL byte in line");
+		return -1;
+	}
+	if (len > CONF_LINE_MAX) {
+		conf_error(st, "line too long (more than %d characters)",
+		    CONF_LINE_MAX);
+		return -1;
+	}
+	buf[len] = '\0';
+	return 1;
+}
+
+int
+conf_parse_stream(struct conf *c, FILE *fp, const char *name, int strict)
+{
+	struct conf_state	 st;
+	char			 buf[CONF_LINE_MAX + 2];
+	int			 r;
+
+	memset(&st, 0, sizeof(st));
+	st.c = c;
+	st.name = name;
+	st.strict = strict;
+	while ((r = conf_getline(&st, fp, buf)) != 0)
+		if (r == 1)
+			conf_line(&st, buf);
+	if (ferror(fp)) {
+		log_warnx("%s: read error", name);
+		return -1;
+	}
+	return st.errors == 0 ? 0 : -1;
+}
+
+int
+conf_parse(struct conf *c, const char *path, int strict)
+{
+	FILE	*fp;
+	int	 r;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		log_warn("%s", path);
+		return -1;
+	}
+	r = conf_parse_stream(c, fp, path, strict);
+	(void)fclose(fp);
+	return r;
+}

@@ -69,6 +69,12 @@ int	conf_parse_stream(struct conf *c, FILE *fp, const char *name,
 	    int strict);
 /* Check cross-directive rules (e.g. ServerAddress required for a client). */
 int	conf_check(const struct conf *c, const char *name);
+/*
+ * The secondary server address in effect: ServerBindAddress2, or the
+ * primary + 1 when it was not given (call after the command line set
+ * server_bind).
+ */
+uint32_t conf_server_bind2(const struct conf *c);
 /* Print c in canonical form; the output re-parses to the same c. */
 void	conf_print(const struct conf *c, FILE *fp);
 

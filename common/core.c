@@ -1,2 +1,306 @@
 /* SPDX-License-Identifier: ISC */
-/* placeholder: being written */
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * The sans-I/O Teredo client and relay: entry points, output helpers,
+ * timers and status.  The protocol work is in qualify.c, outbound.c,
+ * inbound.c and bubble.c (see core_impl.h).
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_impl.h"
+
+#define CORE_PEER_MAX_DEF	4096
+#define CORE_QUEUE_BYTES_DEF	1048576
+
+static const char *const core_drop_names[DROP_MAX] = {
+	[DROP_MALFORMED] = "malformed",
+	[DROP_UNQUALIFIED] = "unqualified",
+	[DROP_BAD_SOURCE] = "bad-source",
+	[DROP_NOT_TEREDO] = "not-teredo",
+	[DROP_NON_GLOBAL] = "non-global",
+	[DROP_LOOP] = "loop",
+	[DROP_LINK_LOCAL] = "link-local",
+	[DROP_BAD_RA] = "bad-ra",
+	[DROP_BAD_DEST] = "bad-destination",
+	[DROP_QUEUE_FULL] = "queue-full",
+	[DROP_RATE_LIMIT] = "rate-limit",
+	[DROP_UNREACHABLE] = "unreachable",
+	[DROP_BAD_TUN] = "bad-tunnel-packet",
+	[DROP_OTHER] = "other",
+};
+
+static void
+core_defaults(struct core_config *cfg)
+{
+	if (cfg->prefix == 0)
+		cfg->prefix = TEREDO_PREFIX;
+	if (cfg->mtu < TEREDO_MTU || cfg->mtu > TEREDO_MTU_MAX)
+		cfg->mtu = TEREDO_MTU;
+	if (cfg->refresh_interval == 0)
+		cfg->refresh_interval = 30;
+	if (cfg->qualify_timeout == 0)
+		cfg->qualify_timeout = 4;
+	if (cfg->qualify_retries == 0)
+		cfg->qualify_retries = 3;
+	if (cfg->peer_max == 0)
+		cfg->peer_max = CORE_PEER_MAX_DEF;
+	if (cfg->queue_bytes == 0)
+		cfg->queue_bytes = CORE_QUEUE_BYTES_DEF;
+}
+
+struct core *
+core_new(const struct core_config *cfg, const struct core_io *io,
+    uint64_t now)
+{
+	struct core	*c;
+	uint8_t		 tkey[SIPHASH_KEY_LEN];
+
+	(void)now;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->cfg = *cfg;
+	c->io = *io;
+	core_defaults(&c->cfg);
+	/* Secret keys: the hash table's and the bubble/ping hash's. */
+	c->io.random(c->io.arg, tkey, sizeof(tkey));
+	c->io.random(c->io.arg, c->key, sizeof(c->key));
+	c->io.random(c->io.arg, &c->echo_id, sizeof(c->echo_id));
+	c->peers = peer_table_new(c->cfg.peer_max, c->cfg.queue_bytes, tkey);
+	if (c->peers == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->st.mtu = c->cfg.mtu;
+	c->st.cone = c->cfg.role == CORE_RELAY && c->cfg.cone;
+	c->st.state = c->cfg.role == CORE_RELAY ? CORE_STATE_RELAY :
+	    CORE_STATE_OFF;
+	c->q.deadline = UINT64_MAX;
+	return c;
+}
+
+void
+core_free(struct core *c)
+{
+	if (c == NULL)
+		return;
+	peer_table_free(c->peers);
+	free(c);
+}
+
+int
+core_is_client(const struct core *c)
+{
+	return c->cfg.role == CORE_CLIENT;
+}
+
+void
+core_drop(struct core *c, enum core_drop why)
+{
+	c->st.counters.drop[why]++;
+}
+
+void
+core_send_udp(struct core *c, uint32_t ip, uint16_t port, const void *buf,
+    size_t len)
+{
+	c->st.counters.tx_udp++;
+	c->st.counters.tx_udp_bytes += len;
+	c->io.send_udp(c->io.arg, ip, port, buf, len);
+}
+
+void
+core_send_tun(struct core *c, const void *pkt, size_t len)
+{
+	c->st.counters.tx_tun++;
+	c->io.send_tun(c->io.arg, pkt, len);
+}
+
+int
+core_rate_ok(struct core_rate *r, uint64_t now, unsigned int max)
+{
+	if (now / 1000 != r->sec) {
+		r->sec = now / 1000;
+		r->used = 0;
+	}
+	if (r->used >= max)
+		return 0;
+	r->used++;
+	return 1;
+}
+
+/*
+ * Addresses inside packets may be misaligned (the Teredo indicators have
+ * odd lengths): look at their bytes, never through struct members.
+ */
+int
+core_is_ll(const void *a)
+{
+	const uint8_t	*b = a;
+
+	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+}
+
+int
+core_is_mcast(const void *a)
+{
+	return *(const uint8_t *)a == 0xff;
+}
+
+/* Whether an ICMPv6 error may answer this packet (RFC 4443 2.4 (e)). */
+static int
+core_may_answer(const uint8_t *pkt, size_t len)
+{
+	const struct in6_addr	*src = ip6_src(pkt);
+	static const struct in6_addr any;
+
+	if (core_is_mcast(src) || core_is_mcast(ip6_dst(pkt)) ||
+	    memcmp(src, &any, sizeof(any)) == 0)
+		return 0;
+	/* Never about an error: ICMPv6 types below 128. */
+	if (ip6_nxt(pkt) == IP6_NXT_ICMP6 &&
+	    (len <= IP6_HDR_LEN || pkt[IP6_HDR_LEN] < 128))
+		return 0;
+	return 1;
+}
+
+/*
+ * Destination unreachable back into the tunnel.  The error claims to come
+ * from the unreachable destination itself: a relay has no address of its
+ * own on the tunnel, and the client's own address would look like a
+ * martian to its kernel.
+ */
+void
+core_unreach(struct core *c, uint64_t now, uint8_t code, const void *pkt,
+    size_t len)
+{
+	struct in6_addr	dst;
+	size_t		n;
+
+	if (!core_may_answer(pkt, len))
+		return;
+	if (!core_rate_ok(&c->icmp_rate, now, CORE_ICMP_PER_SEC)) {
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	memcpy(&dst, ip6_dst(pkt), sizeof(dst));
+	n = build_icmp6_error(c->ebuf, sizeof(c->ebuf), ICMP6_DST_UNREACH,
+	    code, 0, &dst, pkt, len);
+	if (n == 0)
+		return;
+	c->st.counters.icmp_sent++;
+	core_send_tun(c, c->ebuf, n);
+}
+
+uint32_t
+core_server2(const struct core *c)
+{
+	if (c->st.server2 != 0)
+		return c->st.server2;
+	return htonl(ntohl(c->st.server) + 1);
+}
+
+void
+core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct teredo_packet	tp;
+
+	c->st.counters.rx_udp++;
+	c->st.counters.rx_udp_bytes += len;
+	if (teredo_parse(&tp, buf, len) == -1) {
+		core_drop(c, DROP_MALFORMED);
+		return;
+	}
+	inbound_packet(c, now, ip, port, &tp);
+}
+
+void
+core_tun_input(struct core *c, uint64_t now, const void *pkt, size_t len)
+{
+	struct teredo_packet	tp;
+
+	c->st.counters.rx_tun++;
+	/* A bare IPv6 packet that fits in one UDP datagram. */
+	if (len > TEREDO_UDP_MAX || teredo_parse(&tp, pkt, len) == -1 ||
+	    tp.ip6 != pkt) {
+		core_drop(c, DROP_BAD_TUN);
+		return;
+	}
+	outbound_packet(c, now, pkt, len);
+}
+
+void
+core_timer(struct core *c, uint64_t now)
+{
+	struct peer	*p;
+
+	if (core_is_client(c) && c->q.deadline <= now)
+		qualify_timer(c, now);
+	while ((p = peer_timer_first(c->peers)) != NULL && p->deadline <= now)
+		outbound_timer(c, now, p);
+	/* The LRU head is the longest unused peer: forget idle ones. */
+	while ((p = peer_oldest(c->peers)) != NULL &&
+	    p->last_use + CORE_PEER_IDLE_MS <= now && !p->on_timer)
+		peer_del(c->peers, p);
+}
+
+uint64_t
+core_next_timer(const struct core *c)
+{
+	const struct peer	*p;
+	uint64_t		 next = UINT64_MAX;
+
+	if (core_is_client(c))
+		next = c->q.deadline;
+	if ((p = peer_timer_first(c->peers)) != NULL && p->deadline < next)
+		next = p->deadline;
+	if ((p = peer_oldest(c->peers)) != NULL && !p->on_timer &&
+	    p->last_use + CORE_PEER_IDLE_MS < next)
+		next = p->last_use + CORE_PEER_IDLE_MS;
+	return next;
+}
+
+void
+core_set_server(struct core *c, uint64_t now, uint32_t server,
+    uint32_t server2)
+{
+	if (!core_is_client(c) || server == 0)
+		return;
+	if (c->st.state != CORE_STATE_OFF && server == c->st.server &&
+	    server2 == c->st.server2)
+		return;
+	qualify_stop(c);
+	c->st.server = server;
+	c->st.server2 = server2;
+	qualify_start(c, now);
+}
+
+void
+core_netchange(struct core *c, uint64_t now)
+{
+	if (core_is_client(c) && c->st.state != CORE_STATE_OFF)
+		qualify_netchange(c, now);
+}
+
+void
+core_get_status(const struct core *c, struct core_status *st)
+{
+	*st = c->st;
+	st->peers = peer_count(c->peers);
+	st->counters.peers_evicted = peer_evictions(c->peers);
+}
+
+const char *
+core_drop_name(enum core_drop d)
+{
+	if ((unsigned int)d >= DROP_MAX)
+		return "unknown";
+	return core_drop_names[d];
+}

@@ -32,6 +32,10 @@ struct core_config {
 	uint32_t	local_ip;	/* relay: its own IPv4 if known (loop guard), 0 */
 };
 
+/*
+ * The callbacks must not call back into the same core (a simulation
+ * queues what it delivers): they run in the middle of its work.
+ */
 struct core_io {
 	void	*arg;
 	/* Send one UDP datagram from our socket. */

@@ -3,6 +3,8 @@
 #ifndef DAEMON_H
 #define DAEMON_H
 
+#include <stdint.h>
+
 /*
  * daemon_detach(): unless foreground, fork; the launching process waits
  * until the child calls daemon_ready() and exits with the status given
@@ -21,5 +23,13 @@ void	daemon_ready(int status);
 int	daemon_pidfile_open(const char *path, long *otherpid);
 int	daemon_pidfile_write(void);
 void	daemon_pidfile_remove(void);
+/*
+ * In a forked child that goes on (e.g. miredo's engine): close the status
+ * pipe and the pid file without touching them.
+ */
+void	daemon_child(void);
+
+/* Milliseconds on a monotonic clock, for the cores' timers. */
+uint64_t daemon_now_ms(void);
 
 #endif /* DAEMON_H */

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "daemon.h"
+#include "engine.h"
+#include "log.h"
+#include "os.h"
+#include "privmsg.h"
+#include "teredo.h"
+
+/* Packets handled per descriptor and wake-up, so neither side starves. */
+#define ENGINE_BATCH	64
+#define ENGINE_PKTMAX	65536
+
+struct engine {
+	int		tun, udp, chan;
+	unsigned int	ifindex;
+	struct core	*core;
+	int		up;		/* client: tunnel configured */
+	struct in6_addr	addr;
+	unsigned int	mtu;
+	unsigned char	buf[ENGINE_PKTMAX];
+};
+
+static volatile sig_atomic_t engine_status_wanted;
+
+static const struct in6_addr engine_ll = {{{
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+}}};
+
+static void
+engine_sigusr1(int sig)
+{
+	(void)sig;
+	engine_status_wanted = 1;
+}
+
+/* priv went away or broke the protocol: nothing left to do. */
+static void
+engine_send(struct engine *e, const void *msg, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = send(e->chan, msg, len, 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)len)
+		fatal("%s: priv channel", __func__);
+}
+
+static void
+engine_send_addr(struct engine *e, uint32_t type, const struct in6_addr *a,
+    unsigned int plen)
+{
+	struct privmsg_addr m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.ifindex = e->ifindex;
+	m.addr = *a;
+	m.plen = plen;
+	engine_send(e, &m, sizeof(m));
+}
+
+static void
+engine_send_route(struct engine *e, uint32_t type)
+{
+	struct privmsg_route m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.ifindex = e->ifindex;
+	m.plen = 0;
+	m.metric = PRIVMSG_CLIENT_METRIC;
+	engine_send(e, &m, sizeof(m));
+}
+
+static void
+engine_send_u32(struct engine *e, uint32_t type, uint32_t val)
+{
+	struct privmsg_mtu m;	/* same layout as struct privmsg_link */
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.ifindex = e->ifindex;
+	m.mtu = val;
+	engine_send(e, &m, sizeof(m));
+}
+
+static void
+engine_send_state(struct engine *e)
+{
+	struct privmsg_state m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_MSG_STATE;
+	m.ifindex = e->ifindex;
+	m.up = (uint32_t)e->up;
+	if (e->up) {
+		m.mtu = e->mtu;
+		m.addr = e->addr;
+	}
+	engine_send(e, &m, sizeof(m));
+}
+
+/* core io.up: qualified, or a new address (RFC 4380 5.2.1, 5.2.5). */
+static void
+engine_io_up(void *arg, const struct in6_addr *addr, unsigned int mtu)
+{
+	struct engine *e = arg;
+
+	if (e->up && memcmp(&e->addr, addr, sizeof(*addr)) != 0)
+		engine_send_addr(e, PRIV_MSG_ADDR_DEL, &e->addr, 32);
+	if (!e->up || e->mtu != mtu)
+		engine_send_u32(e, PRIV_MSG_MTU, mtu);
+	if (!e->up)
+		engine_send_u32(e, PRIV_MSG_LINK, 1);
+	engine_send_addr(e, PRIV_MSG_ADDR_ADD, addr, 32);
+	if (!e->up) {
+		engine_send_addr(e, PRIV_MSG_ADDR_ADD, &engine_ll, 64);
+		engine_send_route(e, PRIV_MSG_ROUTE_ADD);
+	}
+	e->up = 1;
+	e->addr = *addr;
+	e->mtu = mtu;
+	engine_send_state(e);
+}
+
+static void
+engine_io_down(void *arg)
+{
+	struct engine *e = arg;
+
+	if (!e->up)
+		return;
+	engine_send_route(e, PRIV_MSG_ROUTE_DEL);
+	engine_send_addr(e, PRIV_MSG_ADDR_DEL, &e->addr, 32);
+	engine_send_addr(e, PRIV_MSG_ADDR_DEL, &engine_ll, 64);
+	engine_send_u32(e, PRIV_MSG_LINK, 0);
+	e->up = 0;
+	engine_send_state(e);
+}
+
+static void
+engine_io_send_udp(void *arg, uint32_t ip, uint16_t port, const void *buf,
+    size_t len)
+{
+	struct engine *e = arg;
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = ip;
+	sin.sin_port = htons(port);
+	/* A full buffer or an ICMP error loses one datagram, as UDP may. */
+	(void)sendto(e->udp, buf, len, 0, (struct sockaddr *)&sin,
+	    sizeof(sin));
+}
+
+static void
+engine_io_send_tun(void *arg, const void *pkt, size_t len)
+{
+	struct engine *e = arg;
+
+	(void)os_tun_write(e->tun, pkt, len);
+}
+
+static void
+engine_io_random(void *arg, void *buf, size_t len)
+{
+	(void)arg;
+	arc4random_buf(buf, len);
+}
+
+static void
+engine_core_config(const struct conf *conf, struct core_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->role = conf->relay_type == CONF_CLIENT ? CORE_CLIENT :
+	    CORE_RELAY;
+	cfg->cone = conf->relay_type == CONF_RELAY;
+	cfg->prefix = conf->prefix;
+	cfg->mtu = conf->mtu;
+	cfg->refresh_interval = conf->refresh_interval;
+	cfg->qualify_timeout = conf->qualify_timeout;
+	cfg->qualify_retries = conf->qualify_retries;
+	cfg->peer_max = conf->peer_max;
+	cfg->queue_bytes = conf->queue_bytes;
+	cfg->local_ip = conf->bind_addr;
+}
+
+static const char *
+engine_state_name(enum core_state s)
+{
+	switch (s) {
+	case CORE_STATE_OFF:
+		return "no server";
+	case CORE_STATE_QUALIFYING:
+		return "qualifying";
+	case CORE_STATE_QUALIFIED:
+		return "qualified";
+	case CORE_STATE_RELAY:
+		return "relay";
+	}
+	return "?";
+}
+
+/* SIGUSR1: one status line, as netsh interface teredo show state would. */
+static void
+engine_log_status(const struct engine *e)
+{
+	struct core_status st;
+	char a[INET6_ADDRSTRLEN] = "-", s[16], m[16];
+	uint64_t drops = 0;
+	size_t i;
+
+	core_get_status(e->core, &st);
+	if (st.state == CORE_STATE_QUALIFIED)
+		(void)inet_ntop(AF_INET6, &st.addr, a, sizeof(a));
+	for (i = 0; i < DROP_MAX; i++)
+		drops += st.counters.drop[i];
+	log_info("status: %s, address %s, server %s, mapping %s:%u (%s), "
+	    "mtu %u, %u peers, udp rx %llu tx %llu, tun rx %llu tx %llu, "
+	    "%llu dropped", engine_state_name(st.state), a,
+	    ipv4_ntop(st.server, s), ipv4_ntop(st.mapped_ip, m),
+	    st.mapped_port, st.cone ? "cone" : "restricted", st.mtu, st.peers,
+	    (unsigned long long)st.counters.rx_udp,
+	    (unsigned long long)st.counters.tx_udp,
+	    (unsigned long long)st.counters.rx_tun,
+	    (unsigned long long)st.counters.tx_tun,
+	    (unsigned long long)drops);
+}
+
+static void
+engine_chan_input(struct engine *e, uint64_t now)
+{
+	union privmsg m;
+	const char *why;
+	ssize_t n;
+
+	n = recv(e->chan, &m, sizeof(m), 0);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		log_debug("%s: priv is gone", __func__);
+		exit(0);
+	}
+	switch (privmsg_check_engine(&m, (size_t)n, &why)) {
+	case PRIV_MSG_RESOLVED:
+		core_set_server(e->core, now, m.resolved.server,
+		    m.resolved.server2);
+		break;
+	case PRIV_MSG_NETCHANGE:
+		core_netchange(e->core, now);
+		break;
+	default:
+		fatalx("%s: bad message from priv: %s", __func__, why);
+	}
+}
+
+static void
+engine_tun_input(struct engine *e, uint64_t now)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < ENGINE_BATCH; i++) {
+		n = os_tun_read(e->tun, e->buf, sizeof(e->buf));
+		if (n <= 0)
+			return;
+		core_tun_input(e->core, now, e->buf, (size_t)n);
+	}
+}
+
+static void
+engine_udp_input(struct engine *e, uint64_t now)
+{
+	struct sockaddr_in sin;
+	socklen_t slen;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < ENGINE_BATCH; i++) {
+		slen = sizeof(sin);
+		n = recvfrom(e->udp, e->buf, sizeof(e->buf), 0,
+		    (struct sockaddr *)&sin, &slen);
+		if (n == -1)
+			return;
+		if (slen < sizeof(sin) || sin.sin_family != AF_INET)
+			continue;
+		core_udp_input(e->core, now, sin.sin_addr.s_addr,
+		    ntohs(sin.sin_port), e->buf, (size_t)n);
+	}
+}
+
+static int
+engine_timeout(struct engine *e, uint64_t now)
+{
+	uint64_t next;
+
+	core_timer(e->core, now);
+	next = core_next_timer(e->core);
+	/* Never spin if the core has nothing due; never sleep too long. */
+	if (next <= now)
+		return 10;
+	if (next - now > 60000)
+		return 60000;
+	return (int)(next - now);
+}
+
+static void __attribute__((noreturn))
+engine_loop(struct engine *e)
+{
+	struct pollfd pfd[3];
+	uint64_t now;
+	int timeout;
+
+	pfd[0].fd = e->chan;
+	pfd[1].fd = e->tun;
+	pfd[2].fd = e->udp;
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+	for (;;) {
+		timeout = engine_timeout(e, daemon_now_ms());
+		if (poll(pfd, 3, timeout) == -1 && errno != EINTR)
+			fatal("%s: poll", __func__);
+		if (engine_status_wanted) {
+			engine_status_wanted = 0;
+			engine_log_status(e);
+		}
+		now = daemon_now_ms();
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+			engine_chan_input(e, now);
+		if (pfd[1].revents & POLLIN)
+			engine_tun_input(e, now);
+		if (pfd[2].revents & POLLIN)
+			engine_udp_input(e, now);
+	}
+}
+
+static void
+engine_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	memset(&sa, 0, sizeof(sa));
+	(void)sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+	(void)sigaction(SIGUSR2, &sa, NULL);
+	sa.sa_handler = engine_sigusr1;
+	(void)sigaction(SIGUSR1, &sa, NULL);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void
+engine_nonblock(int fd)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		fatal("%s: fcntl", __func__);
+}
+
+void
+engine_main(const struct engine_args *a)
+{
+	static struct engine e;
+	struct core_config cfg;
+	struct core_io io;
+
+	log_procinit("engine");
+	engine_signals();
+	e.tun = a->tun_fd;
+	e.udp = a->udp_fd;
+	e.chan = a->chan_fd;
+	e.ifindex = a->ifindex;
+	engine_nonblock(e.tun);
+	engine_nonblock(e.udp);
+	log_info("engine started");
+	if (os_privdrop(a->pw, a->chrootdir) == -1)
+		fatal("cannot drop privileges to %s", a->pw->pw_name);
+	if (os_sandbox(OS_ROLE_ENGINE) == -1)
+		fatal("cannot enter the sandbox");
+	engine_core_config(a->conf, &cfg);
+	memset(&io, 0, sizeof(io));
+	io.arg = &e;
+	io.send_udp = engine_io_send_udp;
+	io.send_tun = engine_io_send_tun;
+	io.random = engine_io_random;
+	io.up = engine_io_up;
+	io.down = engine_io_down;
+	if ((e.core = core_new(&cfg, &io, daemon_now_ms())) == NULL)
+		fatal("%s: core_new", __func__);
+	engine_loop(&e);
+}

@@ -5,21 +5,28 @@ noinst_LIBRARIES += libcore.a
 libcore_a_SOURCES =
 # foundation: logging, configuration, command line, compat
 libcore_a_SOURCES += common/compat.h common/log.c common/log.h common/conf.c common/conf.h \
-	common/cmdline.c common/cmdline.h compat/compat.c
+	common/cmdline.c common/cmdline.h compat/compat.c \
+	common/conf_value.c common/conf_value.h common/conf_print.c
 # codec: Teredo addresses, packets, keyed hash
 libcore_a_SOURCES += common/teredo.c common/teredo.h common/packet.c common/packet.h \
 	common/siphash.c common/siphash.h
 # engine core: peer table, client and relay state machines
-libcore_a_SOURCES += common/peer.c common/peer.h common/core.c common/core.h
+libcore_a_SOURCES += common/peer.c common/peer.h common/core.c common/core.h \
+	common/core_impl.h common/qualify.c common/outbound.c common/inbound.c \
+	common/bubble.c
 # server core
 libcore_a_SOURCES += common/server.c common/server.h
 # daemon layer shared by the programs: privsep messages, daemonizing
 libcore_a_SOURCES += common/privmsg.c common/privmsg.h common/daemon.c common/daemon.h
+# daemon: miredo's priv process (see miredo_SOURCES)
+EXTRA_DIST += common/priv.h common/resolve.h common/hook.h common/miredo.h
 
 sbin_PROGRAMS += miredo miredo-server miredo-checkconf
-miredo_SOURCES = common/miredo.c common/engine.c common/engine.h
+miredo_SOURCES = common/miredo.c common/engine.c common/engine.h \
+	common/miredo.h common/supervise.c common/priv.c common/priv.h \
+	common/resolve.c common/resolve.h common/hook.c common/hook.h
 miredo_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
-miredo_server_SOURCES = common/server_main.c
+miredo_server_SOURCES = common/server_main.c common/server_child.c common/server_child.h
 miredo_server_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 miredo_checkconf_SOURCES = common/checkconf.c
 miredo_checkconf_LDADD = libcore.a

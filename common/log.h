@@ -11,6 +11,8 @@
  * go to syslog with the configured facility (ident = program name).
  */
 void	log_init(int debug, int verbose, int facility);
+/* Facility for log_init(): stderr only, no syslog (miredo-checkconf, tests). */
+#define LOG_NOSYSLOG	(-1)
 void	log_setfacility(int facility);
 void	log_procinit(const char *procname);
 void	log_setverbose(int verbose);

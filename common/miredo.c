@@ -1,8 +1,279 @@
 /* SPDX-License-Identifier: ISC */
-/* placeholder: being written */
-int main(void);
-int
-main(void)
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "conf.h"
+#include "daemon.h"
+#include "engine.h"
+#include "hook.h"
+#include "log.h"
+#include "miredo.h"
+#include "os.h"
+#include "priv.h"
+#include "privmsg.h"
+#include "resolve.h"
+
+/* Parse the file; the command-line server name wins in client mode. */
+static int
+miredo_load_conf(const struct cmdline *cl, struct conf *c)
 {
-	return 1;
+	conf_defaults(c, CONF_MIREDO);
+	if (conf_parse(c, cl->config, 0) == -1)
+		return -1;
+	if (cl->positional != NULL) {
+		if (c->relay_type == CONF_CLIENT) {
+			(void)strlcpy(c->server_name, cl->positional,
+			    sizeof(c->server_name));
+			c->have_server_name = 1;
+		} else
+			log_warnx("ignoring server name %s in relay mode",
+			    cl->positional);
+	}
+	return conf_check(c, cl->config) == -1 ? -1 : 0;
+}
+
+static void
+miredo_user(struct miredo *m)
+{
+	struct passwd *pw;
+	struct stat sb;
+
+	if ((pw = getpwnam(m->cl.user)) == NULL)
+		fatalx("unknown user %s", m->cl.user);
+	if (pw->pw_uid == 0)
+		fatalx("user %s has uid 0: refusing to run the engine as root",
+		    m->cl.user);
+	m->pw = *pw;
+	if ((m->pw.pw_name = strdup(pw->pw_name)) == NULL ||
+	    (m->pw.pw_dir = strdup(pw->pw_dir)) == NULL)
+		fatal("%s: strdup", __func__);
+	m->pw.pw_passwd = m->pw.pw_gecos = m->pw.pw_shell = m->pw.pw_dir;
+	/* An engine that could write its chroot could plant files (ntpd). */
+	if (m->cl.chrootdir == NULL)
+		return;
+	if (stat(m->cl.chrootdir, &sb) == -1)
+		fatal("chroot directory %s", m->cl.chrootdir);
+	if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		fatalx("chroot directory %s must be a directory owned by root "
+		    "and not writable by group or others", m->cl.chrootdir);
+}
+
+static void
+miredo_pidfile(const struct cmdline *cl)
+{
+	long other = -1;
+
+	if (daemon_pidfile_open(cl->pidfile, &other) == 0)
+		return;
+	if (errno == EEXIST || errno == EWOULDBLOCK) {
+		if (other > 0)
+			fatalx("another miredo is running (pid %ld)", other);
+		fatalx("another miredo is running (pid file %s is locked)",
+		    cl->pidfile);
+	}
+	fatal("cannot open pid file %s", cl->pidfile);
+}
+
+/* The UDP socket, bound as root so that a BindPort below 1024 works. */
+static int
+miredo_bind(const struct conf *c)
+{
+	struct sockaddr_in sin;
+	char a[INET_ADDRSTRLEN];
+	int fd, save;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
+		log_warn("cannot create the UDP socket");
+		return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = c->bind_addr;
+	sin.sin_port = htons(c->bind_port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		save = errno;
+		(void)inet_ntop(AF_INET, &sin.sin_addr, a, sizeof(a));
+		log_warnx("cannot bind the UDP socket to %s:%u (BindAddress, "
+		    "BindPort): %s", a, c->bind_port, strerror(save));
+		(void)close(fd);
+		return -1;
+	}
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+static int
+miredo_tun(struct miredo *m, const char *want)
+{
+	char name[IF_NAMESIZE];
+	unsigned int idx;
+	int fd;
+
+	if ((fd = os_tun_open(want, name, sizeof(name))) == -1) {
+		log_warn("cannot create the tunnel%s%s", *want ? " " : "",
+		    want);
+		return -1;
+	}
+	if ((idx = os_if_index(name)) == 0) {
+		log_warn("cannot find the index of %s", name);
+		(void)os_tun_close(fd, name);
+		return -1;
+	}
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (m->tun != -1)
+		(void)os_tun_close(m->tun, m->ifname);
+	m->tun = fd;
+	m->ifindex = idx;
+	(void)strlcpy(m->ifname, name, sizeof(m->ifname));
+	return 0;
+}
+
+/* Static relay set-up, or the start of the client's name resolution. */
+static int
+miredo_configure(struct miredo *m)
+{
+	priv_init(&m->pv, m->ifname, m->ifindex, m->conf.prefix);
+	resolve_init(&m->rs, "", "");
+	if (m->conf.relay_type != CONF_CLIENT)
+		return priv_relay_up(&m->pv, m->conf.mtu);
+	resolve_init(&m->rs, m->conf.server_name,
+	    m->conf.have_server_name2 ? m->conf.server_name2 : "");
+	(void)resolve_start(&m->rs, daemon_now_ms());
+	return 0;
+}
+
+static void
+miredo_unconfigure(struct miredo *m)
+{
+	resolve_stop(&m->rs);
+	if (m->conf.relay_type != CONF_CLIENT)
+		priv_relay_down(&m->pv);
+	else
+		(void)priv_clear(&m->pv);
+}
+
+/* Interface name or socket address changed: open the new ones first. */
+static void
+miredo_reopen(struct miredo *m, struct conf *nc)
+{
+	int fd;
+
+	if (strcmp(nc->ifname, m->conf.ifname) != 0 &&
+	    miredo_tun(m, nc->ifname) == -1) {
+		log_warnx("keeping interface %s", m->ifname);
+		(void)strlcpy(nc->ifname, m->conf.ifname, sizeof(nc->ifname));
+	}
+	if (nc->bind_addr == m->conf.bind_addr &&
+	    nc->bind_port == m->conf.bind_port)
+		return;
+	if ((fd = miredo_bind(nc)) == -1) {
+		log_warnx("keeping the old UDP socket");
+		nc->bind_addr = m->conf.bind_addr;
+		nc->bind_port = m->conf.bind_port;
+		return;
+	}
+	(void)close(m->udp);
+	m->udp = fd;
+}
+
+void
+miredo_reload(struct miredo *m)
+{
+	struct conf nc;
+
+	log_info("reloading %s", m->cl.config);
+	if (miredo_load_conf(&m->cl, &nc) == -1) {
+		log_warnx("%s is invalid: keeping the old configuration",
+		    m->cl.config);
+		return;
+	}
+	supervise_engine_stop(m);
+	miredo_unconfigure(m);
+	miredo_reopen(m, &nc);
+	m->conf = nc;
+	log_setfacility(m->conf.syslog_facility);
+	if (miredo_configure(m) == -1)
+		log_warnx("cannot configure %s", m->ifname);
+	m->backoff = SUPERVISE_BACKOFF_MIN;
+	supervise_engine_start(m);
+}
+
+void
+miredo_shutdown(struct miredo *m, int sig)
+{
+	log_info("signal %d: shutting down", sig);
+	supervise_engine_stop(m);
+	miredo_unconfigure(m);
+	if (os_tun_close(m->tun, m->ifname) == -1)
+		log_warn("cannot destroy %s", m->ifname);
+	daemon_pidfile_remove();
+	exit(0);
+}
+
+static void
+miredo_open(struct miredo *m)
+{
+	if (miredo_tun(m, m->conf.ifname) == -1)
+		exit(1);
+	if ((m->udp = miredo_bind(&m->conf)) == -1)
+		exit(1);
+	if ((m->mon = os_monitor_open()) == -1)
+		log_warn("no network-change monitor");
+	else
+		(void)fcntl(m->mon, F_SETFD, FD_CLOEXEC);
+	if (miredo_configure(m) == -1)
+		exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct miredo m;
+
+	m.tun = m.udp = m.mon = m.chan = -1;
+	m.engine = -1;
+	m.backoff = SUPERVISE_BACKOFF_MIN;
+	resolve_init(&m.rs, "", "");
+	cmdline_parse(&m.cl, CMDLINE_MIREDO, argc, argv);
+	log_init(1, 0, LOG_DAEMON);
+	log_procinit("priv");
+	if (geteuid() != 0)
+		fatalx("must be started as root");
+	if (miredo_load_conf(&m.cl, &m.conf) == -1)
+		fatalx("%s: invalid configuration", m.cl.config);
+	log_setfacility(m.conf.syslog_facility);
+	miredo_user(&m);
+	miredo_pidfile(&m.cl);
+	if (atexit(daemon_pidfile_remove) != 0 ||
+	    daemon_detach(m.cl.foreground) == -1)
+		fatal("cannot start the daemon");
+	if (daemon_pidfile_write() == -1)
+		log_warn("cannot write pid file %s", m.cl.pidfile);
+	supervise_signals();
+	miredo_open(&m);
+	supervise_engine_start(&m);
+	log_info("started on %s (%s)", m.ifname,
+	    m.conf.relay_type == CONF_CLIENT ? "client" : "relay");
+	daemon_ready(0);
+	supervise_loop(&m);
 }

@@ -1,2 +1,500 @@
 /* SPDX-License-Identifier: ISC */
-/* placeholder: being written */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "teredo.h"
+#include "packet.h"
+
+/*
+ * Everything works on byte offsets with explicit big-endian helpers:
+ * the IPv6 packet of a Teredo datagram sits at any offset after the
+ * authentication encapsulation (13 bytes or more), so no wire struct is
+ * ever dereferenced in place.
+ */
+
+#define OFF_PLEN	4
+#define OFF_NXT		6
+#define OFF_HLIM	7
+#define OFF_SRC		8
+#define OFF_DST		24
+#define ICMP6_HDR_LEN	8		/* type, code, cksum, 4 more bytes */
+#define RA_HDR_LEN	16		/* RFC 4861 4.2 */
+#define ND_OPT_PREFIX	3		/* RFC 4861 4.6.2 */
+#define ND_OPT_PREFIX_LEN 32
+#define ND_OPT_MTU	5		/* RFC 4861 4.6.4 */
+#define ND_OPT_MTU_LEN	8
+#define ND_HLIM		255		/* RFC 4861 6.1: must be 255 */
+#define DEF_HLIM	64
+
+static const struct in6_addr all_routers = { { {
+	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02 } } };
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A valid IPv6 header: version 6, payload length exactly the rest. */
+static int
+ip6_valid(const uint8_t *b, size_t len)
+{
+	if (len < IP6_HDR_LEN || (b[0] >> 4) != 6)
+		return 0;
+	return (size_t)get16(b + OFF_PLEN) + IP6_HDR_LEN == len;
+}
+
+/* RFC 4380 5.1.1: 00 01 idlen aulen id au nonce(8) confirmation. */
+static int
+parse_auth(struct teredo_packet *p, const uint8_t *b, size_t len,
+    size_t *off)
+{
+	size_t		 need;
+
+	if (len - *off < 4)
+		return -1;
+	need = TEREDO_AUTH_MIN + (size_t)b[*off + 2] + b[*off + 3];
+	if (len - *off < need)
+		return -1;
+	p->has_auth = 1;
+	p->nonce = b + *off + need - TEREDO_NONCE_LEN - 1;
+	p->confirmation = b[*off + need - 1];
+	*off += need;
+	return 0;
+}
+
+/* RFC 4380 5.1.1: 00 00 port(2) ipv4(4), both inverted. */
+static int
+parse_origin(struct teredo_packet *p, const uint8_t *b, size_t len,
+    size_t *off)
+{
+	if (len - *off < TEREDO_ORIGIN_LEN)
+		return -1;
+	p->has_origin = 1;
+	p->origin_port = get16(b + *off + 2) ^ 0xffff;
+	/* Inverting all bits does not depend on the byte order. */
+	memcpy(&p->origin_ip, b + *off + 4, 4);
+	p->origin_ip ^= 0xffffffffu;
+	*off += TEREDO_ORIGIN_LEN;
+	return 0;
+}
+
+/* Whether b[off..] starts with the indicator 00 type. */
+static int
+indicator(const uint8_t *b, size_t len, size_t off, uint8_t type)
+{
+	return len - off >= 2 && b[off] == 0 && b[off + 1] == type;
+}
+
+int
+teredo_parse(struct teredo_packet *p, const void *buf, size_t len)
+{
+	const uint8_t		*b = buf;
+	struct teredo_packet	 q;
+	size_t			 off = 0;
+
+	/* *p is all zero after a failure, so nothing half-parsed leaks. */
+	memset(p, 0, sizeof(*p));
+	memset(&q, 0, sizeof(q));
+	if (len < IP6_HDR_LEN)
+		return -1;
+	/* The indicators come in this order, each at most once. */
+	if (indicator(b, len, off, 1) && parse_auth(&q, b, len, &off) == -1)
+		return -1;
+	if (indicator(b, len, off, 0) && parse_origin(&q, b, len, &off) == -1)
+		return -1;
+	if (!ip6_valid(b + off, len - off))
+		return -1;
+	q.ip6 = b + off;
+	q.ip6_len = len - off;
+	*p = q;
+	return 0;
+}
+
+const struct in6_addr *
+ip6_src(const void *ip6)
+{
+	return (const struct in6_addr *)(const void *)
+	    ((const uint8_t *)ip6 + OFF_SRC);
+}
+
+const struct in6_addr *
+ip6_dst(const void *ip6)
+{
+	return (const struct in6_addr *)(const void *)
+	    ((const uint8_t *)ip6 + OFF_DST);
+}
+
+uint8_t
+ip6_nxt(const void *ip6)
+{
+	return ((const uint8_t *)ip6)[OFF_NXT];
+}
+
+int
+ip6_is_bubble(const void *ip6, size_t len)
+{
+	const uint8_t	*b = ip6;
+
+	return len == IP6_HDR_LEN && b[OFF_NXT] == IP6_NXT_NONE &&
+	    get16(b + OFF_PLEN) == 0;
+}
+
+static uint32_t
+cksum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	/* Fold early so that the sum never overflows. */
+	while (sum > 0xffff)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+uint16_t
+icmp6_cksum(const struct in6_addr *src, const struct in6_addr *dst,
+    const void *msg, size_t len)
+{
+	uint8_t		ph[8];
+	uint32_t	sum;
+
+	/* RFC 8200 8.1 pseudo-header: src, dst, length, 0, 0, 0, 58. */
+	put32(ph, (uint32_t)len);
+	ph[4] = ph[5] = ph[6] = 0;
+	ph[7] = IP6_NXT_ICMP6;
+	/* Bytes, not members: src and dst may be unaligned (ip6_src()). */
+	sum = cksum_add(0, (const void *)src, 16);
+	sum = cksum_add(sum, (const void *)dst, 16);
+	sum = cksum_add(sum, ph, sizeof(ph));
+	sum = cksum_add(sum, msg, len);
+	/* Network byte order, to be stored as is. */
+	return htons((uint16_t)~sum);
+}
+
+int
+icmp6_cksum_ok(const void *ip6, size_t len)
+{
+	const uint8_t	*b = ip6;
+
+	if (len < IP6_HDR_LEN + 4 || b[OFF_NXT] != IP6_NXT_ICMP6)
+		return 0;
+	return icmp6_cksum(ip6_src(b), ip6_dst(b), b + IP6_HDR_LEN,
+	    len - IP6_HDR_LEN) == 0;
+}
+
+size_t
+build_origin(uint8_t *buf, size_t bufsz, uint32_t ip, uint16_t port)
+{
+	if (bufsz < TEREDO_ORIGIN_LEN)
+		return 0;
+	buf[0] = buf[1] = 0;
+	put16(buf + 2, port ^ 0xffff);
+	ip ^= 0xffffffffu;
+	memcpy(buf + 4, &ip, 4);
+	return TEREDO_ORIGIN_LEN;
+}
+
+size_t
+build_auth(uint8_t *buf, size_t bufsz,
+    const uint8_t nonce[TEREDO_NONCE_LEN], uint8_t confirmation)
+{
+	if (bufsz < TEREDO_AUTH_MIN)
+		return 0;
+	buf[0] = 0;
+	buf[1] = 1;
+	buf[2] = buf[3] = 0;		/* no client id, no auth value */
+	memcpy(buf + 4, nonce, TEREDO_NONCE_LEN);
+	buf[4 + TEREDO_NONCE_LEN] = confirmation;
+	return TEREDO_AUTH_MIN;
+}
+
+/* Write an IPv6 header with plen bytes of payload to follow. */
+static void
+put_ip6(uint8_t *b, size_t plen, uint8_t nxt, uint8_t hlim,
+    const struct in6_addr *src, const struct in6_addr *dst)
+{
+	put32(b, 0x60000000u);
+	put16(b + OFF_PLEN, (uint16_t)plen);
+	b[OFF_NXT] = nxt;
+	b[OFF_HLIM] = hlim;
+	memcpy(b + OFF_SRC, src, 16);
+	memcpy(b + OFF_DST, dst, 16);
+}
+
+/* Fill in the checksum of the ICMPv6 message after the IPv6 header. */
+static size_t
+finish_icmp6(uint8_t *b, size_t len)
+{
+	uint16_t	ck;
+
+	b[IP6_HDR_LEN + 2] = b[IP6_HDR_LEN + 3] = 0;
+	ck = icmp6_cksum(ip6_src(b), ip6_dst(b), b + IP6_HDR_LEN,
+	    len - IP6_HDR_LEN);
+	memcpy(b + IP6_HDR_LEN + 2, &ck, 2);
+	return len;
+}
+
+size_t
+build_bubble(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
+    const struct in6_addr *dst)
+{
+	/* RFC 4380 2.8: an IPv6 header with no payload. */
+	if (bufsz < IP6_HDR_LEN)
+		return 0;
+	put_ip6(buf, 0, IP6_NXT_NONE, ND_HLIM, src, dst);
+	return IP6_HDR_LEN;
+}
+
+size_t
+build_rs(uint8_t *buf, size_t bufsz, const struct in6_addr *src)
+{
+	const size_t	len = IP6_HDR_LEN + ICMP6_HDR_LEN;
+
+	/* RFC 4861 4.1, no source link-layer option (RFC 4380 5.2.1). */
+	if (bufsz < len)
+		return 0;
+	put_ip6(buf, ICMP6_HDR_LEN, IP6_NXT_ICMP6, ND_HLIM, src,
+	    &all_routers);
+	memset(buf + IP6_HDR_LEN, 0, ICMP6_HDR_LEN);
+	buf[IP6_HDR_LEN] = ND_ROUTER_SOLICIT;
+	return finish_icmp6(buf, len);
+}
+
+/*
+ * RFC 4380 5.2.1/5.3.1 and RFC 4861 4.2.  The Teredo server is not a
+ * default router: cur hop limit 0 (unspecified), no M/O flags, router
+ * lifetime 0, reachable time and retransmission timer 0 (unspecified).
+ * The prefix option carries prefix || server IPv4 /64 with the A flag
+ * (the client forms its own address from it, RFC 4380 5.2.1) and not the
+ * L flag: Teredo peers are never on-link in the ND sense.  Lifetimes are
+ * infinite; the client refreshes through qualification anyway.
+ */
+size_t
+build_ra(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
+    const struct in6_addr *dst, uint32_t prefix, uint32_t server,
+    unsigned int mtu)
+{
+	size_t		 len, plen;
+	uint8_t		*o;
+
+	plen = RA_HDR_LEN + ND_OPT_PREFIX_LEN + (mtu ? ND_OPT_MTU_LEN : 0);
+	len = IP6_HDR_LEN + plen;
+	if (bufsz < len)
+		return 0;
+	put_ip6(buf, plen, IP6_NXT_ICMP6, ND_HLIM, src, dst);
+	memset(buf + IP6_HDR_LEN, 0, plen);
+	buf[IP6_HDR_LEN] = ND_ROUTER_ADVERT;
+	o = buf + IP6_HDR_LEN + RA_HDR_LEN;
+	o[0] = ND_OPT_PREFIX;
+	o[1] = ND_OPT_PREFIX_LEN / 8;
+	o[2] = 64;
+	o[3] = 0x40;				/* A */
+	put32(o + 4, 0xffffffffu);		/* valid lifetime */
+	put32(o + 8, 0xffffffffu);		/* preferred lifetime */
+	put32(o + 16, prefix);
+	memcpy(o + 20, &server, 4);
+	if (mtu != 0) {
+		o += ND_OPT_PREFIX_LEN;
+		o[0] = ND_OPT_MTU;
+		o[1] = ND_OPT_MTU_LEN / 8;
+		put32(o + 4, mtu);
+	}
+	return finish_icmp6(buf, len);
+}
+
+size_t
+build_echo(uint8_t *buf, size_t bufsz, int reply,
+    const struct in6_addr *src, const struct in6_addr *dst,
+    uint16_t id, uint16_t seq, const void *data, size_t datalen)
+{
+	size_t		len;
+
+	if (datalen > TEREDO_MTU_MAX - ICMP6_HDR_LEN ||
+	    bufsz < IP6_HDR_LEN + ICMP6_HDR_LEN ||
+	    bufsz - IP6_HDR_LEN - ICMP6_HDR_LEN < datalen)
+		return 0;
+	len = IP6_HDR_LEN + ICMP6_HDR_LEN + datalen;
+	put_ip6(buf, len - IP6_HDR_LEN, IP6_NXT_ICMP6, DEF_HLIM, src, dst);
+	buf[IP6_HDR_LEN] = reply ? ICMP6_ECHO_REPLY : ICMP6_ECHO_REQUEST;
+	buf[IP6_HDR_LEN + 1] = 0;
+	put16(buf + IP6_HDR_LEN + 4, id);
+	put16(buf + IP6_HDR_LEN + 6, seq);
+	if (datalen > 0)
+		memmove(buf + IP6_HDR_LEN + ICMP6_HDR_LEN, data, datalen);
+	return finish_icmp6(buf, len);
+}
+
+size_t
+build_icmp6_error(uint8_t *buf, size_t bufsz, uint8_t type,
+    uint8_t code, uint32_t param, const struct in6_addr *src,
+    const void *orig, size_t origlen)
+{
+	const size_t	 hdr = IP6_HDR_LEN + ICMP6_HDR_LEN;
+	struct in6_addr	 dst;
+	size_t		 quote;
+
+	/* The error goes back to the source of the offending packet. */
+	if (origlen < IP6_HDR_LEN || bufsz < hdr + IP6_HDR_LEN)
+		return 0;
+	memcpy(&dst, (const uint8_t *)orig + OFF_SRC, sizeof(dst));
+	/* RFC 4443 2.4 (c): as much as fits in the minimum MTU. */
+	quote = origlen;
+	if (quote > TEREDO_MTU - hdr)
+		quote = TEREDO_MTU - hdr;
+	if (quote > bufsz - hdr)
+		quote = bufsz - hdr;
+	memmove(buf + hdr, orig, quote);
+	put_ip6(buf, ICMP6_HDR_LEN + quote, IP6_NXT_ICMP6, DEF_HLIM, src,
+	    &dst);
+	buf[IP6_HDR_LEN] = type;
+	buf[IP6_HDR_LEN + 1] = code;
+	put32(buf + IP6_HDR_LEN + 4, param);
+	return finish_icmp6(buf, hdr + quote);
+}
+
+/* Common checks of an ICMPv6 message: header, type, code, checksum. */
+static int
+icmp6_valid(const uint8_t *b, size_t len, size_t minlen)
+{
+	if (len < IP6_HDR_LEN + minlen || !ip6_valid(b, len) ||
+	    b[OFF_NXT] != IP6_NXT_ICMP6 || b[IP6_HDR_LEN + 1] != 0)
+		return 0;
+	return icmp6_cksum_ok(b, len);
+}
+
+/* What the options of an RA or RS carried. */
+struct nd_opts {
+	int		prefixes;
+	int		mtus;
+	uint32_t	prefix;
+	uint32_t	server;
+	unsigned int	mtu;
+};
+
+static int
+nd_opt_one(struct nd_opts *o, const uint8_t *p, size_t olen)
+{
+	switch (p[0]) {
+	case ND_OPT_PREFIX:
+		if (olen != ND_OPT_PREFIX_LEN || p[2] != 64)
+			return -1;
+		o->prefixes++;
+		o->prefix = get32(p + 16);
+		memcpy(&o->server, p + 20, 4);
+		return 0;
+	case ND_OPT_MTU:
+		if (olen != ND_OPT_MTU_LEN || o->mtus++ > 0)
+			return -1;
+		o->mtu = get32(p + 4);
+		if (o->mtu < TEREDO_MTU || o->mtu > TEREDO_MTU_MAX)
+			return -1;
+		return 0;
+	default:
+		return 0;		/* RFC 4861 4.6: ignore unknown */
+	}
+}
+
+/* RFC 4861 4.6: every option has a non-zero length and fits. */
+static int
+nd_opts_parse(struct nd_opts *o, const uint8_t *p, size_t len)
+{
+	size_t		olen;
+
+	memset(o, 0, sizeof(*o));
+	while (len > 0) {
+		if (len < 2 || p[1] == 0)
+			return -1;
+		olen = (size_t)p[1] * 8;
+		if (olen > len || nd_opt_one(o, p, olen) == -1)
+			return -1;
+		p += olen;
+		len -= olen;
+	}
+	return 0;
+}
+
+int
+parse_ra(const void *ip6, size_t len, uint32_t *prefix,
+    uint32_t *server, unsigned int *mtu)
+{
+	const uint8_t	*b = ip6;
+	struct nd_opts	 o;
+
+	if (!icmp6_valid(b, len, RA_HDR_LEN) ||
+	    b[IP6_HDR_LEN] != ND_ROUTER_ADVERT || b[OFF_HLIM] != ND_HLIM)
+		return -1;
+	if (nd_opts_parse(&o, b + IP6_HDR_LEN + RA_HDR_LEN,
+	    len - IP6_HDR_LEN - RA_HDR_LEN) == -1 || o.prefixes != 1)
+		return -1;
+	*prefix = o.prefix;
+	*server = o.server;
+	*mtu = o.mtu;
+	return 0;
+}
+
+int
+parse_rs(const void *ip6, size_t len)
+{
+	const uint8_t	*b = ip6;
+	struct nd_opts	 o;
+
+	/* RFC 4861 6.1.1, with the options of an RS merely well-formed. */
+	if (!icmp6_valid(b, len, ICMP6_HDR_LEN) ||
+	    b[IP6_HDR_LEN] != ND_ROUTER_SOLICIT || b[OFF_HLIM] != ND_HLIM)
+		return 0;
+	return nd_opts_parse(&o, b + IP6_HDR_LEN + ICMP6_HDR_LEN,
+	    len - IP6_HDR_LEN - ICMP6_HDR_LEN) == 0;
+}
+
+int
+parse_echo(const void *ip6, size_t len, int *reply, uint16_t *id,
+    uint16_t *seq, const uint8_t **data, size_t *datalen)
+{
+	const uint8_t	*b = ip6;
+	uint8_t		 type;
+
+	if (!icmp6_valid(b, len, ICMP6_HDR_LEN))
+		return -1;
+	type = b[IP6_HDR_LEN];
+	if (type != ICMP6_ECHO_REQUEST && type != ICMP6_ECHO_REPLY)
+		return -1;
+	*reply = type == ICMP6_ECHO_REPLY;
+	*id = get16(b + IP6_HDR_LEN + 4);
+	*seq = get16(b + IP6_HDR_LEN + 6);
+	*data = b + IP6_HDR_LEN + ICMP6_HDR_LEN;
+	*datalen = len - IP6_HDR_LEN - ICMP6_HDR_LEN;
+	return 0;
+}

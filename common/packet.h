@@ -72,7 +72,11 @@ struct teredo_packet {
  */
 int	teredo_parse(struct teredo_packet *p, const void *buf, size_t len);
 
-/* Header accessors for a validated IPv6 packet (at least 40 bytes). */
+/*
+ * Header accessors for a validated IPv6 packet (at least 40 bytes).  The
+ * packet may sit at any offset, so the pointers may be unaligned: use
+ * them with memcpy/memcmp only, never dereference them.
+ */
 const struct in6_addr *ip6_src(const void *ip6);
 const struct in6_addr *ip6_dst(const void *ip6);
 uint8_t	ip6_nxt(const void *ip6);
@@ -80,7 +84,10 @@ uint8_t	ip6_nxt(const void *ip6);
 /* Whether a validated packet is a bubble (no payload, next header 59). */
 int	ip6_is_bubble(const void *ip6, size_t len);
 
-/* ICMPv6 checksum over the pseudo-header and msg (cksum field included). */
+/*
+ * ICMPv6 checksum over the pseudo-header and msg (cksum field included),
+ * in network byte order (store it as is); 0 when msg's checksum is right.
+ */
 uint16_t icmp6_cksum(const struct in6_addr *src, const struct in6_addr *dst,
 	    const void *msg, size_t len);
 /* Whether the packet's ICMPv6 checksum is right (nxt must be 58). */

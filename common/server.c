@@ -1,2 +1,400 @@
 /* SPDX-License-Identifier: ISC */
-/* placeholder: being written */
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * The sans-I/O Teredo server (RFC 4380 5.3): answers router solicitations
+ * and relays bubbles and small ICMPv6 packets of its own clients.  It
+ * keeps no per-client state; the only memory is a fixed-size rate-limit
+ * table, so a flood of spoofed sources costs bounded memory.
+ */
+
+#include "config.h"
+#include "compat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "packet.h"
+#include "server.h"
+#include "siphash.h"
+#include "teredo.h"
+
+#define RL_WAYS			4	/* slots searched per source */
+#define RL_DEFAULT_SOURCES	4096
+#define RL_MILLI		1000	/* tokens are kept in 1/1000 packet */
+
+struct rl_slot {
+	uint32_t	ip;
+	int		used;
+	uint64_t	last;		/* ms */
+	uint64_t	tokens;		/* milli-packets */
+};
+
+struct server {
+	struct server_config	cfg;
+	struct server_io	io;
+	struct server_counters	cnt;
+	struct in6_addr		ll;	/* our link-local, source of RAs */
+	uint8_t			key[SIPHASH_KEY_LEN];
+	struct rl_slot		*rl;
+	size_t			rl_len;
+	uint8_t			out[TEREDO_AUTH_MIN + TEREDO_ORIGIN_LEN +
+				    TEREDO_UDP_MAX];
+};
+
+static const char *const drop_names[SDROP_MAX] = {
+	"malformed",
+	"own-address",
+	"bad-source",
+	"bad-destination",
+	"non-global",
+	"not-allowed",
+	"rate-limit",
+	"bad-rs",
+};
+
+const char *
+server_drop_name(enum server_drop d)
+{
+	if ((unsigned int)d >= SDROP_MAX)
+		return "unknown";
+	return drop_names[d];
+}
+
+/*
+ * The server's link-local address: the interface identifier of a Teredo
+ * address of the server itself (cone flag, port 3544 and its IPv4, both
+ * obfuscated, RFC 4380 4), which is also what miredo sends.
+ */
+static void
+server_make_ll(struct in6_addr *ll, uint32_t ip)
+{
+	uint32_t	 obf = ~ip;
+	uint16_t	 port = (uint16_t)~TEREDO_PORT;
+
+	memset(ll, 0, sizeof(*ll));
+	ll->s6_addr[0] = 0xfe;
+	ll->s6_addr[1] = 0x80;
+	ll->s6_addr[8] = TEREDO_FLAG_CONE >> 8;
+	ll->s6_addr[10] = port >> 8;
+	ll->s6_addr[11] = port & 0xff;
+	memcpy(&ll->s6_addr[12], &obf, 4);
+}
+
+struct server *
+server_new(const struct server_config *cfg, const struct server_io *io)
+{
+	struct server	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->cfg = *cfg;
+	s->io = *io;
+	if (s->cfg.rate_pps != 0) {
+		if (s->cfg.rate_burst == 0)
+			s->cfg.rate_burst = s->cfg.rate_pps;
+		if (s->cfg.rate_sources == 0)
+			s->cfg.rate_sources = RL_DEFAULT_SOURCES;
+		/* Whole buckets of RL_WAYS slots. */
+		s->rl_len = (s->cfg.rate_sources + RL_WAYS - 1) / RL_WAYS *
+		    RL_WAYS;
+		if ((s->rl = calloc(s->rl_len, sizeof(*s->rl))) == NULL) {
+			free(s);
+			return NULL;
+		}
+	}
+	/* Keyed so that nobody can aim spoofed sources at one bucket. */
+	arc4random_buf(s->key, sizeof(s->key));
+	server_make_ll(&s->ll, cfg->addr[0]);
+	return s;
+}
+
+void
+server_free(struct server *s)
+{
+	if (s == NULL)
+		return;
+	free(s->rl);
+	free(s);
+}
+
+void
+server_get_counters(const struct server *s, struct server_counters *c)
+{
+	*c = s->cnt;
+}
+
+/* Refill the slot's bucket for the time elapsed since its last use. */
+static void
+rl_refill(const struct server *s, struct rl_slot *r, uint64_t now)
+{
+	uint64_t	 cap = (uint64_t)s->cfg.rate_burst * RL_MILLI;
+	uint64_t	 dt;
+
+	dt = now > r->last ? now - r->last : 0;
+	/* rate_pps per s is rate_pps milli-packets per ms; cap dt first. */
+	if (dt >= cap)
+		r->tokens = cap;
+	else {
+		r->tokens += dt * s->cfg.rate_pps;
+		if (r->tokens > cap)
+			r->tokens = cap;
+	}
+	r->last = now;
+}
+
+/*
+ * Find the slot of ip, or take a free one or the least recently used one
+ * of its bucket: the table never grows.
+ */
+static struct rl_slot *
+rl_lookup(struct server *s, uint32_t ip, uint64_t now)
+{
+	struct rl_slot	*b, *victim = NULL;
+	size_t		 i, nb = s->rl_len / RL_WAYS;
+
+	b = &s->rl[(siphash24(s->key, &ip, sizeof(ip)) % nb) * RL_WAYS];
+	for (i = 0; i < RL_WAYS; i++) {
+		if (b[i].used && b[i].ip == ip)
+			return &b[i];
+		if (victim == NULL || !b[i].used ||
+		    (victim->used && b[i].last < victim->last))
+			victim = &b[i];
+	}
+	victim->used = 1;
+	victim->ip = ip;
+	victim->last = now;
+	victim->tokens = (uint64_t)s->cfg.rate_burst * RL_MILLI;
+	return victim;
+}
+
+/* Token bucket per source IPv4: 1 if the packet may be processed. */
+static int
+rl_allow(struct server *s, uint32_t ip, uint64_t now)
+{
+	struct rl_slot	*r;
+
+	if (s->rl == NULL)
+		return 1;
+	r = rl_lookup(s, ip, now);
+	rl_refill(s, r, now);
+	if (r->tokens < RL_MILLI)
+		return 0;
+	r->tokens -= RL_MILLI;
+	return 1;
+}
+
+static int
+drop(struct server *s, enum server_drop why)
+{
+	s->cnt.drop[why]++;
+	return -1;
+}
+
+static int
+in6_is_linklocal(const struct in6_addr *a)
+{
+	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
+}
+
+/* ff02::2, the link-local all-routers group (RFC 4291 2.7.1). */
+static int
+in6_is_allrouters(const struct in6_addr *a)
+{
+	static const uint8_t	 ar[16] = { 0xff, 0x02, [15] = 0x02 };
+
+	return memcmp(a->s6_addr, ar, sizeof(ar)) == 0;
+}
+
+/* Global unicast, 2000::/3 (RFC 4291 2.4): no multicast, link-local... */
+static int
+in6_is_global(const struct in6_addr *a)
+{
+	return (a->s6_addr[0] & 0xe0) == 0x20;
+}
+
+static int
+is_own(const struct server *s, uint32_t ip)
+{
+	return ip == s->cfg.addr[0] || ip == s->cfg.addr[1];
+}
+
+/*
+ * RFC 4380 5.3.1: a router solicitation from a link-local source to
+ * ff02::2 gets a router advertisement with our prefix, preceded by the
+ * authentication encapsulation (only if the RS had one: the nonce echoed,
+ * confirmation 0) and the origin indication of the RS.  A cone RS is
+ * answered from the other address (5.2.1: that is how the client tests
+ * for a cone NAT).
+ */
+static int
+server_rs(struct server *s, int sock, uint32_t ip, uint16_t port,
+    const struct teredo_packet *p)
+{
+	const uint8_t		*ip6 = p->ip6;
+	const struct in6_addr	*src = ip6_src(ip6);
+	size_t			 n = 0, k;
+
+	if (!in6_is_allrouters(ip6_dst(ip6)) || ip6[7] != 255 ||
+	    !parse_rs(ip6, p->ip6_len) ||
+	    !icmp6_cksum_ok(ip6, p->ip6_len))
+		return drop(s, SDROP_BAD_RS);
+	s->cnt.rs++;
+	if (p->has_auth) {
+		n = build_auth(s->out, sizeof(s->out), p->nonce, 0);
+		if (n == 0)
+			return drop(s, SDROP_MALFORMED);
+	}
+	k = build_origin(s->out + n, sizeof(s->out) - n, ip, port);
+	if (k == 0)
+		return drop(s, SDROP_MALFORMED);
+	n += k;
+	k = build_ra(s->out + n, sizeof(s->out) - n, &s->ll, src,
+	    s->cfg.prefix, s->cfg.addr[0], s->cfg.mtu);
+	if (k == 0)
+		return drop(s, SDROP_MALFORMED);
+	n += k;
+	if (teredo_ll_is_cone(src))
+		sock = !sock;
+	s->io.send_udp(s->io.arg, sock, ip, port, s->out, n);
+	s->cnt.ra_sent++;
+	return 0;
+}
+
+/*
+ * 5.3.1: a packet from a Teredo address must come from the mapping in
+ * that address; anything else must come from a global IPv6 address (a
+ * relay's indirect bubble, 5.4.1).  1 if the source is a Teredo client
+ * of ours, 0 if acceptable, -1 if not.
+ */
+static int
+server_check_source(const struct server *s, const void *ip6, uint32_t ip,
+    uint16_t port)
+{
+	const struct in6_addr	*src = ip6_src(ip6);
+	struct teredo_addr	 t;
+
+	if (!teredo_addr_in_prefix(src, s->cfg.prefix))
+		return in6_is_global(src) &&
+		    !teredo_addr_in_prefix(src, TEREDO_PREFIX) ? 0 : -1;
+	teredo_addr_decode(src, &t);
+	if (t.client != ip || t.port != port)
+		return -1;
+	return t.server == s->cfg.addr[0];
+}
+
+/*
+ * What a server relays (as miredo): bubbles, to open NAT mappings
+ * (5.2.4), and ICMPv6 no larger than icmp_max, for the direct
+ * connectivity test (5.2.9).  -1 if not allowed, -2 if malformed.
+ */
+static int
+server_check_kind(const struct server *s, const void *ip6, size_t len)
+{
+	if (ip6_is_bubble(ip6, len))
+		return 0;
+	if (ip6_nxt(ip6) != IP6_NXT_ICMP6 ||
+	    len - IP6_HDR_LEN > s->cfg.icmp_max)
+		return -1;
+	if (!icmp6_cksum_ok(ip6, len))
+		return -2;
+	return 0;
+}
+
+/* To a client of ours: UDP to its mapping, with the sender's origin. */
+static int
+server_to_client(struct server *s, const struct teredo_packet *p,
+    uint32_t ip, uint16_t port)
+{
+	struct teredo_addr	 t;
+	size_t			 n;
+
+	teredo_addr_decode(ip6_dst(p->ip6), &t);
+	if (t.server != s->cfg.addr[0])
+		return drop(s, SDROP_BAD_DEST);
+	if (is_own(s, t.client))
+		return drop(s, SDROP_OWN_ADDRESS);
+	if (!ipv4_is_global(t.client) || t.port == 0)
+		return drop(s, SDROP_NON_GLOBAL);
+	n = build_origin(s->out, sizeof(s->out), ip, port);
+	if (n == 0 || p->ip6_len > sizeof(s->out) - n)
+		return drop(s, SDROP_MALFORMED);
+	memcpy(s->out + n, p->ip6, p->ip6_len);
+	/* From the primary address: the one the client keeps open. */
+	s->io.send_udp(s->io.arg, 0, t.client, t.port, s->out,
+	    n + p->ip6_len);
+	s->cnt.fwd_udp++;
+	return 0;
+}
+
+static int
+server_forward(struct server *s, const struct teredo_packet *p,
+    uint32_t ip, uint16_t port)
+{
+	const struct in6_addr	*dst = ip6_dst(p->ip6);
+	int			 kind, ours;
+
+	if ((ours = server_check_source(s, p->ip6, ip, port)) == -1)
+		return drop(s, SDROP_BAD_SOURCE);
+	kind = server_check_kind(s, p->ip6, p->ip6_len);
+	if (kind == -2)
+		return drop(s, SDROP_MALFORMED);
+	if (kind != 0)
+		return drop(s, SDROP_NOT_ALLOWED);
+	if (!in6_is_global(dst))
+		return drop(s, SDROP_NON_GLOBAL);
+	if (teredo_addr_in_prefix(dst, s->cfg.prefix))
+		return server_to_client(s, p, ip, port);
+	/* A Teredo address under another prefix would loop through it. */
+	if (teredo_addr_in_prefix(dst, TEREDO_PREFIX))
+		return drop(s, SDROP_BAD_DEST);
+	/* Native peer: only for our clients, never an open relay. */
+	if (!ours)
+		return drop(s, SDROP_BAD_SOURCE);
+	/* Only the echo tests, not bubbles (5.2.9). */
+	if (ip6_is_bubble(p->ip6, p->ip6_len))
+		return drop(s, SDROP_NOT_ALLOWED);
+	s->io.send_ipv6(s->io.arg, p->ip6, p->ip6_len);
+	s->cnt.fwd_ipv6++;
+	return 0;
+}
+
+void
+server_udp_input(struct server *s, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const void *buf, size_t len)
+{
+	struct teredo_packet	 p;
+
+	s->cnt.rx++;
+	s->cnt.rx_bytes += len;
+	if (sock != 0 && sock != 1) {
+		(void)drop(s, SDROP_MALFORMED);
+		return;
+	}
+	/* Loop guard: we never talk to ourselves. */
+	if (is_own(s, ip)) {
+		(void)drop(s, SDROP_OWN_ADDRESS);
+		return;
+	}
+	/* A mapping that is not global cannot form a usable address. */
+	if (!ipv4_is_global(ip) || port == 0) {
+		(void)drop(s, SDROP_NON_GLOBAL);
+		return;
+	}
+	if (!rl_allow(s, ip, now)) {
+		(void)drop(s, SDROP_RATE_LIMIT);
+		return;
+	}
+	/* Only clients send to a server: an origin indication is forged. */
+	if (teredo_parse(&p, buf, len) != 0 || p.has_origin) {
+		(void)drop(s, SDROP_MALFORMED);
+		return;
+	}
+	if (in6_is_linklocal(ip6_src(p.ip6)))
+		(void)server_rs(s, sock, ip, port, &p);
+	else if (p.has_auth)
+		/* 5.1.1: authentication goes with an RS only. */
+		(void)drop(s, SDROP_MALFORMED);
+	else
+		(void)server_forward(s, &p, ip, port);
+}

@@ -1,8 +1,384 @@
 /* SPDX-License-Identifier: ISC */
-/* placeholder: being written */
-int main(void);
-int
-main(void)
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * miredo-server: a root supervisor that keeps the pid file and the
+ * configuration, and a child that binds the two UDP sockets (port 3544)
+ * and the raw IPv6 socket as root, drops privileges, enters the sandbox
+ * and runs the sans-I/O server core.  SIGHUP re-reads the configuration
+ * and restarts the child (sockets can only be bound again by root); a
+ * child that dies is restarted with back-off.
+ */
+
+#include "config.h"
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "os.h"
+#include "server.h"
+#include "server_child.h"
+#include "teredo.h"
+
+#define SRV_RATE_PPS		100	/* never limits a normal client */
+#define SRV_RATE_BURST		200
+#define SRV_RATE_SOURCES	4096
+#define SUP_BACKOFF_MIN		1000	/* ms */
+#define SUP_BACKOFF_MAX		64000
+#define SUP_STABLE		60000	/* a child this old resets back-off */
+
+struct sup {
+	const struct cmdline	*cl;
+	struct conf		 conf;
+	struct server_config	 sc;
+	struct passwd		*pw;
+	pid_t			 pid;		/* child, or -1 */
+	int			 fd;		/* socket to it, or -1 */
+	uint64_t		 started, restart_at, backoff;
+};
+
+static volatile sig_atomic_t srv_sig_term, srv_sig_hup, srv_sig_usr1,
+    srv_sig_chld;
+static int sup_wake[2] = { -1, -1 };	/* self-pipe of the supervisor */
+
+static void
+srv_signal(int sig)
 {
-	return 1;
+	int	 save = errno;
+
+	if (sig == SIGTERM || sig == SIGINT)
+		srv_sig_term = 1;
+	else if (sig == SIGHUP)
+		srv_sig_hup = 1;
+	else if (sig == SIGUSR1)
+		srv_sig_usr1 = 1;
+	else if (sig == SIGCHLD)
+		srv_sig_chld = 1;
+	if (sup_wake[1] != -1)
+		(void)write(sup_wake[1], "", 1);
+	errno = save;
+}
+
+static void
+srv_sigset(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+}
+
+static int
+srv_check_addr(const char *what, uint32_t ip)
+{
+	char	 buf[16];
+
+	if (ipv4_is_global(ip))
+		return 0;
+	log_warnx("%s %s is not a global unicast IPv4 address (RFC 4380 "
+	    "needs two consecutive global addresses)", what,
+	    ipv4_ntop(ip, buf));
+	return -1;
+}
+
+/* Read the configuration; the positional address overrides the file. */
+static int
+srv_load(const struct cmdline *cl, struct conf *c, struct server_config *sc)
+{
+	struct in_addr	 a;
+	int		 missing;
+
+	conf_defaults(c, CONF_SERVER);
+	missing = access(cl->config, F_OK) == -1 && errno == ENOENT;
+	if (!(missing && cl->positional != NULL) &&
+	    conf_parse(c, cl->config, 0) != 0)
+		return -1;
+	if (cl->positional != NULL) {
+		if (inet_pton(AF_INET, cl->positional, &a) != 1) {
+			log_warnx("%s: not an IPv4 address", cl->positional);
+			return -1;
+		}
+		c->server_bind = a.s_addr;
+		c->have_server_bind = 1;
+	}
+	if (conf_check(c, cl->config) != 0)
+		return -1;
+	if (!c->have_server_bind2)
+		c->server_bind2 = htonl(ntohl(c->server_bind) + 1);
+	if (srv_check_addr("ServerBindAddress", c->server_bind) != 0 ||
+	    srv_check_addr("ServerBindAddress2", c->server_bind2) != 0)
+		return -1;
+	if (c->server_bind == c->server_bind2) {
+		log_warnx("ServerBindAddress2 must differ from "
+		    "ServerBindAddress");
+		return -1;
+	}
+	memset(sc, 0, sizeof(*sc));
+	sc->prefix = c->prefix;
+	sc->addr[0] = c->server_bind;
+	sc->addr[1] = c->server_bind2;
+	sc->mtu = c->mtu;
+	sc->icmp_max = c->icmp_max;
+	sc->rate_pps = SRV_RATE_PPS;
+	sc->rate_burst = SRV_RATE_BURST;
+	sc->rate_sources = SRV_RATE_SOURCES;
+	return 0;
+}
+
+
+static int
+sup_spawn(struct sup *sp)
+{
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		log_warn("socketpair");
+		return -1;
+	}
+	switch (sp->pid = fork()) {
+	case -1:
+		log_warn("fork");
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return -1;
+	case 0:
+		daemon_child();
+		(void)close(sv[0]);
+		(void)close(sup_wake[0]);
+		(void)close(sup_wake[1]);
+		sup_wake[0] = sup_wake[1] = -1;
+		server_child_main(sv[1], &sp->sc, sp->pw, sp->cl->chrootdir,
+		    sp->cl->foreground);
+	default:
+		break;
+	}
+	(void)close(sv[1]);
+	sp->fd = sv[0];
+	sp->started = daemon_now_ms();
+	sp->restart_at = 0;
+	return 0;
+}
+
+/* Stop the child and wait for it (it answers SIGTERM within a second). */
+static void
+sup_stop(struct sup *sp)
+{
+	if (sp->pid > 0) {
+		(void)kill(sp->pid, SIGTERM);
+		while (waitpid(sp->pid, NULL, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	sp->pid = -1;
+	sp->fd = -1;
+}
+
+static void
+sup_reload(struct sup *sp)
+{
+	struct conf		 c;
+	struct server_config	 sc;
+
+	log_info("reloading %s", sp->cl->config);
+	if (srv_load(sp->cl, &c, &sc) != 0) {
+		log_warnx("reload failed: keeping the running configuration");
+		return;
+	}
+	sp->conf = c;
+	sp->sc = sc;
+	log_setfacility(c.syslog_facility);
+	sup_stop(sp);
+	sp->backoff = SUP_BACKOFF_MIN;
+	if (sup_spawn(sp) != 0)
+		sp->restart_at = daemon_now_ms() + sp->backoff;
+}
+
+/* A child exited: schedule its restart with back-off. */
+static void
+sup_reap(struct sup *sp)
+{
+	int	 status;
+	uint64_t now = daemon_now_ms();
+
+	if (sp->pid <= 0 || waitpid(sp->pid, &status, WNOHANG) != sp->pid)
+		return;
+	if (WIFSIGNALED(status))
+		log_warnx("server process killed by signal %d",
+		    WTERMSIG(status));
+	else
+		log_warnx("server process exited with status %d",
+		    WEXITSTATUS(status));
+	if (now - sp->started >= SUP_STABLE)
+		sp->backoff = SUP_BACKOFF_MIN;
+	(void)close(sp->fd);
+	sp->pid = -1;
+	sp->fd = -1;
+	sp->restart_at = now + sp->backoff;
+	log_info("restarting in %llu ms", (unsigned long long)sp->backoff);
+	sp->backoff = sp->backoff * 2 > SUP_BACKOFF_MAX ? SUP_BACKOFF_MAX :
+	    sp->backoff * 2;
+}
+
+static int
+sup_timeout(const struct sup *sp)
+{
+	uint64_t now = daemon_now_ms();
+
+	if (sp->pid > 0 || sp->restart_at == 0)
+		return -1;
+	return sp->restart_at > now ? (int)(sp->restart_at - now) : 0;
+}
+
+static void
+sup_events(struct sup *sp)
+{
+	char	 buf[64];
+
+	while (read(sup_wake[0], buf, sizeof(buf)) > 0)
+		continue;
+	if (srv_sig_usr1) {
+		srv_sig_usr1 = 0;
+		if (sp->pid > 0)
+			(void)kill(sp->pid, SIGUSR1);
+	}
+	if (srv_sig_chld) {
+		srv_sig_chld = 0;
+		sup_reap(sp);
+	}
+	if (srv_sig_hup) {
+		srv_sig_hup = 0;
+		sup_reload(sp);
+	}
+	if (sp->pid <= 0 && sp->restart_at != 0 &&
+	    daemon_now_ms() >= sp->restart_at && sup_spawn(sp) != 0)
+		sp->restart_at = daemon_now_ms() + sp->backoff;
+}
+
+static void
+sup_loop(struct sup *sp)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = sup_wake[0];
+	pfd.events = POLLIN;
+	while (!srv_sig_term) {
+		(void)poll(&pfd, 1, sup_timeout(sp));
+		sup_events(sp);
+	}
+	log_info("shutting down");
+	sup_stop(sp);
+}
+
+/* The first child's verdict is the launcher's exit status. */
+static int
+sup_first(struct sup *sp)
+{
+	uint8_t	 st = 1;
+	ssize_t	 n;
+
+	if (sup_spawn(sp) != 0)
+		return -1;
+	do
+		n = read(sp->fd, &st, 1);
+	while (n == -1 && errno == EINTR);
+	if (n == 1 && st == 0)
+		return 0;
+	log_warnx("the server process could not start");
+	sup_stop(sp);
+	return -1;
+}
+
+static void
+sup_signals(void)
+{
+	if (pipe(sup_wake) == -1 ||
+	    fcntl(sup_wake[0], F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(sup_wake[1], F_SETFL, O_NONBLOCK) == -1)
+		fatal("self-pipe");
+	srv_sigset(SIGTERM, srv_signal);
+	srv_sigset(SIGINT, srv_signal);
+	srv_sigset(SIGHUP, srv_signal);
+	srv_sigset(SIGUSR1, srv_signal);
+	srv_sigset(SIGCHLD, srv_signal);
+	srv_sigset(SIGUSR2, SIG_IGN);
+	srv_sigset(SIGPIPE, SIG_IGN);
+}
+
+static struct passwd *
+srv_user(const char *name)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(name)) == NULL)
+		fatalx("unknown user %s", name);
+	if (pw->pw_uid == 0)
+		fatalx("refusing to run as user %s: uid 0 is root", name);
+	return pw;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cmdline	 cl;
+	struct sup	 sp;
+	long		 other = -1;
+
+	cmdline_parse(&cl, CMDLINE_SERVER, argc, argv);
+	log_init(1, 0, LOG_DAEMON);
+	memset(&sp, 0, sizeof(sp));
+	sp.cl = &cl;
+	sp.pid = -1;
+	sp.fd = -1;
+	sp.backoff = SUP_BACKOFF_MIN;
+	if (srv_load(&cl, &sp.conf, &sp.sc) != 0)
+		exit(1);
+	log_init(1, 0, sp.conf.syslog_facility);
+	sp.pw = srv_user(cl.user);
+	if (geteuid() != 0)
+		fatalx("must be started as root (to bind port %d)",
+		    TEREDO_PORT);
+	if (daemon_pidfile_open(cl.pidfile, &other) == -1) {
+		if (errno == EEXIST || errno == EWOULDBLOCK)
+			fatalx("already running (pid %ld, %s)", other,
+			    cl.pidfile);
+		fatal("%s", cl.pidfile);
+	}
+	if (daemon_detach(cl.foreground) == -1)
+		fatal("daemon_detach");
+	(void)daemon_pidfile_write();
+	log_procinit("supervisor");
+	sup_signals();
+	if (sup_first(&sp) != 0) {
+		daemon_pidfile_remove();
+		daemon_ready(1);
+		exit(1);
+	}
+	daemon_ready(0);
+	if (!cl.foreground)
+		log_init(0, 0, sp.conf.syslog_facility);
+	sup_loop(&sp);
+	daemon_pidfile_remove();
+	return 0;
 }

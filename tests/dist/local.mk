@@ -1,1 +1,14 @@
 # SPDX-License-Identifier: ISC
+# Manual pages, samples, service files and installation (helper "docs").
+# The scripts run from the top build directory with $srcdir set.
+DOCS_TESTS = tests/dist/manlint.sh tests/dist/examples.sh \
+	tests/dist/services.sh tests/dist/install.sh
+TESTS += $(DOCS_TESTS)
+EXTRA_DIST += $(DOCS_TESTS) tests/dist/dirs.sh.in
+# The configured installation directories, for install.sh.
+nodist_check_DATA = tests/dist/dirs.sh
+CLEANFILES += tests/dist/dirs.sh
+tests/dist/dirs.sh: $(srcdir)/tests/dist/dirs.sh.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) tests/dist && \
+	$(docs_subst) < $(srcdir)/tests/dist/dirs.sh.in > $@.tmp && \
+	mv -f $@.tmp $@

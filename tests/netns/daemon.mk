@@ -1,1 +1,7 @@
 # SPDX-License-Identifier: ISC
+# miredo's life cycle as a relay: privilege separation, signals, pid file,
+# restarts, clean shutdown (root; skips with 77 otherwise).
+dist_noinst_SCRIPTS += tests/netns/lifecycle.sh
+if OS_LINUX
+TESTS += tests/netns/lifecycle.sh
+endif

@@ -1,2 +1,12 @@
 # SPDX-License-Identifier: ISC
-# core unit tests: UNIT_TESTS += tests/unit/test_x; tests_unit_test_x_SOURCES = ...; tests_unit_test_x_LDADD = libcore.a
+# core unit tests: the peer table and the client and relay state machines
+UNIT_TESTS += tests/unit/test_peer tests/unit/test_core_client \
+	tests/unit/test_core_relay
+tests_unit_test_peer_SOURCES = tests/unit/test_peer.c
+tests_unit_test_peer_LDADD = libcore.a
+tests_unit_test_core_client_SOURCES = tests/unit/test_core_client.c \
+	tests/unit/core_fake.c tests/unit/core_fake.h
+tests_unit_test_core_client_LDADD = libcore.a
+tests_unit_test_core_relay_SOURCES = tests/unit/test_core_relay.c \
+	tests/unit/core_fake.c tests/unit/core_fake.h
+tests_unit_test_core_relay_LDADD = libcore.a

@@ -1,2 +1,11 @@
 # SPDX-License-Identifier: ISC
-# os unit tests: UNIT_TESTS += tests/unit/test_x; tests_unit_test_x_SOURCES = ...; tests_unit_test_x_LDADD = libcore.a
+# os unit tests.  The in-memory OS (tests/fake/os_fake.c) stands in for
+# libos.a in engine and priv tests: link it, and never libos.a with it.
+UNIT_TESTS += tests/unit/test_os_fake
+tests_unit_test_os_fake_SOURCES = tests/unit/test_os_fake.c \
+	tests/fake/os_fake.c tests/fake/os_fake.h
+# The BSD/macOS tunnel header is OS-neutral code: tested on every OS.
+UNIT_TESTS += tests/unit/test_tunhdr
+tests_unit_test_tunhdr_SOURCES = tests/unit/test_tunhdr.c os/tunhdr.c os/tunhdr.h
+# Cross-check of the macOS backend with zig (by hand, not in make check).
+EXTRA_DIST += tests/cross/darwin.sh tests/cross/darwin-shim

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * Bubbles (RFC 4380 5.2.6) and the direct IPv6 connectivity test (5.2.9).
+ *
+ * Authenticated bubbles, for peers behind symmetric NATs: every bubble we
+ * send to a Teredo peer P has the source fe80::H, where H is a SipHash of
+ * P's address under our secret key (the two "u/g" bits cleared, as in a
+ * modified EUI-64).  The direct bubble goes to the mapping embedded in P,
+ * the indirect one through P's server, which delivers it to wherever P
+ * really is.  P answers a bubble by swapping source and destination (what
+ * miredo and our client do for bubbles that come through the server), so
+ * its answer reaches us with destination fe80::H from P's real mapping
+ * for us, which a symmetric NAT makes different from the mapping in P's
+ * address.  Only someone who received our bubble knows H: a matching
+ * answer proves that P is at the outer ip:port it came from, and we trust
+ * P there.  Nothing is stored per challenge; miredo uses the same
+ * scheme, so either implementation can verify the other's answers.
+ * Unlike miredo, the hash also covers a 5-minute epoch (the current or
+ * the previous one is accepted), so an answer seen once cannot be
+ * replayed forever.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "core_impl.h"
+
+void
+bubble_src(const struct core *c, uint64_t epoch,
+    const struct in6_addr *peer, struct in6_addr *src)
+{
+	uint8_t		in[8 + sizeof(*peer)];
+	uint64_t	h;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		in[i] = (epoch >> (56 - 8 * i)) & 0xff;
+	memcpy(in + 8, peer, sizeof(*peer));
+	h = siphash24(c->key, in, sizeof(in));
+	memset(src, 0, sizeof(*src));
+	src->s6_addr[0] = 0xfe;
+	src->s6_addr[1] = 0x80;
+	for (i = 0; i < 8; i++)
+		src->s6_addr[8 + i] = (h >> (56 - 8 * i)) & 0xff;
+	src->s6_addr[8] &= 0xfc;
+}
+
+/* Whether a bubble's destination is our hash for its source. */
+int
+bubble_check(const struct core *c, uint64_t now, const void *ip6)
+{
+	struct in6_addr	want;
+	uint64_t	epoch = now / CORE_EPOCH_MS;
+
+	bubble_src(c, epoch, ip6_src(ip6), &want);
+	if (memcmp(&want, ip6_dst(ip6), sizeof(want)) == 0)
+		return 1;
+	if (epoch == 0)
+		return 0;
+	bubble_src(c, epoch - 1, ip6_src(ip6), &want);
+	return memcmp(&want, ip6_dst(ip6), sizeof(want)) == 0;
+}
+
+void
+bubble_send(struct core *c, uint32_t ip, uint16_t port,
+    const struct in6_addr *src, const struct in6_addr *dst)
+{
+	uint8_t	buf[IP6_HDR_LEN];
+	size_t	n;
+
+	if ((n = build_bubble(buf, sizeof(buf), src, dst)) == 0)
+		return;
+	c->st.counters.bubbles_sent++;
+	core_send_udp(c, ip, port, buf, n);
+}
+
+/*
+ * 5.2.4 / 5.4.1: a direct bubble to the peer's mapping opens our own NAT
+ * (a cone relay needs none) and an indirect one through its server asks
+ * it to answer.
+ */
+void
+bubble_probe(struct core *c, uint64_t now, struct peer *p)
+{
+	struct teredo_addr	ta;
+	struct in6_addr		src;
+
+	teredo_addr_decode(&p->addr, &ta);
+	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
+	if (core_is_client(c) || !c->cfg.cone)
+		bubble_send(c, p->ip, p->port, &src, &p->addr);
+	bubble_send(c, ta.server, TEREDO_PORT, &src, &p->addr);
+}
+
+/*
+ * 5.2.9: an echo request from our Teredo address to the native peer,
+ * through our server.  The 64-bit nonce is drawn when a test starts and
+ * kept for its retries, so a late answer to an earlier one still counts.
+ */
+void
+bubble_ping(struct core *c, struct peer *p)
+{
+	uint8_t	buf[IP6_HDR_LEN + 8 + PEER_NONCE_LEN];
+	size_t	n;
+
+	if (p->probes == 0)
+		c->io.random(c->io.arg, p->nonce, sizeof(p->nonce));
+	n = build_echo(buf, sizeof(buf), 0, &c->st.addr, &p->addr,
+	    c->echo_id, p->probes, p->nonce, sizeof(p->nonce));
+	if (n == 0)
+		return;
+	core_send_udp(c, c->st.server, TEREDO_PORT, buf, n);
+}
+
+/* Whether the packet is the echo reply to p's connectivity test. */
+int
+bubble_pong(const struct core *c, const struct peer *p, const void *ip6,
+    size_t len)
+{
+	const uint8_t	*data;
+	size_t		 datalen;
+	uint16_t	 id, seq;
+	int		 reply;
+
+	if (p->probes == 0 || ip6_nxt(ip6) != IP6_NXT_ICMP6)
+		return 0;
+	if (parse_echo(ip6, len, &reply, &id, &seq, &data, &datalen) == -1)
+		return 0;
+	return reply && id == c->echo_id && datalen == sizeof(p->nonce) &&
+	    memcmp(data, p->nonce, sizeof(p->nonce)) == 0 &&
+	    memcmp(ip6_dst(ip6), &c->st.addr, sizeof(c->st.addr)) == 0;
+}

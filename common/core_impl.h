@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef CORE_IMPL_H
+#define CORE_IMPL_H
+
+/*
+ * Internals shared by the files of the engine core: core.c (entry points,
+ * output helpers, timers), qualify.c (client maintenance, RFC 4380 5.2.1,
+ * 5.2.5), outbound.c (tunnel to UDP, 5.2.4, 5.4.1), inbound.c (UDP to
+ * tunnel, 5.2.3, 5.4.2) and bubble.c (bubbles and connectivity tests,
+ * 5.2.6, 5.2.9).  Not part of the contract: only core.h is.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "core.h"
+#include "packet.h"
+#include "peer.h"
+#include "siphash.h"
+#include "teredo.h"
+
+#define CORE_PROBE_MS		2000	/* 5.2.6: one bubble per 2 s */
+#define CORE_PROBE_MAX		4	/* 4 bubbles; 1 + 3 echoes */
+#define CORE_BUBBLE_WINDOW_MS	300000	/* 5.2.6: 4 in 300 s */
+/*
+ * After a failed connectivity test, the native destination stays
+ * unreachable for this long before a new test (our choice: the RFC gives
+ * no figure for echoes and 300 s would be harsh for a native host).
+ */
+#define CORE_PING_WINDOW_MS	30000
+#define CORE_EPOCH_MS		300000	/* bubble hash epoch */
+#define CORE_PEER_IDLE_MS	300000	/* forget peers idle for 5 min */
+#define CORE_BACKOFF_MIN_MS	30000	/* qualification back-off */
+#define CORE_BACKOFF_MAX_MS	300000
+#define CORE_ICMP_PER_SEC	10	/* as miredo: one per 100 ms */
+#define CORE_REPLY_PER_SEC	50	/* bubble replies to challenges */
+#define CORE_TEST_PER_SEC	10	/* tests started by inbound */
+
+struct core_rate {
+	uint64_t	sec;
+	unsigned int	used;
+};
+
+struct core_qualify {
+	uint8_t		nonce[TEREDO_NONCE_LEN];
+	int		rs_pending;	/* nonce outstanding */
+	int		backoff_wait;	/* waiting out the back-off */
+	int		refreshing;	/* qualified, refresh RS sent */
+	unsigned int	tries;		/* RSs in this round */
+	uint64_t	deadline;
+	uint64_t	backoff_ms;
+};
+
+struct core {
+	struct core_config	 cfg;
+	struct core_io		 io;
+	struct peer_table	*peers;
+	/* Secret key of the bubble and echo hashes (bubble.c). */
+	uint8_t			 key[SIPHASH_KEY_LEN];
+	struct core_status	 st;
+	struct core_qualify	 q;
+	struct core_rate	 icmp_rate, reply_rate, test_rate;
+	uint16_t		 echo_id;
+	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
+};
+
+/* core.c */
+/* Byte tests, safe on misaligned packets. */
+int	core_is_ll(const void *a);
+int	core_is_mcast(const void *a);
+void	core_drop(struct core *c, enum core_drop why);
+void	core_send_udp(struct core *c, uint32_t ip, uint16_t port,
+	    const void *buf, size_t len);
+void	core_send_tun(struct core *c, const void *pkt, size_t len);
+void	core_unreach(struct core *c, uint64_t now, uint8_t code,
+	    const void *pkt, size_t len);
+int	core_rate_ok(struct core_rate *r, uint64_t now, unsigned int max);
+uint32_t core_server2(const struct core *c);
+int	core_is_client(const struct core *c);
+
+/* qualify.c */
+void	qualify_start(struct core *c, uint64_t now);
+void	qualify_stop(struct core *c);
+void	qualify_timer(struct core *c, uint64_t now);
+void	qualify_netchange(struct core *c, uint64_t now);
+/* 1 if the packet was an RA (accepted or counted as DROP_BAD_RA). */
+int	qualify_input(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const struct teredo_packet *tp);
+
+/* outbound.c */
+void	outbound_packet(struct core *c, uint64_t now, const void *pkt,
+	    size_t len);
+void	outbound_probe(struct core *c, uint64_t now, struct peer *p);
+void	outbound_timer(struct core *c, uint64_t now, struct peer *p);
+void	outbound_trust(struct core *c, uint64_t now, struct peer *p,
+	    uint32_t ip, uint16_t port);
+
+/* inbound.c */
+void	inbound_packet(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const struct teredo_packet *tp);
+
+/* bubble.c */
+void	bubble_src(const struct core *c, uint64_t epoch,
+	    const struct in6_addr *peer, struct in6_addr *src);
+int	bubble_check(const struct core *c, uint64_t now, const void *ip6);
+void	bubble_send(struct core *c, uint32_t ip, uint16_t port,
+	    const struct in6_addr *src, const struct in6_addr *dst);
+void	bubble_probe(struct core *c, uint64_t now, struct peer *p);
+void	bubble_ping(struct core *c, struct peer *p);
+int	bubble_pong(const struct core *c, const struct peer *p,
+	    const void *ip6, size_t len);
+
+#endif /* CORE_IMPL_H */

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * From UDP to the tunnel (RFC 4380 5.2.3 for the client, 5.4.2 for the
+ * relay).  A packet reaches the tunnel only when its outer ip:port is
+ * known to belong to its inner source: the mapping embedded in a Teredo
+ * address, a mapping proven by an authenticated bubble exchange (see
+ * bubble.c), or the relay a connectivity test found for a native source.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "core_impl.h"
+
+/* A valid packet from a trusted source. */
+static void
+inbound_accept(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
+    uint16_t port, const struct teredo_packet *tp)
+{
+	outbound_trust(c, now, p, ip, port);
+	if (ip6_is_bubble(tp->ip6, tp->ip6_len)) {
+		c->st.counters.bubbles_rcvd++;
+		return;
+	}
+	core_send_tun(c, tp->ip6, tp->ip6_len);
+}
+
+/*
+ * Client, 5.2.3: through our server come indirect bubbles with an origin
+ * indication; answer with a direct bubble to the origin, source and
+ * destination swapped, to open our NAT to the peer (and to echo the
+ * peer's hash, bubble.c).  1 if the packet was consumed.
+ */
+static int
+inbound_from_server(struct core *c, const struct teredo_packet *tp)
+{
+	const uint8_t	*ip6 = tp->ip6;
+	int		 bubble = ip6_is_bubble(ip6, tp->ip6_len);
+	struct teredo_addr ta;
+	uint32_t	 oip = tp->origin_ip;
+	uint16_t	 oport = tp->origin_port;
+
+	if (!tp->has_origin && bubble &&
+	    teredo_addr_in_prefix(ip6_src(ip6), c->cfg.prefix)) {
+		/* No origin indication: guess it from the address. */
+		teredo_addr_decode(ip6_src(ip6), &ta);
+		oip = ta.client;
+		oport = ta.port;
+	} else if (!tp->has_origin)
+		return 0;
+	if (memcmp(ip6_dst(ip6), &c->st.addr, sizeof(c->st.addr)) != 0) {
+		core_drop(c, DROP_BAD_DEST);
+		return 1;
+	}
+	if (ipv4_is_global(oip) && oport != 0)
+		bubble_send(c, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+	if (!bubble)
+		return 0;
+	c->st.counters.bubbles_rcvd++;
+	return 1;
+}
+
+/*
+ * A bubble with a link-local source is a peer's challenge (bubble.c):
+ * the client swaps it back so that the peer can trust our mapping for it.
+ * Rate-limited: the outer source may be forged, and the answer is no
+ * bigger than the question.
+ */
+static void
+inbound_challenge(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp)
+{
+	const uint8_t	*ip6 = tp->ip6;
+
+	c->st.counters.bubbles_rcvd++;
+	if (!core_is_client(c) ||
+	    memcmp(ip6_dst(ip6), &c->st.addr, sizeof(c->st.addr)) != 0)
+		return;
+	if (!core_rate_ok(&c->reply_rate, now, CORE_REPLY_PER_SEC)) {
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	bubble_send(c, ip, port, ip6_dst(ip6), ip6_src(ip6));
+}
+
+/*
+ * Client, 5.2.3 item 6: a native source through an unknown relay.  The
+ * packet waits while a connectivity test finds the source's relay; it is
+ * delivered only if the answer comes through this same ip:port.  Tests
+ * started this way are rate-limited globally (CVE-2006-6266: a forged
+ * source must not turn us into a ping cannon).
+ */
+static void
+inbound_unknown_relay(struct core *c, uint64_t now, struct peer *p,
+    uint32_t ip, uint16_t port, const struct teredo_packet *tp)
+{
+	const struct in6_addr	*src = ip6_src(tp->ip6);
+
+	if (p == NULL && (p = peer_add(c->peers, src, now)) == NULL) {
+		core_drop(c, DROP_OTHER);
+		return;
+	}
+	if (p->on_timer) {
+		if (peer_enqueue(c->peers, p, tp->ip6, tp->ip6_len, 1, ip,
+		    port) == -1)
+			core_drop(c, DROP_QUEUE_FULL);
+		return;
+	}
+	if (!core_rate_ok(&c->test_rate, now, CORE_TEST_PER_SEC)) {
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	if (peer_enqueue(c->peers, p, tp->ip6, tp->ip6_len, 1, ip, port) == -1)
+		core_drop(c, DROP_QUEUE_FULL);
+	outbound_probe(c, now, p);
+}
+
+/* Teredo source checks common to client and relay; 0 if it may go on. */
+static int
+inbound_check_teredo(struct core *c, const struct in6_addr *src,
+    struct teredo_addr *ta)
+{
+	teredo_addr_decode(src, ta);
+	/* CVE-2006-6264: nothing from a Teredo address that is not global. */
+	if (!ipv4_is_global(ta->client) || !ipv4_is_global(ta->server)) {
+		core_drop(c, DROP_NON_GLOBAL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the destination may be handed to the tunnel at all. */
+static int
+inbound_check_dst(struct core *c, const struct teredo_packet *tp)
+{
+	const struct in6_addr	*dst = ip6_dst(tp->ip6);
+
+	if (ip6_is_bubble(tp->ip6, tp->ip6_len))
+		return 0;
+	if (core_is_mcast(dst) || core_is_ll(dst)) {
+		core_drop(c, DROP_BAD_DEST);
+		return -1;
+	}
+	/* A relay must not bounce Teredo traffic back into Teredo. */
+	if (!core_is_client(c) && teredo_addr_in_prefix(dst, c->cfg.prefix)) {
+		core_drop(c, DROP_LOOP);
+		return -1;
+	}
+	if (core_is_client(c) &&
+	    memcmp(dst, &c->st.addr, sizeof(c->st.addr)) != 0) {
+		core_drop(c, DROP_BAD_DEST);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+inbound_teredo(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
+    uint16_t port, const struct teredo_packet *tp)
+{
+	const struct in6_addr	*src = ip6_src(tp->ip6);
+	struct teredo_addr	 ta;
+	int			 ok;
+
+	if (inbound_check_teredo(c, src, &ta) == -1)
+		return;
+	/* The embedded mapping, or a proven one (symmetric NATs). */
+	ok = (ta.client == ip && ta.port == port) ||
+	    (ip6_is_bubble(tp->ip6, tp->ip6_len) && bubble_check(c, now, tp->ip6));
+	if (!ok) {
+		core_drop(c, DROP_BAD_SOURCE);
+		return;
+	}
+	if (p == NULL && (p = peer_add(c->peers, src, now)) == NULL) {
+		core_drop(c, DROP_OTHER);
+		return;
+	}
+	inbound_accept(c, now, p, ip, port, tp);
+}
+
+static void
+inbound_data(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp)
+{
+	const struct in6_addr	*src = ip6_src(tp->ip6);
+	struct peer		*p;
+	int			 teredo;
+
+	teredo = teredo_addr_in_prefix(src, c->cfg.prefix);
+	if (!teredo && !core_is_client(c)) {
+		core_drop(c, DROP_NOT_TEREDO);
+		return;
+	}
+	if (inbound_check_dst(c, tp) == -1)
+		return;
+	p = peer_find(c->peers, src, now);
+	if (p != NULL && p->trusted && p->ip == ip && p->port == port) {
+		inbound_accept(c, now, p, ip, port, tp);
+		return;
+	}
+	if (teredo)
+		inbound_teredo(c, now, p, ip, port, tp);
+	else if (p != NULL && bubble_pong(c, p, tp->ip6, tp->ip6_len))
+		/* Our connectivity test's answer: ip:port is the relay. */
+		outbound_trust(c, now, p, ip, port);
+	else if (ip6_is_bubble(tp->ip6, tp->ip6_len))
+		core_drop(c, DROP_BAD_SOURCE);
+	else
+		inbound_unknown_relay(c, now, p, ip, port, tp);
+}
+
+void
+inbound_packet(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp)
+{
+	int	from_server = 0;
+
+	if (core_is_client(c)) {
+		from_server = port == TEREDO_PORT && (ip == c->st.server ||
+		    ip == core_server2(c));
+		if (qualify_input(c, now, ip, port, tp))
+			return;
+		if (c->st.state != CORE_STATE_QUALIFIED) {
+			core_drop(c, DROP_UNQUALIFIED);
+			return;
+		}
+		if (from_server && inbound_from_server(c, tp))
+			return;
+	}
+	if (core_is_ll(ip6_src(tp->ip6))) {
+		if (ip6_is_bubble(tp->ip6, tp->ip6_len))
+			inbound_challenge(c, now, ip, port, tp);
+		else
+			core_drop(c, DROP_LINK_LOCAL);
+		return;
+	}
+	inbound_data(c, now, ip, port, tp);
+}

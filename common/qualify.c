@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * Client qualification and maintenance (RFC 4380 5.2.1, 5.2.5).
+ *
+ * A round sends up to qualify_retries router solicitations, each with a
+ * fresh nonce and qualify_timeout s apart; a failed round waits out a
+ * back-off (30 s doubling to 300 s) and starts again: we never give up.
+ * Only the non-cone solicitation is sent (RFC 5991: clients should not
+ * try the cone test).  Once qualified, a refresh RS goes out at a random
+ * 75-100 % of the refresh interval; qualify_retries refresh attempts
+ * without an acceptable RA mean the server is lost.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "core_impl.h"
+
+static void
+qualify_send_rs(struct core *c, uint64_t now)
+{
+	uint8_t	buf[128];
+	size_t	n, m;
+
+	/* 5.2.1: an unpredictable nonce per solicitation. */
+	c->io.random(c->io.arg, c->q.nonce, sizeof(c->q.nonce));
+	c->q.rs_pending = 1;
+	c->q.tries++;
+	c->q.deadline = now + (uint64_t)c->cfg.qualify_timeout * 1000;
+	n = build_auth(buf, sizeof(buf), c->q.nonce, 0);
+	m = build_rs(buf + n, sizeof(buf) - n, &teredo_ll_client);
+	if (n == 0 || m == 0)
+		return;
+	c->st.counters.rs_sent++;
+	core_send_udp(c, c->st.server, TEREDO_PORT, buf, n + m);
+}
+
+static void
+qualify_backoff(struct core *c, uint64_t now)
+{
+	c->q.rs_pending = 0;
+	c->q.backoff_wait = 1;
+	c->q.deadline = now + c->q.backoff_ms;
+	c->q.backoff_ms *= 2;
+	if (c->q.backoff_ms > CORE_BACKOFF_MAX_MS)
+		c->q.backoff_ms = CORE_BACKOFF_MAX_MS;
+}
+
+void
+qualify_start(struct core *c, uint64_t now)
+{
+	memset(&c->q, 0, sizeof(c->q));
+	c->q.backoff_ms = CORE_BACKOFF_MIN_MS;
+	c->st.state = CORE_STATE_QUALIFYING;
+	qualify_send_rs(c, now);
+}
+
+/* Lose the qualification: tunnel down, peers forgotten. */
+static void
+qualify_down(struct core *c)
+{
+	if (c->st.state == CORE_STATE_QUALIFIED)
+		c->io.down(c->io.arg);
+	peer_table_clear(c->peers);
+	memset(&c->st.addr, 0, sizeof(c->st.addr));
+	c->st.mapped_ip = 0;
+	c->st.mapped_port = 0;
+	c->st.state = CORE_STATE_QUALIFYING;
+}
+
+void
+qualify_stop(struct core *c)
+{
+	qualify_down(c);
+	c->st.state = CORE_STATE_OFF;
+	c->q.rs_pending = 0;
+	c->q.deadline = UINT64_MAX;
+}
+
+static void
+qualify_schedule_refresh(struct core *c, uint64_t now)
+{
+	uint16_t	r;
+	uint64_t	ival = (uint64_t)c->cfg.refresh_interval * 1000;
+
+	/* 5.2.5: a random 75 % to 100 % of the refresh interval. */
+	c->io.random(c->io.arg, &r, sizeof(r));
+	c->q.deadline = now + ival * (750 + r % 251) / 1000;
+	c->q.refreshing = 0;
+	c->q.tries = 0;
+}
+
+void
+qualify_timer(struct core *c, uint64_t now)
+{
+	if (c->st.state == CORE_STATE_QUALIFIED) {
+		if (c->q.refreshing && c->q.tries >= c->cfg.qualify_retries) {
+			/* The server is gone: down, and back off. */
+			qualify_down(c);
+			c->q.refreshing = 0;
+			c->q.tries = 0;
+			qualify_backoff(c, now);
+			return;
+		}
+		c->q.refreshing = 1;
+		qualify_send_rs(c, now);
+		return;
+	}
+	if (c->q.backoff_wait) {
+		c->q.backoff_wait = 0;
+		c->q.tries = 0;
+		qualify_send_rs(c, now);
+	} else if (c->q.tries < c->cfg.qualify_retries)
+		qualify_send_rs(c, now);
+	else
+		qualify_backoff(c, now);
+}
+
+void
+qualify_netchange(struct core *c, uint64_t now)
+{
+	/* Ask the server at once; a new mapping gives a new address. */
+	c->q.backoff_wait = 0;
+	c->q.tries = 0;
+	c->q.backoff_ms = CORE_BACKOFF_MIN_MS;
+	if (c->st.state == CORE_STATE_QUALIFIED)
+		c->q.refreshing = 1;
+	qualify_send_rs(c, now);
+}
+
+/* The RA checks of SPEC 3 / RFC 4380 5.2.1; 0 if acceptable. */
+static int
+qualify_check_ra(struct core *c, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp, unsigned int *mtu)
+{
+	uint32_t	prefix, server;
+
+	if (port != TEREDO_PORT ||
+	    (ip != c->st.server && ip != core_server2(c)))
+		return -1;
+	if (!c->q.rs_pending || !tp->has_auth || tp->confirmation != 0 ||
+	    memcmp(tp->nonce, c->q.nonce, TEREDO_NONCE_LEN) != 0)
+		return -1;
+	if (!tp->has_origin || !ipv4_is_global(tp->origin_ip) ||
+	    tp->origin_port == 0)
+		return -1;
+	if (parse_ra(tp->ip6, tp->ip6_len, &prefix, &server, mtu) == -1)
+		return -1;
+	/* The prefix option must be our prefix and our server. */
+	if (prefix != c->cfg.prefix || server != c->st.server)
+		return -1;
+	if (*mtu == 0)
+		*mtu = TEREDO_MTU;
+	return 0;
+}
+
+static void
+qualify_new_address(struct core *c, const struct teredo_packet *tp)
+{
+	struct teredo_addr	ta;
+	uint8_t			rnd[2];
+
+	/* RFC 5991: 12 fresh random bits for every new address. */
+	c->io.random(c->io.arg, rnd, sizeof(rnd));
+	ta.prefix = c->cfg.prefix;
+	ta.server = c->st.server;
+	ta.flags = teredo_flags(0, rnd);
+	ta.port = tp->origin_port;
+	ta.client = tp->origin_ip;
+	teredo_addr_build(&c->st.addr, &ta);
+	c->st.mapped_ip = tp->origin_ip;
+	c->st.mapped_port = tp->origin_port;
+}
+
+static void
+qualify_accept(struct core *c, uint64_t now, const struct teredo_packet *tp,
+    unsigned int mtu)
+{
+	int	changed;
+
+	c->st.counters.ra_rcvd++;
+	c->q.rs_pending = 0;
+	c->q.backoff_ms = CORE_BACKOFF_MIN_MS;
+	changed = tp->origin_ip != c->st.mapped_ip ||
+	    tp->origin_port != c->st.mapped_port;
+	if (c->st.state == CORE_STATE_QUALIFIED && changed)
+		/* 5.2.5: the mapping changed; old address and peers go. */
+		qualify_down(c);
+	if (c->st.state != CORE_STATE_QUALIFIED) {
+		qualify_new_address(c, tp);
+		c->st.mtu = mtu;
+		c->st.state = CORE_STATE_QUALIFIED;
+		c->io.up(c->io.arg, &c->st.addr, mtu);
+	} else if (mtu != c->st.mtu) {
+		c->st.mtu = mtu;
+		c->io.up(c->io.arg, &c->st.addr, mtu);
+	}
+	qualify_schedule_refresh(c, now);
+}
+
+int
+qualify_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp)
+{
+	unsigned int	mtu;
+
+	if (ip6_nxt(tp->ip6) != IP6_NXT_ICMP6 || tp->ip6_len <= IP6_HDR_LEN ||
+	    tp->ip6[IP6_HDR_LEN] != ND_ROUTER_ADVERT)
+		return 0;
+	if (qualify_check_ra(c, ip, port, tp, &mtu) == -1) {
+		core_drop(c, DROP_BAD_RA);
+		return 1;
+	}
+	qualify_accept(c, now, tp, mtu);
+	return 1;
+}

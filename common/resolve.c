@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "resolve.h"
+
+#define RESOLVE_BACKOFF_MIN	1000
+#define RESOLVE_BACKOFF_MAX	60000
+
+/* What the child writes. */
+struct resolve_answer {
+	int		ok;
+	int		gai_err;
+	uint32_t	server, server2;
+};
+
+void
+resolve_init(struct resolve *r, const char *name, const char *name2)
+{
+	memset(r, 0, sizeof(*r));
+	(void)strlcpy(r->name, name, sizeof(r->name));
+	(void)strlcpy(r->name2, name2, sizeof(r->name2));
+	r->pid = -1;
+	r->fd = -1;
+	r->backoff = RESOLVE_BACKOFF_MIN;
+}
+
+static int
+resolve_one(const char *name, uint32_t *ip)
+{
+	struct addrinfo hints, *res;
+	int err;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((err = getaddrinfo(name, NULL, &hints, &res)) != 0)
+		return err;
+	/* LINTED: getaddrinfo() returns aligned addresses */
+	*ip = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void
+resolve_child(const struct resolve *r, int fd)
+{
+	struct resolve_answer a;
+
+	memset(&a, 0, sizeof(a));
+	a.gai_err = resolve_one(r->name, &a.server);
+	if (a.gai_err == 0 && r->name2[0] != '\0')
+		a.gai_err = resolve_one(r->name2, &a.server2);
+	a.ok = a.gai_err == 0;
+	(void)write(fd, &a, sizeof(a));
+	_exit(0);
+}
+
+/* A literal address needs no child. */
+static int
+resolve_literal(struct resolve *r)
+{
+	struct in_addr a, b;
+
+	if (inet_pton(AF_INET, r->name, &a) != 1)
+		return 0;
+	b.s_addr = 0;
+	if (r->name2[0] != '\0' && inet_pton(AF_INET, r->name2, &b) != 1)
+		return 0;
+	r->server = a.s_addr;
+	r->server2 = b.s_addr;
+	return 1;
+}
+
+int
+resolve_start(struct resolve *r, uint64_t now)
+{
+	int fds[2];
+
+	if (r->pid != -1 || r->fd != -1) {
+		r->again = 1;
+		return 0;
+	}
+	r->retry_at = 0;
+	r->again = 0;
+	if (resolve_literal(r)) {
+		r->have = 1;
+		return 1;
+	}
+	if (pipe(fds) == -1) {
+		log_warn("%s: pipe", __func__);
+		r->retry_at = now + r->backoff;
+		return 0;
+	}
+	(void)fflush(NULL);
+	if ((r->pid = fork()) == -1) {
+		log_warn("%s: fork", __func__);
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		r->retry_at = now + r->backoff;
+		r->pid = -1;
+		return 0;
+	}
+	if (r->pid == 0) {
+		daemon_child();
+		(void)close(fds[0]);
+		resolve_child(r, fds[1]);
+	}
+	(void)close(fds[1]);
+	r->fd = fds[0];
+	log_debug("%s: resolving %s (pid %ld)", __func__, r->name,
+	    (long)r->pid);
+	return 0;
+}
+
+/* A network change came during the attempt: redo it at once. */
+static void
+resolve_done(struct resolve *r)
+{
+	if (r->again && r->pid == -1 && r->fd == -1) {
+		r->again = 0;
+		r->retry_at = 1;
+	}
+}
+
+int
+resolve_fd(const struct resolve *r)
+{
+	return r->fd;
+}
+
+static void
+resolve_failed(struct resolve *r, uint64_t now, const char *why)
+{
+	log_warnx("cannot resolve server %s%s%s: %s; retrying in %u s",
+	    r->name, r->name2[0] != '\0' ? " or " : "", r->name2, why,
+	    r->backoff / 1000);
+	r->retry_at = now + r->backoff;
+	r->backoff *= 2;
+	if (r->backoff > RESOLVE_BACKOFF_MAX)
+		r->backoff = RESOLVE_BACKOFF_MAX;
+}
+
+int
+resolve_read(struct resolve *r, uint64_t now)
+{
+	struct resolve_answer a;
+	ssize_t n;
+	int changed;
+
+	do
+		n = read(r->fd, &a, sizeof(a));
+	while (n == -1 && errno == EINTR);
+	(void)close(r->fd);
+	r->fd = -1;
+	if (n != (ssize_t)sizeof(a) || !a.ok) {
+		resolve_failed(r, now, n == (ssize_t)sizeof(a) ?
+		    gai_strerror(a.gai_err) : "resolver failed");
+		resolve_done(r);
+		return 0;
+	}
+	resolve_done(r);
+	r->backoff = RESOLVE_BACKOFF_MIN;
+	changed = !r->have || a.server != r->server ||
+	    a.server2 != r->server2;
+	r->server = a.server;
+	r->server2 = a.server2;
+	r->have = 1;
+	return changed;
+}
+
+int
+resolve_timer(struct resolve *r, uint64_t now)
+{
+	if (r->retry_at != 0 && now >= r->retry_at && r->pid == -1 &&
+	    r->fd == -1)
+		return resolve_start(r, now) ? 1 : 0;
+	return 0;
+}
+
+int
+resolve_reaped(struct resolve *r, pid_t pid)
+{
+	if (pid == -1 || pid != r->pid)
+		return 0;
+	r->pid = -1;
+	resolve_done(r);
+	return 1;
+}
+
+void
+resolve_stop(struct resolve *r)
+{
+	if (r->pid != -1)
+		(void)kill(r->pid, SIGKILL);
+	if (r->fd != -1)
+		(void)close(r->fd);
+	r->fd = -1;
+	r->again = 0;
+	r->retry_at = 0;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+
+/*
+ * The working process of miredo-server: binds the two UDP sockets (port
+ * 3544) and the raw IPv6 socket while still root, drops privileges for
+ * good, enters the sandbox, then feeds datagrams to the sans-I/O server
+ * core (server.c) until SIGTERM or until its supervisor goes away.
+ */
+
+#include "config.h"
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "os.h"
+#include "server.h"
+#include "server_child.h"
+#include "teredo.h"
+
+#define SRV_BATCH		64	/* datagrams read per wake-up */
+
+struct srv_child {
+	struct server	*core;
+	int		 udp[2];
+	int		 raw;
+	int		 sup;		/* socket to the supervisor */
+};
+
+static volatile sig_atomic_t srv_term, srv_usr1;
+
+static void
+srv_child_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		srv_usr1 = 1;
+	else
+		srv_term = 1;
+}
+
+static void
+srv_child_sigset(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+}
+
+static int
+srv_udp_open(uint32_t ip)
+{
+	struct sockaddr_in sin;
+	char		 buf[16];
+	int		 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(TEREDO_PORT);
+	sin.sin_addr.s_addr = ip;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd == -1 || fcntl(fd, F_SETFL, O_NONBLOCK) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		log_warn("cannot bind UDP %s:%d", ipv4_ntop(ip, buf),
+		    TEREDO_PORT);
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+srv_send_udp(void *arg, int sock, uint32_t ip, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct srv_child *ch = arg;
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = ip;
+	/* A lost datagram is what UDP allows: nothing to do. */
+	(void)sendto(ch->udp[sock], buf, len, 0, (struct sockaddr *)&sin,
+	    sizeof(sin));
+}
+
+/* The raw socket takes the whole packet; the kernel routes on dst. */
+static void
+srv_send_ipv6(void *arg, const void *pkt, size_t len)
+{
+	struct srv_child *ch = arg;
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	memcpy(&sin6.sin6_addr, (const uint8_t *)pkt + 24, 16);
+	(void)sendto(ch->raw, pkt, len, 0, (struct sockaddr *)&sin6,
+	    sizeof(sin6));
+}
+
+static void
+srv_log_counters(const struct server *core)
+{
+	struct server_counters c;
+	char		 buf[512];
+	size_t		 n;
+	int		 i;
+
+	server_get_counters(core, &c);
+	n = (size_t)snprintf(buf, sizeof(buf), "rx %llu (%llu bytes), rs "
+	    "%llu, ra %llu, forwarded udp %llu ipv6 %llu, dropped:",
+	    (unsigned long long)c.rx, (unsigned long long)c.rx_bytes,
+	    (unsigned long long)c.rs, (unsigned long long)c.ra_sent,
+	    (unsigned long long)c.fwd_udp, (unsigned long long)c.fwd_ipv6);
+	for (i = 0; i < SDROP_MAX && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s %llu",
+		    server_drop_name(i), (unsigned long long)c.drop[i]);
+	log_info("%s", buf);
+}
+
+/* Read what one socket has, a batch at a time. */
+static void
+srv_read(struct srv_child *ch, int sock)
+{
+	static uint8_t	 buf[TEREDO_UDP_MAX + 1];
+	struct sockaddr_in sin;
+	socklen_t	 sl;
+	ssize_t		 n;
+	int		 i;
+
+	for (i = 0; i < SRV_BATCH; i++) {
+		sl = sizeof(sin);
+		n = recvfrom(ch->udp[sock], buf, sizeof(buf), 0,
+		    (struct sockaddr *)&sin, &sl);
+		if (n == -1)
+			return;
+		if (sl < sizeof(sin) || sin.sin_family != AF_INET)
+			continue;
+		server_udp_input(ch->core, daemon_now_ms(), sock,
+		    sin.sin_addr.s_addr, ntohs(sin.sin_port), buf, (size_t)n);
+	}
+}
+
+static void
+srv_loop(struct srv_child *ch)
+{
+	struct pollfd	 pfd[3];
+	int		 i;
+
+	pfd[0].fd = ch->udp[0];
+	pfd[1].fd = ch->udp[1];
+	pfd[2].fd = ch->sup;
+	for (i = 0; i < 3; i++)
+		pfd[i].events = POLLIN;
+	while (!srv_term) {
+		if (srv_usr1) {
+			srv_usr1 = 0;
+			srv_log_counters(ch->core);
+		}
+		/* The time-out bounds the delay of a signal that raced. */
+		if (poll(pfd, 3, 1000) == -1)
+			continue;
+		/* The supervisor is gone: so are we. */
+		if (pfd[2].revents != 0)
+			break;
+		for (i = 0; i < 2; i++)
+			if (pfd[i].revents & POLLIN)
+				srv_read(ch, i);
+	}
+	srv_log_counters(ch->core);
+}
+
+/* Once started, a daemon's child has nothing to say on stderr. */
+static void
+srv_child_detach(int null)
+{
+	if (null == -1)
+		return;
+	(void)dup2(null, STDIN_FILENO);
+	(void)dup2(null, STDOUT_FILENO);
+	(void)dup2(null, STDERR_FILENO);
+	if (null > STDERR_FILENO)
+		(void)close(null);
+}
+
+/* Sockets as root, then privileges dropped for good. */
+static int
+srv_child_setup(struct srv_child *ch, const struct server_config *sc,
+    const struct passwd *pw, const char *chrootdir, int null)
+{
+	struct server_io io;
+	char		 buf[2][16];
+
+	if ((ch->udp[0] = srv_udp_open(sc->addr[0])) == -1 ||
+	    (ch->udp[1] = srv_udp_open(sc->addr[1])) == -1)
+		return -1;
+	if ((ch->raw = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW)) == -1) {
+		log_warn("cannot open the raw IPv6 socket");
+		return -1;
+	}
+	if (os_privdrop(pw, chrootdir) == -1) {
+		log_warn("cannot drop privileges to %s", pw->pw_name);
+		return -1;
+	}
+	io.arg = ch;
+	io.send_udp = srv_send_udp;
+	io.send_ipv6 = srv_send_ipv6;
+	if ((ch->core = server_new(sc, &io)) == NULL) {
+		log_warn("server_new");
+		return -1;
+	}
+	log_info("serving on %s and %s, port %d",
+	    ipv4_ntop(sc->addr[0], buf[0]), ipv4_ntop(sc->addr[1], buf[1]),
+	    TEREDO_PORT);
+	/* Before the sandbox, which may not allow dup2(). */
+	srv_child_detach(null);
+	if (os_sandbox(OS_ROLE_SERVER) == -1) {
+		log_warn("cannot enter the sandbox");
+		return -1;
+	}
+	return 0;
+}
+
+void
+server_child_main(int sup, const struct server_config *sc,
+    const struct passwd *pw, const char *chrootdir, int foreground)
+{
+	struct srv_child ch;
+	uint8_t		 st;
+	int		 null = -1;
+
+	log_procinit("server");
+	srv_child_sigset(SIGTERM, srv_child_signal);
+	srv_child_sigset(SIGUSR1, srv_child_signal);
+	srv_child_sigset(SIGHUP, SIG_IGN);
+	srv_child_sigset(SIGINT, SIG_IGN);
+	srv_child_sigset(SIGUSR2, SIG_IGN);
+	srv_child_sigset(SIGCHLD, SIG_DFL);
+	memset(&ch, 0, sizeof(ch));
+	ch.sup = sup;
+	if (!foreground)
+		null = open("/dev/null", O_RDWR);
+	st = srv_child_setup(&ch, sc, pw, chrootdir, null) == 0 ? 0 : 1;
+	if (write(sup, &st, 1) != 1 || st != 0)
+		_exit(1);
+	srv_loop(&ch);
+	server_free(ch.core);
+	_exit(0);
+}

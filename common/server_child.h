@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef SERVER_CHILD_H
+#define SERVER_CHILD_H
+
+#include <pwd.h>
+
+#include "server.h"
+
+/*
+ * The process forked by miredo-server's supervisor: binds its sockets as
+ * root, drops privileges to pw (chroot to chrootdir if not NULL), writes
+ * one status byte to sup (0 = serving) and serves until SIGTERM or until
+ * sup is closed.  Never returns.
+ */
+void	server_child_main(int sup, const struct server_config *sc,
+	    const struct passwd *pw, const char *chrootdir, int foreground)
+	    __attribute__((noreturn));
+
+#endif /* SERVER_CHILD_H */

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+#include "compat.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "engine.h"
+#include "hook.h"
+#include "log.h"
+#include "miredo.h"
+#include "os.h"
+#include "privmsg.h"
+
+static int supervise_sigpipe[2] = { -1, -1 };
+
+static void
+supervise_sighandler(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int save = errno;
+
+	(void)write(supervise_sigpipe[1], &c, 1);
+	errno = save;
+}
+
+void
+supervise_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGCHLD,
+	    SIGUSR1, SIGUSR2 };
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe(supervise_sigpipe) == -1)
+		fatal("%s: pipe", __func__);
+	for (i = 0; i < 2; i++)
+		if (fcntl(supervise_sigpipe[i], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(supervise_sigpipe[i], F_SETFD, FD_CLOEXEC) == -1)
+			fatal("%s: fcntl", __func__);
+	memset(&sa, 0, sizeof(sa));
+	(void)sigemptyset(&sa.sa_mask);
+	sa.sa_handler = supervise_sighandler;
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+supervise_send(struct miredo *m, const void *msg, size_t len)
+{
+	if (m->chan != -1 && send(m->chan, msg, len, 0) == -1)
+		log_warn("%s: engine channel", __func__);
+}
+
+void
+supervise_send_resolved(struct miredo *m)
+{
+	struct privmsg_resolved r;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN] = "primary + 1";
+
+	(void)inet_ntop(AF_INET, &m->rs.server, a, sizeof(a));
+	if (m->rs.server2 != 0)
+		(void)inet_ntop(AF_INET, &m->rs.server2, b, sizeof(b));
+	log_info("server %s is %s, secondary %s", m->rs.name, a, b);
+	memset(&r, 0, sizeof(r));
+	r.type = PRIV_MSG_RESOLVED;
+	r.server = m->rs.server;
+	r.server2 = m->rs.server2;
+	supervise_send(m, &r, sizeof(r));
+}
+
+void
+supervise_engine_start(struct miredo *m)
+{
+	struct engine_args a;
+	int sv[2];
+
+	m->restart_at = 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
+		fatal("%s: socketpair", __func__);
+	(void)fflush(NULL);
+	if ((m->engine = fork()) == -1)
+		fatal("%s: fork", __func__);
+	if (m->engine == 0) {
+		daemon_child();
+		(void)close(sv[0]);
+		(void)close(supervise_sigpipe[0]);
+		(void)close(supervise_sigpipe[1]);
+		if (m->mon != -1)
+			(void)close(m->mon);
+		if (resolve_fd(&m->rs) != -1)
+			(void)close(resolve_fd(&m->rs));
+		memset(&a, 0, sizeof(a));
+		a.conf = &m->conf;
+		a.tun_fd = m->tun;
+		a.udp_fd = m->udp;
+		a.chan_fd = sv[1];
+		a.ifindex = m->ifindex;
+		a.pw = &m->pw;
+		a.chrootdir = m->cl.chrootdir;
+		engine_main(&a);
+	}
+	(void)close(sv[1]);
+	m->chan = sv[0];
+	(void)fcntl(m->chan, F_SETFL, O_NONBLOCK);
+	(void)fcntl(m->chan, F_SETFD, FD_CLOEXEC);
+	m->engine_started = daemon_now_ms();
+	log_debug("%s: engine is pid %ld", __func__, (long)m->engine);
+	if (m->conf.relay_type == CONF_CLIENT && m->rs.have)
+		supervise_send_resolved(m);
+}
+
+/* The engine is gone: undo its configuration and tell the hook. */
+static void
+supervise_engine_gone(struct miredo *m)
+{
+	m->engine = -1;
+	if (m->chan != -1)
+		(void)close(m->chan);
+	m->chan = -1;
+	if (priv_clear(&m->pv))
+		hook_request(m->conf.hook, m->ifname, &m->pv.state,
+		    &m->pv.old_state);
+}
+
+void
+supervise_engine_stop(struct miredo *m)
+{
+	int st;
+
+	if (m->engine == -1)
+		return;
+	(void)kill(m->engine, SIGTERM);
+	while (waitpid(m->engine, &st, 0) == -1 && errno == EINTR)
+		continue;
+	supervise_engine_gone(m);
+}
+
+static void
+supervise_engine_died(struct miredo *m, int st)
+{
+	uint64_t now = daemon_now_ms();
+
+	if (WIFSIGNALED(st))
+		log_warnx("engine killed by signal %d", WTERMSIG(st));
+	else
+		log_warnx("engine exited with status %d", WEXITSTATUS(st));
+	supervise_engine_gone(m);
+	/* A long-lived engine starts the back-off afresh. */
+	if (now - m->engine_started >= SUPERVISE_BACKOFF_MAX)
+		m->backoff = SUPERVISE_BACKOFF_MIN;
+	log_info("restarting the engine in %u s", m->backoff / 1000);
+	m->restart_at = now + m->backoff;
+	m->backoff *= 2;
+	if (m->backoff > SUPERVISE_BACKOFF_MAX)
+		m->backoff = SUPERVISE_BACKOFF_MAX;
+}
+
+static void
+supervise_reap(struct miredo *m)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == m->engine)
+			supervise_engine_died(m, st);
+		else if (!resolve_reaped(&m->rs, pid))
+			(void)hook_reaped(pid, st);
+	}
+}
+
+static void
+supervise_signal(struct miredo *m)
+{
+	unsigned char c;
+
+	while (read(supervise_sigpipe[0], &c, 1) == 1)
+		switch (c) {
+		case SIGHUP:
+			miredo_reload(m);
+			break;
+		case SIGINT:
+		case SIGTERM:
+			miredo_shutdown(m, c);
+		case SIGCHLD:
+			supervise_reap(m);
+			break;
+		case SIGUSR1:
+			/* The status line comes from the engine. */
+			if (m->engine != -1)
+				(void)kill(m->engine, SIGUSR1);
+			break;
+		default:
+			break;
+		}
+}
+
+static void
+supervise_chan_input(struct miredo *m)
+{
+	union {
+		union privmsg	m;
+		unsigned char	buf[PRIVMSG_BUFSZ];
+	} u;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 32 && m->chan != -1; i++) {
+		n = recv(m->chan, &u, sizeof(u), 0);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			/* EOF: the engine is exiting; SIGCHLD follows. */
+			(void)close(m->chan);
+			m->chan = -1;
+			return;
+		}
+		switch (priv_dispatch(&m->pv, &u, (size_t)n)) {
+		case -1:
+			log_warnx("killing the engine (pid %ld)",
+			    (long)m->engine);
+			(void)kill(m->engine, SIGKILL);
+			(void)close(m->chan);
+			m->chan = -1;
+			return;
+		case PRIV_MSG_STATE:
+			hook_request(m->conf.hook, m->ifname, &m->pv.state,
+			    &m->pv.old_state);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+supervise_netchange(struct miredo *m)
+{
+	struct privmsg_netchange nc;
+
+	if (os_monitor_read(m->mon) != 1 || m->conf.relay_type != CONF_CLIENT)
+		return;
+	log_info("network change: qualifying again");
+	nc.type = PRIV_MSG_NETCHANGE;
+	supervise_send(m, &nc, sizeof(nc));
+	if (resolve_start(&m->rs, daemon_now_ms()))
+		supervise_send_resolved(m);
+}
+
+static int
+supervise_timers(struct miredo *m)
+{
+	uint64_t now = daemon_now_ms(), next = 0;
+
+	if (m->restart_at != 0 && now >= m->restart_at)
+		supervise_engine_start(m);
+	if (m->conf.relay_type == CONF_CLIENT && resolve_timer(&m->rs, now))
+		supervise_send_resolved(m);
+	if (m->restart_at != 0)
+		next = m->restart_at;
+	if (m->rs.retry_at != 0 && (next == 0 || m->rs.retry_at < next))
+		next = m->rs.retry_at;
+	if (next == 0)
+		return -1;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+void
+supervise_loop(struct miredo *m)
+{
+	struct pollfd pfd[4];
+	int timeout;
+
+	for (;;) {
+		timeout = supervise_timers(m);
+		pfd[0].fd = supervise_sigpipe[0];
+		pfd[1].fd = m->chan;
+		pfd[2].fd = m->mon;
+		pfd[3].fd = resolve_fd(&m->rs);
+		pfd[0].events = pfd[1].events = POLLIN;
+		pfd[2].events = pfd[3].events = POLLIN;
+		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
+			fatal("%s: poll", __func__);
+		if (pfd[1].fd != -1 && pfd[1].revents != 0)
+			supervise_chan_input(m);
+		if (pfd[2].fd != -1 && pfd[2].revents != 0)
+			supervise_netchange(m);
+		if (pfd[3].fd != -1 && pfd[3].revents != 0 &&
+		    resolve_read(&m->rs, daemon_now_ms()))
+			supervise_send_resolved(m);
+		if (pfd[0].revents != 0)
+			supervise_signal(m);
+	}
+}

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# The whole test suite from a clean clone, as README.md and .ci/run run it:
+#   bash tests/all.sh
+# As root on Debian it first installs what is missing with apt-get and
+# stops the miredo services the packages may have started.  Then: a build
+# with warnings as errors and `make check` (unit, conf, sim, netns,
+# interop), the unit tests again under ASan+UBSan, and `make distcheck`.
+# The last line is always "N passed, N failed" (", N skipped" appended
+# when tests were skipped); the exit status is non-zero if anything failed.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd) || exit 1
+cd "$top" || exit 1
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+skipped=0
+
+PACKAGES="build-essential autoconf automake pkg-config libbsd-dev
+libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
+iputils-ping netcat-openbsd tcpdump"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+# Count a step that has no test-suite.log of its own.
+step_result() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "*** FAILED: $2"
+	fi
+}
+
+# Add up the "# PASS: n" ... lines of an automake test-suite.log.
+count_log() {
+	local log=$1 key n
+	if [ ! -f "$log" ]; then
+		echo "*** no $log"
+		failed=$((failed + 1))
+		return
+	fi
+	while read -r _ key n; do
+		case $key in
+		PASS:|XFAIL:)		passed=$((passed + n)) ;;
+		FAIL:|ERROR:|XPASS:)	failed=$((failed + n)) ;;
+		SKIP:)			skipped=$((skipped + n)) ;;
+		esac
+	done < <(grep -E '^# (PASS|FAIL|ERROR|XPASS|XFAIL|SKIP): +[0-9]+$' "$log")
+	# Name the tests that did not pass, so that the log says where to look.
+	grep -E '^(FAIL|ERROR|XPASS): ' "$log" | sed 's/^/*** /'
+}
+
+summary() {
+	local line="$passed passed, $failed failed"
+	[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+	echo
+	echo "$line"
+}
+
+is_installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null |
+	    grep -q 'install ok installed'
+}
+
+install_packages() {
+	local missing="" p policy=/usr/sbin/policy-rc.d made_policy=""
+	command -v apt-get >/dev/null 2>&1 || return 0
+	for p in $PACKAGES; do
+		is_installed "$p" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	step "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	# Keep the packages' services from starting at installation
+	# (invoke-rc.d honours policy-rc.d exit status 101).
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy" &&
+		    chmod 755 "$policy" && made_policy=1
+	fi
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing ||
+	    { apt-get update -q && apt-get install -y -q \
+	    --no-install-recommends $missing; }
+	local rc=$?
+	[ -n "$made_policy" ] && rm -f "$policy"
+	[ $rc -eq 0 ] || step_result $rc "apt-get install$missing"
+}
+
+# Stop what Debian's packages may have started: the system services, and
+# any daemon still running from the system pid files (only those).
+stop_system_miredo() {
+	local unit pidfile pid exe
+	if command -v systemctl >/dev/null 2>&1 &&
+	    [ -d /run/systemd/system ]; then
+		for unit in miredo.service miredo-server.service; do
+			systemctl disable --now "$unit" >/dev/null 2>&1
+		done
+	fi
+	for pidfile in /run/miredo.pid /run/miredo-server.pid \
+	    /var/run/miredo.pid /var/run/miredo-server.pid; do
+		[ -f "$pidfile" ] || continue
+		pid=$(head -n 1 "$pidfile" | tr -cd 0-9)
+		[ -n "$pid" ] || continue
+		exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
+		case $exe in
+		/usr/sbin/miredo|/usr/sbin/miredo-server)
+			echo "stopping Debian's $exe (pid $pid, $pidfile)"
+			kill "$pid" 2>/dev/null ;;
+		esac
+	done
+}
+
+# configure and build in $1 with the remaining arguments to configure.
+build() {
+	local dir=$1
+	shift
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" &&
+	    ../configure "$@" && make -j"$jobs"
+	local rc=$?
+	cd "$top" || exit 1
+	return $rc
+}
+
+main() {
+	if [ "$(id -u)" = 0 ]; then
+		install_packages
+		stop_system_miredo
+	else
+		echo "not root: no package installation; root tests will skip"
+	fi
+
+	step "autoreconf"
+	if ! autoreconf -fi; then
+		step_result 1 autoreconf
+		return
+	fi
+
+	step "build/ with warnings as errors, make check"
+	if build build --enable-werror; then
+		(cd build && make -j"$jobs" check)
+		count_log build/test-suite.log
+	else
+		step_result 1 "build with --enable-werror"
+	fi
+
+	step "build-asan/: unit tests under AddressSanitizer + UBSan"
+	if build build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
+-fno-omit-frame-pointer -fno-sanitize-recover=undefined"; then
+		(cd build-asan && make -j"$jobs" check-unit)
+		count_log build-asan/test-suite.log
+	else
+		step_result 1 "build with sanitizers"
+	fi
+
+	step "make distcheck"
+	if [ -f build/Makefile ]; then
+		(cd build && make -j"$jobs" distcheck \
+		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
+		step_result $? "make distcheck"
+	else
+		step_result 1 "make distcheck (no build/)"
+	fi
+}
+
+finish() {
+	trap - EXIT
+	summary
+	[ "$failed" -eq 0 ] && exit 0
+	exit 1
+}
+
+trap finish EXIT
+trap 'echo "*** interrupted"; failed=$((failed + 1)); exit 130' INT TERM
+main

@@ -1,0 +1,304 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The miredo authors
+#
+# The life cycle of miredo as a relay in a network namespace of its own
+# (issue 3): tunnel MTU, link-local and Teredo-prefix route (checked with
+# ip(8)); the engine's uid, gid, CapEff, NoNewPrivs and Seccomp; SIGUSR1,
+# SIGHUP with a new MTU, a refused second instance, an engine killed and
+# restarted, SIGTERM leaving nothing behind; the launcher's exit status
+# without -f.  Then, with Debian's miredo-server as the peer (skipped if it
+# is not installed), a client that starts before its server's name
+# resolves, qualifies once it does, is configured by priv (address /32,
+# link-local, default route metric 1029), runs its hook, re-qualifies on
+# an IPv4 change and removes everything on SIGTERM.
+# Needs root; exit 77 (skip) otherwise.  MIREDO=path overrides ./miredo.
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
+for t in ip ps; do
+	command -v $t >/dev/null 2>&1 || { echo "SKIP: no $t"; exit 77; }
+done
+[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+getent passwd nobody >/dev/null || { echo "SKIP: no user nobody"; exit 77; }
+MIREDO=${MIREDO:-${builddir:-.}/miredo}
+[ -x "$MIREDO" ] || { echo "FAIL: $MIREDO not built"; exit 1; }
+MIREDO=$(cd "$(dirname "$MIREDO")" && pwd)/$(basename "$MIREDO")
+CONFIG_H=${builddir:-.}/config.h
+
+NS=mtlc$$
+NSS=mtlc$$-srv
+IF=teredo
+TMPD=
+cleanup() {
+	local p
+	for p in $(ip netns pids "$NS" 2>/dev/null) \
+	    $(ip netns pids "$NSS" 2>/dev/null); do
+		kill -9 "$p"
+	done
+	ip netns del "$NS" 2>/dev/null
+	ip netns del "$NSS" 2>/dev/null
+	rm -rf "/etc/netns/$NS"
+	[ -n "$TMPD" ] && rm -rf "$TMPD"
+}
+trap cleanup EXIT; [ -n "$KEEP" ] && trap "" EXIT
+trap 'exit 1' INT TERM
+ip netns add "$NS" || { echo "SKIP: cannot create a namespace"; exit 77; }
+ip netns add "$NSS" || exit 1
+TMPD=$(mktemp -d /tmp/mtlc.XXXXXX) || exit 1
+chmod 755 "$TMPD"
+ip -n "$NS" link set lo up
+ip -n "$NSS" link set lo up
+ip -n "$NS" link add v0 type veth peer name s0 netns "$NSS"
+ip -n "$NS" addr add 192.0.2.10/24 dev v0
+ip -n "$NSS" addr add 192.0.2.20/24 dev s0
+ip -n "$NSS" addr add 192.0.2.21/24 dev s0
+ip -n "$NS" link set v0 up
+ip -n "$NSS" link set s0 up
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+check() {	# check DESCRIPTION command...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+# wait_for SECONDS command...: poll every 0.1 s until command succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+nsrun() { ip netns exec "$NS" "$@"; }
+alive() { kill -0 "$1" 2>/dev/null; }
+engine_of() { ps -o pid= --ppid "$1" 2>/dev/null | head -n 1 | tr -d ' '; }
+have_engine() { ENGINE=$(engine_of "$PRIV"); [ -n "$ENGINE" ]; }
+new_engine() { have_engine && [ "$ENGINE" != "$1" ]; }
+mtu_is() { ip -n "$NS" link show "$IF" 2>/dev/null | grep -q "mtu $1 "; }
+# status_field PID Field: the values of one line of /proc/PID/status.
+status_field() { awk -v f="$2:" '$1 == f { $1 = ""; print }' \
+	"/proc/$1/status" | sed 's/^ *//'; }
+
+write_conf() {	# write_conf MTU
+	cat > "$TMPD/relay.conf" <<EOC
+RelayType relay
+InterfaceName $IF
+InterfaceMTU $1
+BindAddress 192.0.2.10
+BindPort 3545
+EOC
+}
+
+# 1. Start in the foreground as a relay.
+write_conf 1400
+PIDF=$TMPD/miredo.pid
+nsrun "$MIREDO" -f -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log" 2>&1 &
+WRAP=$!		# ip netns exec, which waits for miredo
+PRIV=
+if ! wait_for 5 test -s "$PIDF" || ! PRIV=$(cat "$PIDF") ||
+    ! wait_for 5 have_engine; then
+	cat "$TMPD/log"
+	echo "FAIL: miredo did not start"
+	exit 1
+fi
+check "priv is miredo" grep -q miredo "/proc/$PRIV/comm"
+check "tunnel MTU 1400" mtu_is 1400
+check "tunnel is up" ip -n "$NS" link show "$IF" up | grep -q UP
+check "link-local fe80::ffff:ffff:ffff/64" \
+    sh -c "ip -n $NS -6 addr show dev $IF | grep -q 'fe80::ffff:ffff:ffff/64'"
+check "route 2001::/32 via the tunnel" \
+    sh -c "ip -n $NS -6 route show 2001::/32 | grep -q 'dev $IF'"
+
+# 2. The engine: unprivileged and sandboxed.
+UID_NOBODY=$(id -u nobody)
+GID_NOBODY=$(id -g nobody)
+check "engine uid is nobody's (real, effective, saved, fs)" \
+    [ "$(status_field "$ENGINE" Uid)" = \
+    "$UID_NOBODY $UID_NOBODY $UID_NOBODY $UID_NOBODY" ]
+check "engine gid is nobody's (real, effective, saved, fs)" \
+    [ "$(status_field "$ENGINE" Gid)" = \
+    "$GID_NOBODY $GID_NOBODY $GID_NOBODY $GID_NOBODY" ]
+G=$(status_field "$ENGINE" Groups)
+check "engine has no other groups (Groups: $G)" \
+    [ -z "$G" -o "$G" = "$GID_NOBODY" ]
+check "engine CapEff 0" [ "$(status_field "$ENGINE" CapEff)" = \
+    0000000000000000 ]
+check "engine NoNewPrivs 1" [ "$(status_field "$ENGINE" NoNewPrivs)" = 1 ]
+if grep -q '^#define HAVE_SECCOMP 1' "$CONFIG_H" 2>/dev/null; then
+	check "engine Seccomp 2" [ "$(status_field "$ENGINE" Seccomp)" = 2 ]
+fi
+check "priv still root" [ "$(status_field "$PRIV" Uid)" = "0 0 0 0" ]
+
+# 3. SIGUSR1 and SIGUSR2 never kill.
+E1=$ENGINE
+kill -USR1 "$PRIV"
+kill -USR2 "$PRIV"
+kill -USR2 "$ENGINE"
+sleep 0.5
+check "SIGUSR1/SIGUSR2 leave priv running" alive "$PRIV"
+check "SIGUSR1/SIGUSR2 leave the engine running" alive "$E1"
+
+# 4. SIGHUP with a new InterfaceMTU.
+write_conf 1420
+kill -HUP "$PRIV"
+check "SIGHUP applies the new MTU 1420" wait_for 5 mtu_is 1420
+check "SIGHUP keeps priv running" alive "$PRIV"
+check "SIGHUP restarts the engine" wait_for 5 new_engine "$E1"
+check "route still there after SIGHUP" \
+    sh -c "ip -n $NS -6 route show 2001::/32 | grep -q 'dev $IF'"
+# A broken file on SIGHUP keeps the old configuration.
+write_conf 100
+kill -HUP "$PRIV"
+sleep 0.5
+check "invalid file on SIGHUP: still running with MTU 1420" \
+    sh -c "kill -0 $PRIV && ip -n $NS link show $IF | grep -q 'mtu 1420 '"
+write_conf 1420
+
+# 5. A second instance with the same pid file is refused.
+nsrun "$MIREDO" -f -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log2" 2>&1
+rc=$?
+check "second instance exits 1" [ $rc = 1 ]
+check "second instance says another miredo is running (pid $PRIV)" \
+    grep -q "another miredo is running (pid $PRIV)" "$TMPD/log2"
+
+# 6. A killed engine is restarted.
+have_engine
+E2=$ENGINE
+kill -9 "$E2"
+check "killed engine restarted" wait_for 5 new_engine "$E2"
+check "tunnel still configured after the restart" mtu_is 1420
+
+# 7. SIGTERM leaves nothing behind.
+kill -TERM "$PRIV"
+wait "$WRAP"
+rc=$?
+check "SIGTERM: exit status 0" [ $rc = 0 ]
+check "SIGTERM: no interface left" \
+    sh -c "! ip -n $NS link show $IF >/dev/null 2>&1"
+check "SIGTERM: no Teredo route left" \
+    sh -c "[ -z \"\$(ip -n $NS -6 route show 2001::/32)\" ]"
+check "SIGTERM: no pid file left" [ ! -e "$PIDF" ]
+check "SIGTERM: no process left" \
+    sh -c "[ -z \"\$(ip netns pids $NS)\" ]"
+
+# 8. Without -f: the launcher exits 0 once running, 1 on a bad start.
+nsrun "$MIREDO" -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log3" 2>&1
+rc=$?
+check "daemon launcher exits 0" [ $rc = 0 ]
+check "daemon is running when the launcher exits" \
+    sh -c "test -s $PIDF && kill -0 \$(cat $PIDF) && \
+    ip -n $NS link show $IF | grep -q 'mtu 1420 '"
+DPID=$(cat "$PIDF" 2>/dev/null)
+[ -n "$DPID" ] && kill -TERM "$DPID"
+wait_for 5 sh -c "! kill -0 $DPID 2>/dev/null"
+check "daemon removed its pid file" wait_for 5 test ! -e "$PIDF"
+
+write_conf 100
+nsrun "$MIREDO" -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log4" 2>&1
+rc=$?
+check "bad configuration: launcher exits 1" [ $rc = 1 ]
+check "bad configuration: message names file and line" \
+    grep -q "relay.conf:3:" "$TMPD/log4"
+write_conf 1280
+sed -i 's/^BindAddress .*/BindAddress 203.0.113.99/' "$TMPD/relay.conf"
+nsrun "$MIREDO" -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log5" 2>&1
+rc=$?
+check "bad BindAddress: launcher exits 1" [ $rc = 1 ]
+check "bad BindAddress: message names the address" \
+    grep -q "203.0.113.99.*Cannot assign requested address" "$TMPD/log5"
+check "bad start: no pid file, no interface" \
+    sh -c "[ ! -e $PIDF ] && ! ip -n $NS link show $IF >/dev/null 2>&1"
+check "a -u user with uid 0 is refused" \
+    sh -c "! ip netns exec $NS $MIREDO -f -c $TMPD/relay.conf -p $PIDF \
+    -u root 2>&1 | grep -q 'uid 0' && false || true"
+
+# 9. A client that starts before its server's name resolves.
+client_checks() {
+	local hosts=/etc/netns/$NS/hosts addr
+	mkdir -p "/etc/netns/$NS" || return 1
+	echo "127.0.0.1 localhost" > "$hosts"
+	echo "ServerBindAddress 192.0.2.20" > "$TMPD/server.conf"
+	ip netns exec "$NSS" "$MIREDO_SERVER" -f -c "$TMPD/server.conf" \
+	    -p "$TMPD/server.pid" > "$TMPD/server.log" 2>&1 &
+	cat > "$TMPD/hook" <<EOC
+#!/bin/sh
+env > $TMPD/hook.\$STATE
+EOC
+	chmod 755 "$TMPD/hook"
+	cat > "$TMPD/client.conf" <<EOC
+InterfaceName $IF
+ServerAddress teredo-server.test
+ClientHook $TMPD/hook
+EOC
+	# ip netns exec bind-mounts /etc/netns/$NS/hosts on /etc/hosts.
+	# In the foreground, so that the log shows the network change.
+	nsrun "$MIREDO" -f -c "$TMPD/client.conf" -p "$PIDF" -u nobody \
+	    > "$TMPD/log6" 2>&1 &
+	check "client without a resolvable server starts" \
+	    wait_for 5 test -s "$PIDF"
+	DPID=$(cat "$PIDF" 2>/dev/null)
+	sleep 1.5
+	check "client logs the failed resolution" \
+	    grep -q "cannot resolve server teredo-server.test" "$TMPD/log6"
+	check "client without a resolvable server keeps running" \
+	    sh -c "[ -n '$DPID' ] && kill -0 $DPID"
+	check "client is not configured yet" \
+	    sh -c "! ip -n $NS -6 route show default | grep -q $IF"
+	# The name appears (same inode: the bind mount sees it).
+	echo "192.0.2.20 teredo-server.test" >> "$hosts"
+	check "client qualifies once the name resolves" wait_for 15 \
+	    sh -c "ip -n $NS -6 addr show dev $IF |
+	    grep -q '2001:0:c000:214:.*/32'"
+	addr=$(ip -n "$NS" -6 addr show dev "$IF" | awk '/2001:0:c000:214:/ {
+	    sub("/32", "", $2); print $2 }')
+	check "client link-local fe80::ffff:ffff:ffff/64" \
+	    sh -c "ip -n $NS -6 addr show dev $IF |
+	    grep -q 'fe80::ffff:ffff:ffff/64'"
+	check "client default route metric 1029" \
+	    sh -c "ip -n $NS -6 route show default |
+	    grep -q 'dev $IF .*metric 1029'"
+	check "client hook ran with STATE=up ADDRESS=$addr IFACE=$IF" \
+	    wait_for 5 sh -c "grep -q '^ADDRESS=$addr\$' $TMPD/hook.up && \
+	    grep -q '^IFACE=$IF\$' $TMPD/hook.up && \
+	    grep -q '^LLADDRESS=fe80::ffff:ffff:ffff\$' $TMPD/hook.up"
+	ip -n "$NS" addr add 192.0.2.11/24 dev v0
+	check "an IPv4 change makes the client qualify again" \
+	    wait_for 5 grep -q "network change" "$TMPD/log6"
+	check "client still qualified after the change" wait_for 10 \
+	    sh -c "ip -n $NS -6 route show default |
+	    grep -q 'dev $IF .*metric 1029'"
+	kill -TERM "$DPID"
+	wait_for 5 sh -c "! kill -0 $DPID 2>/dev/null"
+	check "client: nothing left after SIGTERM" \
+	    sh -c "[ ! -e $PIDF ] && ! ip -n $NS link show $IF >/dev/null 2>&1"
+	check "client hook ran with STATE=down OLD_ADDRESS=$addr" \
+	    wait_for 5 grep -q "^OLD_ADDRESS=$addr\$" "$TMPD/hook.down"
+	kill "$(cat "$TMPD/server.pid")" 2>/dev/null
+}
+MIREDO_SERVER=${MIREDO_SERVER:-/usr/sbin/miredo-server}
+if [ -x "$MIREDO_SERVER" ]; then
+	client_checks
+else
+	echo "skip: client checks ($MIREDO_SERVER not installed)"
+fi
+
+if [ $failures -ne 0 ]; then
+	for f in log log6; do
+		echo "--- miredo $f"
+		cat "$TMPD/$f" 2>/dev/null
+	done
+	echo "$failures check(s) failed"
+	exit 1
+fi
+echo "all life-cycle checks passed"
+exit 0

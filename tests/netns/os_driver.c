@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "os.h"
+
+/*
+ * Drives the real OS backend (libos.a) for tests/netns/os_linux.sh: one
+ * command per line on stdin, one reply line on stdout ("ok [value]" or
+ * "err <errno text>"), so the script can check the kernel's state with
+ * ip(8) and /proc between the steps.
+ */
+
+static char	 drv_name[IFNAMSIZ];
+static int	 drv_tun = -1, drv_mon = -1;
+
+static void
+reply(int rc, const char *value)
+{
+	if (rc == -1)
+		printf("err %s\n", strerror(errno));
+	else
+		printf("ok%s%s\n", value != NULL ? " " : "",
+		    value != NULL ? value : "");
+	fflush(stdout);
+}
+
+static int
+parse_addr(const char *s, struct in6_addr *a)
+{
+	if (s == NULL || inet_pton(AF_INET6, s, a) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_ifconf(const char *cmd, char **av)
+{
+	struct in6_addr	 a;
+	unsigned int	 plen, metric;
+
+	if (av[0] == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (strcmp(cmd, "mtu") == 0)
+		return os_if_set_mtu(drv_name, (unsigned int)atoi(av[0]));
+	if (strcmp(cmd, "up") == 0)
+		return os_if_set_up(drv_name, atoi(av[0]));
+	if (parse_addr(av[0], &a) == -1 || av[1] == NULL)
+		return -1;
+	plen = (unsigned int)atoi(av[1]);
+	metric = av[2] != NULL ? (unsigned int)atoi(av[2]) : 0;
+	if (strcmp(cmd, "addr_add") == 0)
+		return os_addr_add(drv_name, &a, plen);
+	if (strcmp(cmd, "addr_del") == 0)
+		return os_addr_del(drv_name, &a, plen);
+	if (strcmp(cmd, "route_add") == 0)
+		return os_route_add(drv_name, &a, plen, metric);
+	if (strcmp(cmd, "route_del") == 0)
+		return os_route_del(drv_name, &a, plen, metric);
+	errno = ENOSYS;
+	return -1;
+}
+
+static void
+cmd_monitor_read(int ms)
+{
+	struct pollfd	 pfd;
+	char		 v[16];
+	int		 rc;
+
+	pfd.fd = drv_mon;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, ms) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	rc = os_monitor_read(drv_mon);
+	snprintf(v, sizeof(v), "%d", rc);
+	reply(rc == -1 ? -1 : 0, v);
+}
+
+static void
+cmd_privdrop(char **av)
+{
+	struct passwd	*pw;
+
+	if (av[0] == NULL || (pw = getpwnam(av[0])) == NULL) {
+		errno = ENOENT;
+		reply(-1, NULL);
+		return;
+	}
+	reply(os_privdrop(pw, av[1]), NULL);
+}
+
+static void
+cmd_sandbox(const char *role)
+{
+	enum os_role	 r = OS_ROLE_PRIV;
+
+	if (role != NULL && strcmp(role, "engine") == 0)
+		r = OS_ROLE_ENGINE;
+	else if (role != NULL && strcmp(role, "server") == 0)
+		r = OS_ROLE_SERVER;
+	reply(os_sandbox(r), NULL);
+}
+
+/* setuid(0) must fail after the drop: "ok" means it failed. */
+static void
+cmd_setuid0(void)
+{
+	if (setuid(0) == 0) {
+		errno = EEXIST;
+		reply(-1, NULL);
+	} else
+		reply(0, NULL);
+}
+
+static void
+cmd_socket(const char *kind)
+{
+	int	 s;
+
+	s = socket(kind != NULL && strcmp(kind, "unix") == 0 ? AF_UNIX :
+	    AF_INET, SOCK_DGRAM, 0);
+	if (s != -1)
+		(void)close(s);
+	reply(s == -1 ? -1 : 0, NULL);
+}
+
+static void
+cmd_tun(const char *cmd, char **av)
+{
+	char	 v[32];
+
+	if (strcmp(cmd, "open") == 0) {
+		drv_tun = os_tun_open(av[0], drv_name, sizeof(drv_name));
+		reply(drv_tun == -1 ? -1 : 0, drv_name);
+	} else if (strcmp(cmd, "close") == 0) {
+		reply(os_tun_close(drv_tun, drv_name), NULL);
+		drv_tun = -1;
+	} else {
+		snprintf(v, sizeof(v), "%u", os_if_index(drv_name));
+		reply(strcmp(v, "0") == 0 ? -1 : 0, v);
+	}
+}
+
+static void
+dispatch(const char *cmd, char **av)
+{
+	char	 v[32];
+
+	if (strcmp(cmd, "open") == 0 || strcmp(cmd, "close") == 0 ||
+	    strcmp(cmd, "index") == 0)
+		cmd_tun(cmd, av);
+	else if (strcmp(cmd, "monitor_open") == 0)
+		reply((drv_mon = os_monitor_open()) == -1 ? -1 : 0, NULL);
+	else if (strcmp(cmd, "monitor_read") == 0)
+		cmd_monitor_read(av[0] != NULL ? atoi(av[0]) : 0);
+	else if (strcmp(cmd, "privdrop") == 0)
+		cmd_privdrop(av);
+	else if (strcmp(cmd, "sandbox") == 0)
+		cmd_sandbox(av[0]);
+	else if (strcmp(cmd, "setuid0") == 0)
+		cmd_setuid0();
+	else if (strcmp(cmd, "socket") == 0)
+		cmd_socket(av[0]);
+	else if (strcmp(cmd, "pid") == 0) {
+		snprintf(v, sizeof(v), "%ld", (long)getpid());
+		reply(0, v);
+	} else if (strcmp(cmd, "name") == 0)
+		reply(0, os_name());
+	else
+		reply(cmd_ifconf(cmd, av), NULL);
+}
+
+int
+main(void)
+{
+	char	 line[256], *av[8], *p, *cmd;
+	int	 n;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		memset(av, 0, sizeof(av));
+		if ((cmd = strtok(line, " \t\n")) == NULL)
+			continue;
+		if (strcmp(cmd, "quit") == 0)
+			break;
+		for (n = 0; n < 7 && (p = strtok(NULL, " \t\n")) != NULL; n++)
+			av[n] = p;
+		dispatch(cmd, av);
+	}
+	return 0;
+}

@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The miredo authors
+#
+# The Linux OS backend against the real kernel, in a network namespace of
+# its own: tun device, MTU, up/down, IPv6 addresses and routes (checked with
+# ip(8)), the IPv4 change monitor, and the privilege drop and seccomp
+# sandbox (checked in /proc/PID/status).  tests/netns/os_driver runs the
+# os_* calls one command at a time.  Needs root; exit 77 (skip) otherwise.
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
+command -v ip >/dev/null 2>&1 || { echo "SKIP: no ip(8)"; exit 77; }
+[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+DRV=${builddir:-.}/tests/netns/os_driver
+[ -x "$DRV" ] || { echo "FAIL: $DRV not built"; exit 1; }
+getent passwd nobody >/dev/null || { echo "SKIP: no user nobody"; exit 77; }
+
+NS=mtos$$
+TMPD=
+PIDS=
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	ip netns del "$NS" 2>/dev/null
+	[ -n "$TMPD" ] && rm -rf "$TMPD"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+ip netns add "$NS" || { echo "SKIP: cannot create a namespace"; exit 77; }
+TMPD=$(mktemp -d /tmp/mtos.XXXXXX) || exit 1
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+
+# cmd FD_IN FD_OUT command...: one request, one reply in $REPLY.
+cmd() {
+	local in=$1 out=$2
+	shift 2
+	echo "$*" >&"$in"
+	if ! IFS= read -r -t 10 REPLY <&"$out"; then
+		echo "FAIL: driver gave no reply to: $*"
+		exit 1
+	fi
+}
+quit_driver() {
+	local pid=$D_PID
+	echo quit >&"${D[1]}"
+	wait "$pid" || fail "driver exited with $?"
+}
+# want PATTERN command...: the driver's reply must match PATTERN (glob).
+want() {
+	local pat=$1
+	shift
+	cmd "${D[1]}" "${D[0]}" "$@"
+	# shellcheck disable=SC2053
+	if [[ $REPLY == $pat ]]; then ok "$* -> $REPLY"
+	else fail "$* -> $REPLY (wanted $pat)"; fi
+}
+# has/hasnt PATTERN command...: grep the output of an ip(8) command.
+has() {
+	local pat=$1
+	shift
+	if "$@" 2>&1 | grep -q -- "$pat"; then ok "'$pat' in: $*"
+	else fail "'$pat' not in: $* ($("$@" 2>&1 | tr '\n' ' '))"; fi
+}
+hasnt() {
+	local pat=$1
+	shift
+	if "$@" 2>&1 | grep -q -- "$pat"; then fail "'$pat' still in: $*"
+	else ok "'$pat' not in: $*"; fi
+}
+
+IPN="ip -n $NS"
+coproc D { exec ip netns exec "$NS" "$DRV"; }
+PIDS="$PIDS $D_PID"
+
+# --- tunnel and interface configuration ---
+want "ok linux" name
+want "ok mtst0" open mtst0
+has "mtst0:" $IPN link show mtst0
+idx=$($IPN -o link show mtst0 | cut -d: -f1)
+want "ok $idx" index
+want "ok" mtu 1400
+has "mtu 1400" $IPN link show mtst0
+want "ok" up 1
+has "<.*,UP" $IPN link show mtst0
+want "ok" addr_add 2001:0:c633:640a::1 32
+want "ok" addr_add 2001:0:c633:640a::1 32
+want "ok" addr_add fe80::ffff:ffff:ffff 64
+has "inet6 2001:0:c633:640a::1/32 scope global" $IPN -6 addr show dev mtst0
+has "inet6 fe80::ffff:ffff:ffff/64 scope link" $IPN -6 addr show dev mtst0
+hasnt "tentative" $IPN -6 addr show dev mtst0
+want "ok" route_add 2001:: 32 1029
+want "ok" route_add :: 0 1029
+want "ok" route_add :: 0 1029
+has "^2001::/32 proto static metric 1029" $IPN -6 route show dev mtst0
+has "^default proto static metric 1029" $IPN -6 route show dev mtst0
+[ "$($IPN -6 route show dev mtst0 | grep -c '^default')" = 1 ] ||
+	fail "the default route was added twice"
+
+want "ok" route_del 2001:: 32 1029
+want "ok" route_del :: 0 1029
+want "err No such process" route_del :: 0 1029
+hasnt "metric 1029" $IPN -6 route show dev mtst0
+want "ok" addr_del 2001:0:c633:640a::1 32
+want "ok" addr_del fe80::ffff:ffff:ffff 64
+want "err Cannot assign requested address" addr_del fe80::ffff:ffff:ffff 64
+hasnt "2001:0:c633:640a::1" $IPN -6 addr show dev mtst0
+hasnt "fe80::ffff:ffff:ffff" $IPN -6 addr show dev mtst0
+want "ok" up 0
+hasnt "<.*,UP" $IPN link show mtst0
+want "ok" close
+hasnt "mtst0" $IPN link show
+want "err No such device" mtu 1400
+
+# A kernel-chosen name, and a name too long for the kernel.
+want "ok tun*" open
+tun=${REPLY#ok }
+has "$tun:" $IPN link show "$tun"
+want "ok" close
+hasnt "$tun:" $IPN link show
+want "err File name too long" open a_name_far_too_long_for_linux
+
+# --- the IPv4 change monitor ---
+want "ok" monitor_open
+want "ok 0" monitor_read 0
+$IPN -6 addr add 2001:db8::1/64 dev lo nodad
+want "ok 0" monitor_read 300
+$IPN addr add 192.0.2.1/24 dev lo
+want "ok 1" monitor_read 2000
+want "ok 0" monitor_read 0
+$IPN route add blackhole 198.51.100.0/24
+want "ok 1" monitor_read 2000
+quit_driver
+
+# --- privilege drop and sandbox, in a process of its own ---
+seccomp=0
+grep -q '^#define HAVE_SECCOMP 1' "${builddir:-.}/config.h" 2>/dev/null &&
+	seccomp=2
+uid=$(id -u nobody)
+gid=$(id -g nobody)
+mkdir "$TMPD/bad" "$TMPD/root"
+chmod 777 "$TMPD/bad"
+chmod 755 "$TMPD" "$TMPD/root"
+coproc D { exec ip netns exec "$NS" "$DRV"; }
+PIDS="$PIDS $D_PID"
+want "ok *" pid
+pid=${REPLY#ok }
+want "err Operation not permitted" privdrop nobody "$TMPD/bad"
+want "ok" socket inet
+want "ok" privdrop nobody "$TMPD/root"
+want "ok" setuid0
+st=/proc/$pid/status
+has "^Uid:	$uid	$uid	$uid	$uid$" cat "$st"
+has "^Gid:	$gid	$gid	$gid	$gid$" cat "$st"
+has "^Groups:	$gid *$" cat "$st"
+has "^CapInh:	0000000000000000" cat "$st"
+has "^CapPrm:	0000000000000000" cat "$st"
+has "^CapEff:	0000000000000000" cat "$st"
+has "^CapBnd:	0000000000000000" cat "$st"
+has "^NoNewPrivs:	1" cat "$st"
+has "^Seccomp:	0" cat "$st"
+[ "$(readlink "/proc/$pid/root")" = "$TMPD/root" ] ||
+	fail "root is $(readlink "/proc/$pid/root"), not $TMPD/root"
+want "ok" sandbox engine
+has "^Seccomp:	$seccomp" cat "$st"
+if [ "$seccomp" = 2 ]; then
+	want "err Operation not permitted" socket inet
+else
+	echo "note: built without seccomp, filter not tested"
+fi
+want "ok" socket unix
+want "ok" setuid0
+want "ok $pid" pid
+quit_driver
+
+echo "os_linux: $failures failed"
+[ "$failures" = 0 ]

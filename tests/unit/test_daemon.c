@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "t.h"
+
+/* Exit status of a launcher whose daemon reports st (or dies if st < 0). */
+static int
+launch(int st)
+{
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == 0) {
+		if (daemon_detach(0) == -1)
+			_exit(99);
+		/* the daemon */
+		if (st < 0)
+			_exit(5);
+		usleep(100000);
+		daemon_ready(st);
+		_exit(0);
+	}
+	if (pid == -1 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+test_detach(void)
+{
+	CHECK(daemon_detach(1) == 0);	/* foreground: nothing happens */
+	daemon_ready(0);
+	CHECK(launch(0) == 0);
+	CHECK(launch(3) == 3);
+	CHECK(launch(1) == 1);
+	CHECK(launch(-1) == 1);		/* died before saying anything */
+}
+
+static void
+test_pidfile(void)
+{
+	char dir[] = "/tmp/test_daemon.XXXXXX", path[64];
+	long other = 0;
+	pid_t pid;
+	int status;
+
+	CHECK(mkdtemp(dir) != NULL);
+	(void)snprintf(path, sizeof(path), "%s/miredo.pid", dir);
+	CHECK(daemon_pidfile_open(path, &other) == 0);
+	CHECK(daemon_pidfile_write() == 0);
+	CHECK(access(path, F_OK) == 0);
+	/* A second instance is refused and learns who runs. */
+	if ((pid = fork()) == 0) {
+		other = 0;
+		if (daemon_pidfile_open(path, &other) != -1)
+			_exit(1);
+		if (errno != EEXIST && errno != EWOULDBLOCK)
+			_exit(2);
+		_exit(other == (long)getppid() ? 0 : 3);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* A forked child closes it without removing it. */
+	if ((pid = fork()) == 0) {
+		daemon_child();
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(access(path, F_OK) == 0);
+	daemon_pidfile_remove();
+	CHECK(access(path, F_OK) == -1);
+	/* Free again. */
+	CHECK(daemon_pidfile_open(path, &other) == 0);
+	daemon_pidfile_remove();
+	(void)rmdir(dir);
+}
+
+static void
+test_clock(void)
+{
+	uint64_t a, b;
+
+	a = daemon_now_ms();
+	usleep(20000);
+	b = daemon_now_ms();
+	CHECK(b >= a + 15 && b < a + 5000);
+}
+
+int
+main(void)
+{
+	test_detach();
+	test_pidfile();
+	test_clock();
+	return T_DONE();
+}

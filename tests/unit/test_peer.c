@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "peer.h"
+#include "t.h"
+
+static const uint8_t key[16] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+};
+
+static struct in6_addr
+addr_n(unsigned int n)
+{
+	struct in6_addr	a;
+
+	memset(&a, 0, sizeof(a));
+	a.s6_addr[0] = 0x20;
+	a.s6_addr[1] = 0x01;
+	a.s6_addr[12] = n >> 24;
+	a.s6_addr[13] = n >> 16;
+	a.s6_addr[14] = n >> 8;
+	a.s6_addr[15] = n;
+	return a;
+}
+
+static void
+test_insert_lookup(void)
+{
+	struct peer_table	*t = peer_table_new(1000, 1 << 20, key);
+	struct in6_addr		 a;
+	unsigned int		 i;
+
+	CHECK(t != NULL);
+	for (i = 0; i < 1000; i++) {
+		a = addr_n(i);
+		CHECK(peer_find(t, &a, i) == NULL);
+		CHECK(peer_add(t, &a, i) != NULL);
+	}
+	CHECK(peer_count(t) == 1000);
+	for (i = 0; i < 1000; i++) {
+		struct peer	*p;
+
+		a = addr_n(i);
+		p = peer_find(t, &a, 2000);
+		CHECK(p != NULL && memcmp(&p->addr, &a, sizeof(a)) == 0);
+	}
+	a = addr_n(5000);
+	CHECK(peer_find(t, &a, 3000) == NULL);
+	CHECK(peer_evictions(t) == 0);
+	peer_table_clear(t);
+	CHECK(peer_count(t) == 0);
+	a = addr_n(1);
+	CHECK(peer_find(t, &a, 3000) == NULL);
+	peer_table_free(t);
+}
+
+static void
+test_lru(void)
+{
+	struct peer_table	*t = peer_table_new(3, 1 << 20, key);
+	struct in6_addr		 a0 = addr_n(0), a1 = addr_n(1);
+	struct in6_addr		 a2 = addr_n(2), a3 = addr_n(3);
+
+	peer_add(t, &a0, 1);
+	peer_add(t, &a1, 2);
+	peer_add(t, &a2, 3);
+	/* Using a0 makes a1 the least recently used. */
+	CHECK(peer_find(t, &a0, 4) != NULL);
+	CHECK(peer_oldest(t) != NULL &&
+	    memcmp(&peer_oldest(t)->addr, &a1, sizeof(a1)) == 0);
+	CHECK(peer_add(t, &a3, 5) != NULL);
+	CHECK(peer_count(t) == 3);
+	CHECK(peer_evictions(t) == 1);
+	CHECK(peer_find(t, &a1, 6) == NULL);
+	CHECK(peer_find(t, &a0, 6) != NULL);
+	CHECK(peer_find(t, &a2, 6) != NULL);
+	CHECK(peer_find(t, &a3, 6) != NULL);
+	peer_table_free(t);
+}
+
+struct seen {
+	int	n;
+	int	order[64];
+	int	inbound[64];
+};
+
+static void
+collect(void *arg, struct peer *p, const void *pkt, size_t len,
+    int inbound, uint32_t ip, uint16_t port)
+{
+	struct seen	*s = arg;
+
+	(void)p;
+	(void)ip;
+	(void)port;
+	if (s->n < 64) {
+		s->order[s->n] = len > 0 ? ((const uint8_t *)pkt)[0] : -1;
+		s->inbound[s->n] = inbound;
+		s->n++;
+	}
+}
+
+static void
+test_fifo_budget(void)
+{
+	struct peer_table	*t = peer_table_new(8, 3000, key);
+	struct in6_addr		 a = addr_n(7), b = addr_n(8);
+	struct peer		*p, *q;
+	uint8_t			 pkt[1000];
+	struct seen		 s;
+	int			 i;
+
+	p = peer_add(t, &a, 0);
+	q = peer_add(t, &b, 0);
+	for (i = 0; i < 3; i++) {
+		memset(pkt, i + 1, sizeof(pkt));
+		CHECK(peer_enqueue(t, p, pkt, 900, i == 1, 1, 2) == 0);
+	}
+	/* 2700 of 3000 bytes used: 400 more do not fit, 300 do. */
+	CHECK(peer_enqueue(t, q, pkt, 400, 0, 0, 0) == -1);
+	CHECK(peer_enqueue(t, q, pkt, 300, 0, 0, 0) == 0);
+	CHECK(peer_queued_bytes(t) == 3000);
+	memset(&s, 0, sizeof(s));
+	peer_flush(t, p, collect, &s);
+	CHECK(s.n == 3);
+	CHECK(s.order[0] == 1 && s.order[1] == 2 && s.order[2] == 3);
+	CHECK(s.inbound[0] == 0 && s.inbound[1] == 1);
+	CHECK(p->qhead == NULL && p->qbytes == 0);
+	CHECK(peer_queued_bytes(t) == 300);
+	/* Deleting a peer gives its bytes back. */
+	peer_del(t, q);
+	CHECK(peer_queued_bytes(t) == 0);
+	peer_table_free(t);
+}
+
+static void
+test_per_peer_cap(void)
+{
+	struct peer_table	*t = peer_table_new(8, 1 << 22, key);
+	struct in6_addr		 a = addr_n(9);
+	struct peer		*p;
+	static uint8_t		 pkt[1280];
+	int			 i, ok = 0;
+
+	p = peer_add(t, &a, 0);
+	for (i = 0; i < 100; i++)
+		ok += peer_enqueue(t, p, pkt, sizeof(pkt), 0, 0, 0) == 0;
+	CHECK(ok == PEER_QUEUE_MAX / 1280);
+	/* Eviction frees a queued peer's packets. */
+	peer_table_free(t);
+}
+
+static void
+test_timers(void)
+{
+	struct peer_table	*t = peer_table_new(8, 4096, key);
+	struct in6_addr		 a = addr_n(1), b = addr_n(2);
+	struct in6_addr		 d = addr_n(3);
+	struct peer		*p, *q, *r;
+
+	p = peer_add(t, &a, 0);
+	q = peer_add(t, &b, 0);
+	r = peer_add(t, &d, 0);
+	peer_timer_set(t, p, 2000);
+	peer_timer_set(t, q, 2500);
+	peer_timer_set(t, r, 1000);
+	CHECK(peer_timer_first(t) == r);
+	peer_timer_clear(t, r);
+	CHECK(peer_timer_first(t) == p);
+	peer_timer_set(t, p, 3000);
+	CHECK(peer_timer_first(t) == q);
+	peer_del(t, q);
+	CHECK(peer_timer_first(t) == p);
+	peer_table_free(t);
+}
+
+int
+main(void)
+{
+	test_insert_lookup();
+	test_lru();
+	test_fifo_budget();
+	test_per_peer_cap();
+	test_timers();
+	return T_DONE();
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "privmsg.h"
+#include "t.h"
+
+static const struct privmsg_policy pol = { 7, 0x20010000u };
+
+static struct in6_addr
+a6(const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		memset(&a, 0xee, sizeof(a));
+	return a;
+}
+
+static int
+check(const void *m, size_t len)
+{
+	const char *why = NULL;
+	int t;
+
+	t = privmsg_check(m, len, &pol, &why);
+	CHECK((t == -1) == (why != NULL));
+	return t;
+}
+
+static struct privmsg_addr
+maddr(uint32_t type, uint32_t ifindex, const char *addr, uint32_t plen)
+{
+	struct privmsg_addr m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.ifindex = ifindex;
+	m.addr = a6(addr);
+	m.plen = plen;
+	return m;
+}
+
+static struct privmsg_route
+mroute(uint32_t type, uint32_t ifindex, const char *dst, uint32_t plen,
+    uint32_t metric)
+{
+	struct privmsg_route m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.ifindex = ifindex;
+	m.dst = a6(dst);
+	m.plen = plen;
+	m.metric = metric;
+	return m;
+}
+
+static void
+test_addr(void)
+{
+	struct privmsg_addr m;
+	unsigned char big[sizeof(m) + 1];
+
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:0:c000:201:8000:cfc6:3fff:fd74",
+	    32);
+	CHECK(check(&m, sizeof(m)) == PRIV_MSG_ADDR_ADD);
+	m.type = PRIV_MSG_ADDR_DEL;
+	CHECK(check(&m, sizeof(m)) == PRIV_MSG_ADDR_DEL);
+	/* exact length only */
+	CHECK(check(&m, sizeof(m) - 1) == -1);
+	memset(big, 0, sizeof(big));
+	memcpy(big, &m, sizeof(m));
+	CHECK(check(big, sizeof(big)) == -1);
+	CHECK(check(&m, 0) == -1);
+	CHECK(check(&m, 3) == -1);
+	/* another interface */
+	m = maddr(PRIV_MSG_ADDR_ADD, 8, "2001:0:c000:201::1", 32);
+	CHECK(check(&m, sizeof(m)) == -1);
+	m = maddr(PRIV_MSG_ADDR_ADD, 0, "2001:0:c000:201::1", 32);
+	CHECK(check(&m, sizeof(m)) == -1);
+	/* outside the prefix */
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:db8::1", 32),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:1::1", 32),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "::1", 32),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "ff02::1", 32),
+	    check(&m, sizeof(m))) == -1);
+	/* prefix lengths from the allow-list */
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:0::5", 64),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:0::5", 128),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:0::5", 0xffffffffu),
+	    check(&m, sizeof(m))) == -1);
+	/* only the one link-local, /64 */
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "fe80::ffff:ffff:ffff", 64),
+	    check(&m, sizeof(m))) == PRIV_MSG_ADDR_ADD);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "fe80::ffff:ffff:ffff", 32),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "fe80::1", 64),
+	    check(&m, sizeof(m))) == -1);
+	CHECK((m = maddr(PRIV_MSG_ADDR_ADD, 7, "fe80::ffff:ffff", 64),
+	    check(&m, sizeof(m))) == -1);
+}
+
+static void
+test_route(void)
+{
+	struct privmsg_route r;
+
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 0, PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == PRIV_MSG_ROUTE_ADD);
+	r.type = PRIV_MSG_ROUTE_DEL;
+	CHECK(check(&r, sizeof(r)) == PRIV_MSG_ROUTE_DEL);
+	CHECK(check(&r, sizeof(r) + 1) == -1);
+	CHECK(check(&r, sizeof(r) - 4) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "2001::", 32, PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == PRIV_MSG_ROUTE_ADD);
+	/* anything else is out of policy */
+	r = mroute(PRIV_MSG_ROUTE_ADD, 9, "::", 0, PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 0, 0);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 0, 1);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "2001:db8::", 32,
+	    PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 1, PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "2000::", 3, PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "8000::", 0, PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "2001::1", 32,
+	    PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "2001::", 128,
+	    PRIVMSG_CLIENT_METRIC);
+	CHECK(check(&r, sizeof(r)) == -1);
+}
+
+static void
+test_mtu_link(void)
+{
+	struct privmsg_mtu m = { PRIV_MSG_MTU, 7, 1280 };
+	struct privmsg_link l = { PRIV_MSG_LINK, 7, 1 };
+
+	CHECK(check(&m, sizeof(m)) == PRIV_MSG_MTU);
+	m.mtu = 65535;
+	CHECK(check(&m, sizeof(m)) == PRIV_MSG_MTU);
+	m.mtu = 1279;
+	CHECK(check(&m, sizeof(m)) == -1);
+	m.mtu = 65536;
+	CHECK(check(&m, sizeof(m)) == -1);
+	m.mtu = 0;
+	CHECK(check(&m, sizeof(m)) == -1);
+	m.mtu = 1400;
+	m.ifindex = 6;
+	CHECK(check(&m, sizeof(m)) == -1);
+	m.ifindex = 7;
+	CHECK(check(&m, sizeof(m) + 4) == -1);
+	CHECK(check(&l, sizeof(l)) == PRIV_MSG_LINK);
+	l.up = 0;
+	CHECK(check(&l, sizeof(l)) == PRIV_MSG_LINK);
+	l.up = 2;
+	CHECK(check(&l, sizeof(l)) == -1);
+	l.up = 1;
+	l.ifindex = 1;
+	CHECK(check(&l, sizeof(l)) == -1);
+	l.ifindex = 7;
+	CHECK(check(&l, sizeof(l) - 1) == -1);
+}
+
+static void
+test_state(void)
+{
+	struct privmsg_state s;
+
+	memset(&s, 0, sizeof(s));
+	s.type = PRIV_MSG_STATE;
+	s.ifindex = 7;
+	CHECK(check(&s, sizeof(s)) == PRIV_MSG_STATE);	/* down */
+	s.mtu = 1280;
+	CHECK(check(&s, sizeof(s)) == -1);		/* down with an MTU */
+	s.up = 1;
+	s.addr = a6("2001:0:c000:201::1");
+	CHECK(check(&s, sizeof(s)) == PRIV_MSG_STATE);
+	s.mtu = 1279;
+	CHECK(check(&s, sizeof(s)) == -1);
+	s.mtu = 1280;
+	s.addr = a6("2001:db8::1");
+	CHECK(check(&s, sizeof(s)) == -1);
+	s.addr = a6("2001:0:c000:201::1");
+	s.up = 3;
+	CHECK(check(&s, sizeof(s)) == -1);
+	s.up = 1;
+	s.ifindex = 8;
+	CHECK(check(&s, sizeof(s)) == -1);
+}
+
+static void
+test_types(void)
+{
+	struct privmsg_resolved r = { PRIV_MSG_RESOLVED, 1, 0 };
+	struct privmsg_netchange n = { PRIV_MSG_NETCHANGE };
+	uint32_t raw[16];
+	const char *why;
+	uint32_t t;
+
+	/* The engine may not send what only priv sends, nor unknown types. */
+	CHECK(check(&r, sizeof(r)) == -1);
+	CHECK(check(&n, sizeof(n)) == -1);
+	memset(raw, 0, sizeof(raw));
+	for (t = 0; t < 1000; t++) {
+		raw[0] = t;
+		if (privmsg_size(t) == 0)
+			CHECK(check(raw, sizeof(raw)) == -1);
+	}
+	raw[0] = 0xffffffffu;
+	CHECK(check(raw, sizeof(raw)) == -1);
+	CHECK(check(raw, 4) == -1);
+	CHECK(strcmp(privmsg_name(PRIV_MSG_MTU), "PRIV_MSG_MTU") == 0);
+	CHECK(strcmp(privmsg_name(12345), "unknown message") == 0);
+	/* The engine's side */
+	CHECK(privmsg_check_engine(&r, sizeof(r), &why) == PRIV_MSG_RESOLVED);
+	CHECK(privmsg_check_engine(&n, sizeof(n), &why) ==
+	    PRIV_MSG_NETCHANGE);
+	CHECK(privmsg_check_engine(&r, sizeof(r) - 1, &why) == -1);
+	CHECK(privmsg_check_engine(&n, sizeof(n) + 1, &why) == -1);
+	CHECK(privmsg_check_engine(&n, 2, &why) == -1);
+	raw[0] = PRIV_MSG_MTU;
+	CHECK(privmsg_check_engine(raw, sizeof(struct privmsg_mtu), &why) ==
+	    -1);
+	CHECK(sizeof(union privmsg) <= PRIVMSG_MAX);
+}
+
+int
+main(void)
+{
+	test_addr();
+	test_route();
+	test_mtu_link();
+	test_state();
+	test_types();
+	return T_DONE();
+}
