@@ -91,14 +91,26 @@ engine_send_route(struct engine *e, uint32_t type)
 }
 
 static void
-engine_send_u32(struct engine *e, uint32_t type, uint32_t val)
+engine_send_mtu(struct engine *e, unsigned int mtu)
 {
-	struct privmsg_mtu m;	/* same layout as struct privmsg_link */
+	struct privmsg_mtu m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = type;
+	m.type = PRIV_MSG_MTU;
 	m.ifindex = e->ifindex;
-	m.mtu = val;
+	m.mtu = mtu;
+	engine_send(e, &m, sizeof(m));
+}
+
+static void
+engine_send_link(struct engine *e, int up)
+{
+	struct privmsg_link m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_MSG_LINK;
+	m.ifindex = e->ifindex;
+	m.up = (uint32_t)up;
 	engine_send(e, &m, sizeof(m));
 }
 
@@ -123,13 +135,16 @@ static void
 engine_io_up(void *arg, const struct in6_addr *addr, unsigned int mtu)
 {
 	struct engine *e = arg;
+	int same = e->up && memcmp(&e->addr, addr, sizeof(*addr)) == 0;
 
-	if (e->up && memcmp(&e->addr, addr, sizeof(*addr)) != 0)
+	if (same && e->mtu == mtu)
+		return;
+	if (e->up && !same)
 		engine_send_addr(e, PRIV_MSG_ADDR_DEL, &e->addr, 32);
 	if (!e->up || e->mtu != mtu)
-		engine_send_u32(e, PRIV_MSG_MTU, mtu);
+		engine_send_mtu(e, mtu);
 	if (!e->up)
-		engine_send_u32(e, PRIV_MSG_LINK, 1);
+		engine_send_link(e, 1);
 	engine_send_addr(e, PRIV_MSG_ADDR_ADD, addr, 32);
 	if (!e->up) {
 		engine_send_addr(e, PRIV_MSG_ADDR_ADD, &engine_ll, 64);
@@ -151,7 +166,7 @@ engine_io_down(void *arg)
 	engine_send_route(e, PRIV_MSG_ROUTE_DEL);
 	engine_send_addr(e, PRIV_MSG_ADDR_DEL, &e->addr, 32);
 	engine_send_addr(e, PRIV_MSG_ADDR_DEL, &engine_ll, 64);
-	engine_send_u32(e, PRIV_MSG_LINK, 0);
+	engine_send_link(e, 0);
 	e->up = 0;
 	engine_send_state(e);
 }
@@ -345,9 +360,12 @@ engine_loop(struct engine *e)
 		now = daemon_now_ms();
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			engine_chan_input(e, now);
+		if (pfd[1].revents & (POLLERR | POLLHUP | POLLNVAL))
+			fatalx("%s: the tunnel failed", __func__);
 		if (pfd[1].revents & POLLIN)
 			engine_tun_input(e, now);
-		if (pfd[2].revents & POLLIN)
+		/* recvfrom() also clears a pending socket error */
+		if (pfd[2].revents != 0)
 			engine_udp_input(e, now);
 	}
 }

@@ -133,3 +133,23 @@ hook_reaped(pid_t pid, int status)
 	}
 	return 1;
 }
+
+void
+hook_flush(void)
+{
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 100 && hook_pid != -1; i++) {
+		pid = waitpid(hook_pid, &status, WNOHANG);
+		if (pid == hook_pid)
+			(void)hook_reaped(pid, status);
+		else if (pid == -1 && errno != EINTR)
+			hook_pid = -1;
+		else
+			(void)usleep(50000);
+	}
+	if (hook_pid != -1)
+		log_warnx("client hook %s still running at exit",
+		    hook_next.path);
+}

@@ -19,5 +19,7 @@ void	hook_request(const char *path, const char *ifname,
 	    const struct privmsg_state *st, const struct privmsg_state *old);
 /* A child was reaped: 1 if it was the hook (then a pending one starts). */
 int	hook_reaped(pid_t pid, int status);
+/* At exit: let the running and the pending hook finish (at most ~5 s). */
+void	hook_flush(void);
 
 #endif /* HOOK_H */

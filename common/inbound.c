@@ -169,7 +169,8 @@ inbound_teredo(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 		return;
 	/* The embedded mapping, or a proven one (symmetric NATs). */
 	ok = (ta.client == ip && ta.port == port) ||
-	    (ip6_is_bubble(tp->ip6, tp->ip6_len) && bubble_check(c, now, tp->ip6));
+	    (ip6_is_bubble(tp->ip6, tp->ip6_len) &&
+	    bubble_check(c, now, tp->ip6));
 	if (!ok) {
 		core_drop(c, DROP_BAD_SOURCE);
 		return;

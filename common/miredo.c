@@ -226,6 +226,7 @@ miredo_shutdown(struct miredo *m, int sig)
 	miredo_unconfigure(m);
 	if (os_tun_close(m->tun, m->ifname) == -1)
 		log_warn("cannot destroy %s", m->ifname);
+	hook_flush();
 	daemon_pidfile_remove();
 	exit(0);
 }
@@ -243,6 +244,9 @@ miredo_open(struct miredo *m)
 		(void)fcntl(m->mon, F_SETFD, FD_CLOEXEC);
 	if (miredo_configure(m) == -1)
 		exit(1);
+	/* A no-op where the parent must keep configuring interfaces. */
+	if (os_sandbox(OS_ROLE_PRIV) == -1)
+		fatal("cannot enter the sandbox of the parent");
 }
 
 int

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,8 +60,14 @@ resolve_one(const char *name, uint32_t *ip)
 static void
 resolve_child(const struct resolve *r, int fd)
 {
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGCHLD,
+	    SIGUSR1, SIGUSR2 };
 	struct resolve_answer a;
+	size_t i;
 
+	/* Signals are for priv, not for this short-lived child. */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)signal(sigs[i], SIG_DFL);
 	memset(&a, 0, sizeof(a));
 	a.gai_err = resolve_one(r->name, &a.server);
 	if (a.gai_err == 0 && r->name2[0] != '\0')
@@ -121,6 +128,7 @@ resolve_start(struct resolve *r, uint64_t now)
 		resolve_child(r, fds[1]);
 	}
 	(void)close(fds[1]);
+	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	r->fd = fds[0];
 	log_debug("%s: resolving %s (pid %ld)", __func__, r->name,
 	    (long)r->pid);

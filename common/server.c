@@ -22,6 +22,8 @@
 #define RL_WAYS			4	/* slots searched per source */
 #define RL_DEFAULT_SOURCES	4096
 #define RL_MILLI		1000	/* tokens are kept in 1/1000 packet */
+#define IP6_OFF_SRC		8
+#define IP6_OFF_DST		24
 
 struct rl_slot {
 	uint32_t	ip;
@@ -35,6 +37,7 @@ struct server {
 	struct server_io	io;
 	struct server_counters	cnt;
 	struct in6_addr		ll;	/* our link-local, source of RAs */
+	struct in6_addr		src, dst;	/* of the packet in hand */
 	uint8_t			key[SIPHASH_KEY_LEN];
 	struct rl_slot		*rl;
 	size_t			rl_len;
@@ -232,10 +235,10 @@ server_rs(struct server *s, int sock, uint32_t ip, uint16_t port,
     const struct teredo_packet *p)
 {
 	const uint8_t		*ip6 = p->ip6;
-	const struct in6_addr	*src = ip6_src(ip6);
+	const struct in6_addr	*src = &s->src;
 	size_t			 n = 0, k;
 
-	if (!in6_is_allrouters(ip6_dst(ip6)) || ip6[7] != 255 ||
+	if (ip6[7] != 255 ||
 	    !parse_rs(ip6, p->ip6_len) ||
 	    !icmp6_cksum_ok(ip6, p->ip6_len))
 		return drop(s, SDROP_BAD_RS);
@@ -268,10 +271,9 @@ server_rs(struct server *s, int sock, uint32_t ip, uint16_t port,
  * of ours, 0 if acceptable, -1 if not.
  */
 static int
-server_check_source(const struct server *s, const void *ip6, uint32_t ip,
-    uint16_t port)
+server_check_source(const struct server *s, uint32_t ip, uint16_t port)
 {
-	const struct in6_addr	*src = ip6_src(ip6);
+	const struct in6_addr	*src = &s->src;
 	struct teredo_addr	 t;
 
 	if (!teredo_addr_in_prefix(src, s->cfg.prefix))
@@ -309,7 +311,7 @@ server_to_client(struct server *s, const struct teredo_packet *p,
 	struct teredo_addr	 t;
 	size_t			 n;
 
-	teredo_addr_decode(ip6_dst(p->ip6), &t);
+	teredo_addr_decode(&s->dst, &t);
 	if (t.server != s->cfg.addr[0])
 		return drop(s, SDROP_BAD_DEST);
 	if (is_own(s, t.client))
@@ -327,14 +329,34 @@ server_to_client(struct server *s, const struct teredo_packet *p,
 	return 0;
 }
 
+/*
+ * From a link-local source: a router solicitation, or a bubble for one of
+ * our clients (miredo's relays and clients send their indirect bubbles
+ * from a link-local address that carries a keyed hash of the mapping).
+ */
+static int
+server_linklocal(struct server *s, int sock, uint32_t ip, uint16_t port,
+    const struct teredo_packet *p)
+{
+	if (in6_is_allrouters(&s->dst))
+		return server_rs(s, sock, ip, port, p);
+	if (p->has_auth)
+		return drop(s, SDROP_MALFORMED);
+	if (!ip6_is_bubble(p->ip6, p->ip6_len))
+		return drop(s, SDROP_BAD_SOURCE);
+	if (!teredo_addr_in_prefix(&s->dst, s->cfg.prefix))
+		return drop(s, SDROP_BAD_DEST);
+	return server_to_client(s, p, ip, port);
+}
+
 static int
 server_forward(struct server *s, const struct teredo_packet *p,
     uint32_t ip, uint16_t port)
 {
-	const struct in6_addr	*dst = ip6_dst(p->ip6);
+	const struct in6_addr	*dst = &s->dst;
 	int			 kind, ours;
 
-	if ((ours = server_check_source(s, p->ip6, ip, port)) == -1)
+	if ((ours = server_check_source(s, ip, port)) == -1)
 		return drop(s, SDROP_BAD_SOURCE);
 	kind = server_check_kind(s, p->ip6, p->ip6_len);
 	if (kind == -2)
@@ -390,8 +412,11 @@ server_udp_input(struct server *s, uint64_t now, int sock, uint32_t ip,
 		(void)drop(s, SDROP_MALFORMED);
 		return;
 	}
-	if (in6_is_linklocal(ip6_src(p.ip6)))
-		(void)server_rs(s, sock, ip, port, &p);
+	/* Aligned copies: the packet may sit at any offset. */
+	memcpy(&s->src, (const uint8_t *)p.ip6 + IP6_OFF_SRC, sizeof(s->src));
+	memcpy(&s->dst, (const uint8_t *)p.ip6 + IP6_OFF_DST, sizeof(s->dst));
+	if (in6_is_linklocal(&s->src))
+		(void)server_linklocal(s, sock, ip, port, &p);
 	else if (p.has_auth)
 		/* 5.1.1: authentication goes with an RS only. */
 		(void)drop(s, SDROP_MALFORMED);

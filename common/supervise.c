@@ -254,8 +254,15 @@ static void
 supervise_netchange(struct miredo *m)
 {
 	struct privmsg_netchange nc;
+	int rc;
 
-	if (os_monitor_read(m->mon) != 1 || m->conf.relay_type != CONF_CLIENT)
+	if ((rc = os_monitor_read(m->mon)) == -1 && errno != EINTR) {
+		/* A broken monitor would make poll() spin: do without. */
+		log_warn("network-change monitor failed; closing it");
+		(void)close(m->mon);
+		m->mon = -1;
+	}
+	if (rc != 1 || m->conf.relay_type != CONF_CLIENT)
 		return;
 	log_info("network change: qualifying again");
 	nc.type = PRIV_MSG_NETCHANGE;

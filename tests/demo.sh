@@ -61,9 +61,12 @@ install_missing()
 	[ -n "$missing" ] || return 0
 	step "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null &&
-	    apt-get install -y -q --no-install-recommends $missing >/dev/null ||
-	    { echo "demo: apt-get install failed" >&2; exit 1; }
+	if ! apt-get update -q >/dev/null ||
+	    ! apt-get install -y -q --no-install-recommends $missing >/dev/null
+	then
+		echo "demo: apt-get could not install:$missing" >&2
+		exit 1
+	fi
 }
 
 build_tree()
@@ -73,7 +76,8 @@ build_tree()
 	step "building in $top/build (log: build/demo-build.log)"
 	(
 		cd "$top" &&
-		if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+		if [ ! -x configure ] || [ ! -f Makefile.in ] ||
+		    [ configure.ac -nt configure ]; then
 			autoreconf -fi
 		fi &&
 		cd build &&

@@ -346,9 +346,14 @@ int
 os_tun_close(int fd, const char *name)
 {
 	struct os_fake_call	*c = fake_record(OS_FAKE_TUN_CLOSE, name);
-	struct fake_if		*f = fake_if_find(name);
+	struct fake_if		*f = NULL;
+	int			 i;
 
-	if (f == NULL || f->fd != fd) {
+	for (i = 0; i < FAKE_NIF; i++)
+		if (fake_ifs[i].used && fake_ifs[i].fd == fd)
+			f = &fake_ifs[i];
+	/* The name may be NULL (the real backends do not need it). */
+	if (f == NULL || (name != NULL && strcmp(name, f->name) != 0)) {
 		fake_set_err(c, EBADF);
 		return fake_done(c, NULL);
 	}

@@ -447,11 +447,24 @@ check_tcp()
 	fi
 	nsx v6 timeout 60 nc -6 -N -w 5 "$addr" "$port" <"$TOPO_DIR/data$mb" \
 	    2>>"$TOPO_DIR/topo.log" || rc=1
+	# The listener would wait for its connection until its own timeout.
+	[ "$rc" = 0 ] || topo_kill_listener "cl$n" "$port"
 	wait "$lpid" || rc=1
 	a=$(sha256sum <"$TOPO_DIR/data$mb")
 	b=$(sha256sum <"$TOPO_DIR/recv")
 	topo_log "tcp $mb MB -> $addr: rc $rc, $(stat -c %s "$TOPO_DIR/recv") bytes"
 	[ "$rc" = 0 ] && [ "$a" = "$b" ]
+}
+
+# topo_kill_listener NS PORT: end the nc listening on PORT in NS.
+topo_kill_listener()
+{
+	local p
+	for p in $(ip netns pids "$TOPO_P-$1"); do
+		case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
+		"nc -6 -l $2 "*) kill "$p" 2>/dev/null ;;
+		esac
+	done
 }
 
 topo_tcp_listening()
@@ -470,7 +483,8 @@ topo_alive()
 topo_nat_seen()
 {
 	nsx "nat${1:-1}" nft -j list set ip filter seen 2>/dev/null |
-	    grep -o '"concat": \[[^]]*\]' | tr -d '"concat: []' | tr ',' ' '
+	    grep -o '"concat": \[[^]]*\]' |
+	    sed 's/"concat": \[//; s/\]//; s/"//g; s/,/ /'
 }
 
 # teredo_decode ADDR: the fields of a Teredo address (RFC 4380 §4, flags

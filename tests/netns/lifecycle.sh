@@ -188,7 +188,23 @@ check "SIGTERM: no pid file left" [ ! -e "$PIDF" ]
 check "SIGTERM: no process left" \
     sh -c "[ -z \"\$(ip netns pids $NS)\" ]"
 
-# 8. Without -f: the launcher exits 0 once running, 1 on a bad start.
+# 8. The engine exits when priv dies; a stale pid file does not block.
+nsrun "$MIREDO" -f -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log7" 2>&1 &
+WRAP=$!
+if wait_for 5 test -s "$PIDF" && PRIV=$(cat "$PIDF") &&
+    wait_for 5 have_engine; then
+	kill -9 "$PRIV"
+	check "engine exits when priv dies" \
+	    wait_for 5 sh -c "! kill -0 $ENGINE 2>/dev/null"
+	check "tunnel gone with both processes" \
+	    wait_for 5 sh -c "! ip -n $NS link show $IF >/dev/null 2>&1"
+else
+	fail "relay restart for the priv-death check"
+fi
+wait "$WRAP" 2>/dev/null
+
+# 9. Without -f: the launcher exits 0 once running, 1 on a bad start.
 nsrun "$MIREDO" -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
     > "$TMPD/log3" 2>&1
 rc=$?
@@ -197,6 +213,13 @@ check "daemon is running when the launcher exits" \
     sh -c "test -s $PIDF && kill -0 \$(cat $PIDF) && \
     ip -n $NS link show $IF | grep -q 'mtu 1420 '"
 DPID=$(cat "$PIDF" 2>/dev/null)
+PRIV=$DPID
+have_engine
+E3=$ENGINE
+kill -USR1 "$DPID"
+sleep 0.3
+check "SIGUSR1 to the daemon: priv and engine still running" \
+    sh -c "kill -0 $DPID && kill -0 $E3"
 [ -n "$DPID" ] && kill -TERM "$DPID"
 wait_for 5 sh -c "! kill -0 $DPID 2>/dev/null"
 check "daemon removed its pid file" wait_for 5 test ! -e "$PIDF"
@@ -222,7 +245,7 @@ check "a -u user with uid 0 is refused" \
     sh -c "! ip netns exec $NS $MIREDO -f -c $TMPD/relay.conf -p $PIDF \
     -u root 2>&1 | grep -q 'uid 0' && false || true"
 
-# 9. A client that starts before its server's name resolves.
+# 10. A client that starts before its server's name resolves.
 client_checks() {
 	local hosts=/etc/netns/$NS/hosts addr
 	mkdir -p "/etc/netns/$NS" || return 1
@@ -277,6 +300,21 @@ EOC
 	check "client still qualified after the change" wait_for 10 \
 	    sh -c "ip -n $NS -6 route show default |
 	    grep -q 'dev $IF .*metric 1029'"
+	# A crashed engine: its configuration goes, a new one qualifies.
+	PRIV=$DPID
+	have_engine
+	E4=$ENGINE
+	kill -9 "$E4"
+	check "crashed client engine: configuration removed (hook down)" \
+	    wait_for 5 test -e "$TMPD/hook.down"
+	check "crashed client engine: restarted and qualified again" \
+	    wait_for 10 sh -c "ip -n $NS -6 route show default |
+	    grep -q 'dev $IF .*metric 1029'"
+	check "restarted client engine is a new process" new_engine "$E4"
+	# RFC 5991: a new address (new random bits) after the restart
+	addr=$(ip -n "$NS" -6 addr show dev "$IF" | awk '/2001:0:c000:214:/ {
+	    sub("/32", "", $2); print $2 }')
+	rm -f "$TMPD/hook.down"
 	kill -TERM "$DPID"
 	wait_for 5 sh -c "! kill -0 $DPID 2>/dev/null"
 	check "client: nothing left after SIGTERM" \

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,89 @@ cmd_socket(const char *kind)
 	reply(s == -1 ? -1 : 0, NULL);
 }
 
+/* RFC 4443 section 2.3: the checksum over the pseudo-header and message. */
+static uint16_t
+icmp6_cksum(const unsigned char *ip6, size_t icmplen)
+{
+	uint32_t	 sum = 58 + (uint32_t)icmplen;
+	size_t		 i;
+
+	for (i = 8; i < 40; i += 2)	/* source and destination */
+		sum += (uint32_t)(ip6[i] << 8 | ip6[i + 1]);
+	for (i = 0; i < icmplen; i += 2)
+		sum += (uint32_t)(ip6[40 + i] << 8 |
+		    (i + 1 < icmplen ? ip6[40 + i + 1] : 0));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* An ICMPv6 echo request from src to dst, written to the tunnel. */
+static void
+cmd_echo6(char **av)
+{
+	unsigned char	 p[56];
+	struct in6_addr	 src, dst;
+	uint16_t	 ck;
+	char		 v[16];
+	ssize_t		 n;
+
+	if (parse_addr(av[0], &src) == -1 || parse_addr(av[1], &dst) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	memset(p, 0, sizeof(p));
+	p[0] = 0x60;
+	p[5] = 16;			/* payload length */
+	p[6] = 58;			/* ICMPv6 */
+	p[7] = 64;
+	memcpy(p + 8, &src, 16);
+	memcpy(p + 24, &dst, 16);
+	p[40] = 128;			/* echo request */
+	p[44] = 0x12;			/* identifier, sequence 1 */
+	p[45] = 0x34;
+	p[47] = 1;
+	memcpy(p + 48, "miredoOS", 8);
+	ck = icmp6_cksum(p, 16);
+	p[42] = ck >> 8;
+	p[43] = ck & 0xff;
+	n = os_tun_write(drv_tun, p, sizeof(p));
+	snprintf(v, sizeof(v), "%zd", n);
+	reply(n == -1 ? -1 : 0, v);
+}
+
+/*
+ * Read from the tunnel for up to ms, skipping packets that are not an
+ * echo reply (the kernel also sends MLD reports there): "read_echo"
+ * reports the first echo reply, "read_err" the first read error.
+ */
+static void
+cmd_read(const char *cmd, int ms)
+{
+	unsigned char	 p[2048];
+	struct pollfd	 pfd;
+	char		 v[64];
+	ssize_t		 n;
+
+	pfd.fd = drv_tun;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, ms) == 1) {
+		if ((n = os_tun_read(drv_tun, p, sizeof(p))) == -1) {
+			reply(-1, NULL);
+			return;
+		}
+		if (strcmp(cmd, "read_echo") == 0 && n >= 48 && p[6] == 58 &&
+		    p[40] == 129) {
+			snprintf(v, sizeof(v), "%zd nh=%u type=%u", n, p[6],
+			    p[40]);
+			reply(0, v);
+			return;
+		}
+	}
+	errno = ETIMEDOUT;
+	reply(-1, NULL);
+}
+
 static void
 cmd_tun(const char *cmd, char **av)
 {
@@ -170,6 +254,10 @@ dispatch(const char *cmd, char **av)
 	if (strcmp(cmd, "open") == 0 || strcmp(cmd, "close") == 0 ||
 	    strcmp(cmd, "index") == 0)
 		cmd_tun(cmd, av);
+	else if (strcmp(cmd, "echo6") == 0)
+		cmd_echo6(av);
+	else if (strcmp(cmd, "read_echo") == 0 || strcmp(cmd, "read_err") == 0)
+		cmd_read(cmd, av[0] != NULL ? atoi(av[0]) : 0);
 	else if (strcmp(cmd, "monitor_open") == 0)
 		reply((drv_mon = os_monitor_open()) == -1 ? -1 : 0, NULL);
 	else if (strcmp(cmd, "monitor_read") == 0)

@@ -98,6 +98,18 @@ has "^default proto static metric 1029" $IPN -6 route show dev mtst0
 [ "$($IPN -6 route show dev mtst0 | grep -c '^default')" = 1 ] ||
 	fail "the default route was added twice"
 
+# Packets both ways through the tunnel: the kernel answers our echo
+# request to its own address with a reply routed back into the tunnel.
+want "ok 56" echo6 2001:0:c633:640a::2 2001:0:c633:640a::1
+want "ok 56 nh=58 type=129" read_echo 3000
+# An IPv4 packet routed into the tunnel is refused, not passed on.
+$IPN addr add 198.18.0.1/24 dev mtst0
+ip netns exec "$NS" ping -c 1 -W 1 198.18.0.2 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+want "err Address family not supported by protocol" read_err 3000
+wait $! 2>/dev/null
+$IPN addr del 198.18.0.1/24 dev mtst0
+
 want "ok" route_del 2001:: 32 1029
 want "ok" route_del :: 0 1029
 want "err No such process" route_del :: 0 1029

@@ -34,7 +34,7 @@ server_counters()
 
 one_kind()
 {
-	local kind=$1 t a
+	local kind=$1 t a sz
 	topo_up "$kind" || { fail "$kind: topology"; return; }
 	start_server ours || { fail "$kind: our server did not start"; return; }
 	start_relay debian || { fail "$kind: Debian relay did not start"; return; }
@@ -42,12 +42,14 @@ one_kind()
 	if t=$(wait_qualified 1 10); then
 		a=$(teredo_addr 1)
 		ok "$kind: Debian client qualified in ${t}s as $a"
-		check_ping cl1 "$TOPO_V6" 56 &&
-		    ok "$kind: ping6 client -> native host" ||
-		    fail "$kind: ping6 client -> native host"
-		check_ping v6 "$a" 56 &&
-		    ok "$kind: ping6 native host -> client" ||
-		    fail "$kind: ping6 native host -> client"
+		for sz in 56 1200; do
+			check_ping cl1 "$TOPO_V6" $sz &&
+			    ok "$kind: ping6 -s $sz client -> native host" ||
+			    fail "$kind: ping6 -s $sz client -> native host"
+			check_ping v6 "$a" $sz &&
+			    ok "$kind: ping6 -s $sz native host -> client" ||
+			    fail "$kind: ping6 -s $sz native host -> client"
+		done
 	else
 		fail "$kind: Debian client did not qualify against our server"
 	fi

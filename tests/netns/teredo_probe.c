@@ -91,6 +91,16 @@ probe_check(const uint8_t *buf, size_t n, int auth, const uint8_t *nonce,
 	return 0;
 }
 
+static void
+probe_target(struct sockaddr_in *to, const char *server)
+{
+	memset(to, 0, sizeof(*to));
+	to->sin_family = AF_INET;
+	to->sin_port = htons(TEREDO_PORT);
+	if (inet_pton(AF_INET, server, &to->sin_addr) != 1)
+		errx(2, "%s: not an IPv4 address", server);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -120,11 +130,7 @@ main(int argc, char *argv[])
 	}
 	if (optind + 1 != argc)
 		errx(2, "one server address expected");
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_port = htons(TEREDO_PORT);
-	if (inet_pton(AF_INET, argv[optind], &to.sin_addr) != 1)
-		errx(2, "%s: not an IPv4 address", argv[optind]);
+	probe_target(&to, argv[optind]);
 	if (inet_pton(AF_INET, primary != NULL ? primary : argv[optind],
 	    &want) != 1)
 		errx(2, "%s: not an IPv4 address", primary);

@@ -1,1 +1,10 @@
 # SPDX-License-Identifier: ISC
+# The in-process simulation: client, NATs, server, relay and a native host
+# on a fake clock over the real cores (no root).  Also in UNIT_TESTS, so
+# that `make check-unit` runs it under ASan+UBSan.
+SIM_TESTS = tests/sim/test_sim
+UNIT_TESTS += $(SIM_TESTS)
+tests_sim_test_sim_SOURCES = tests/sim/test_sim.c tests/sim/scen_maint.c \
+	tests/sim/scen_limits.c tests/sim/scen_relay.c tests/sim/net.c \
+	tests/sim/nodes.c tests/sim/echo.c tests/sim/sim.h tests/sim/scen.h
+tests_sim_test_sim_LDADD = libcore.a

@@ -9,3 +9,13 @@ UNIT_TESTS += tests/unit/test_tunhdr
 tests_unit_test_tunhdr_SOURCES = tests/unit/test_tunhdr.c os/tunhdr.c os/tunhdr.h
 # Cross-check of the macOS backend with zig (by hand, not in make check).
 EXTRA_DIST += tests/cross/darwin.sh tests/cross/darwin-shim
+# The BSD/macOS privilege drop against recorder fakes of the set*id calls
+# (one source, one program per backend: see the test's header comment).
+UNIT_TESTS += tests/unit/test_priv_freebsd tests/unit/test_priv_openbsd \
+	tests/unit/test_priv_darwin
+tests_unit_test_priv_freebsd_SOURCES = tests/unit/test_bsd_priv.c
+tests_unit_test_priv_freebsd_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=1
+tests_unit_test_priv_openbsd_SOURCES = tests/unit/test_bsd_priv.c
+tests_unit_test_priv_openbsd_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=2
+tests_unit_test_priv_darwin_SOURCES = tests/unit/test_bsd_priv.c
+tests_unit_test_priv_darwin_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=3

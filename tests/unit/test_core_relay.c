@@ -273,7 +273,7 @@ static void
 garbage_qualify(struct core *c)
 {
 	struct teredo_packet	tp;
-	struct in6_addr		src = fake_ip6("fe80::8000:f227:bec4:53ed");
+	struct in6_addr		src = fake_ip6("fe80::8000:f227:1");
 	uint8_t			buf[256];
 	size_t			n;
 

@@ -66,7 +66,9 @@ test_tun(void)
 	CHECK(os_tun_close(fd, "teredo") == 0);
 	CHECK(!os_fake_exists("teredo"));
 	CHECK(os_tun_close(fd, "teredo") == -1 && errno == EBADF);
-	CHECK(os_tun_close(fd2, name) == 0);
+	CHECK(os_tun_close(fd2, "teredo") == -1 && errno == EBADF);
+	CHECK(os_tun_close(fd2, NULL) == 0);
+	CHECK(!os_fake_exists(name));
 }
 
 static void

@@ -122,7 +122,8 @@ mkpkt(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], int nxt,
 	p[6] = (uint8_t)nxt; p[7] = (uint8_t)hlim;
 	memcpy(p + 8, src, 16);
 	memcpy(p + 24, dst, 16);
-	memcpy(p + 40, pl, plen);
+	if (plen > 0)
+		memcpy(p + 40, pl, plen);
 	if (nxt != 58)
 		return 40 + plen;
 	p[42] = p[43] = 0;
@@ -272,7 +273,9 @@ test_bad_rs(void)
 	v6(dst, "ff02::2");
 	n = mkpkt(d, src, dst, 58, 255, echo, sizeof(echo));
 	input(s, 0, 0, CLI_IP, CLI_PORT, d, n);
-	CHECK(dropped(s, SDROP_BAD_RS) == 4);
+	CHECK(dropped(s, SDROP_BAD_RS) == 3);
+	/* With auth, but not to ff02::2. */
+	CHECK(dropped(s, SDROP_MALFORMED) == 1);
 	CHECK(t.n == 0 && t.n6 == 0);
 	server_free(s);
 }
@@ -359,8 +362,15 @@ test_forward(void)
 	input(s, 0, 0, "203.0.113.20", 5000, d, n);
 	CHECK(t.n == 3 && t.ip == v4(CLI_IP) && t.port == CLI_PORT);
 
+	/* miredo's indirect bubble: link-local source, hop limit 0. */
+	v6(src, "fe80::b4d6:3d6d:6da4:16ae");
+	n = mkpkt(d, src, dst, 59, 0, NULL, 0);
+	input(s, 0, 1, "192.0.2.10", 45836, d, n);
+	CHECK(t.n == 4 && t.ip == v4(CLI_IP) && t.port == CLI_PORT &&
+	    t.len == n + 8 && memcmp(t.buf + 8, d, n) == 0);
+
 	server_get_counters(s, &c);
-	CHECK(c.fwd_udp == 3 && c.fwd_ipv6 == 1);
+	CHECK(c.fwd_udp == 4 && c.fwd_ipv6 == 1);
 	server_free(s);
 }
 
@@ -421,7 +431,11 @@ test_bad_source(void)
 	v6(src, "2001:0:c000:201::1");		/* Teredo, bad mapping */
 	n = mkpkt(d, src, dst, 59, 64, NULL, 0);
 	input(s, 0, 0, CLI_IP, CLI_PORT, d, n);
-	CHECK(dropped(s, SDROP_BAD_SOURCE) == 6);
+	v6(src, "fe80::1");			/* link-local, not a bubble */
+	n = mkpkt(d, src, dst, 58, 64, (const uint8_t *)"\x80\0\0\0\0\0\0\0",
+	    8);
+	input(s, 0, 0, CLI_IP, CLI_PORT, d, n);
+	CHECK(dropped(s, SDROP_BAD_SOURCE) == 7);
 	CHECK(t.n == 0 && t.n6 == 0);
 	server_free(s);
 }
@@ -431,7 +445,7 @@ test_bad_dest(void)
 {
 	struct sent t;
 	struct server *s = mk(&t, 0, 0, 0);
-	uint8_t d[256], dst[16];
+	uint8_t d[256], src[16], dst[16];
 	size_t n;
 	static const char *const nonglobal[] = {
 		"ff02::1", "ff0e::1", "fe80::1", "fc00::1", "::1", "::",
@@ -442,7 +456,11 @@ test_bad_dest(void)
 	teredo(dst, "192.0.2.1", 0, 4000, "203.0.113.10");	/* not ours */
 	n = from_a(d, dst, 59, NULL, 0);
 	input(s, 0, 0, CLI_IP, CLI_PORT, d, n);
-	CHECK(dropped(s, SDROP_BAD_DEST) == 1);
+	v6(src, "fe80::1");		/* link-local bubble, not to a client */
+	v6(dst, "2001:db8:1::2");
+	n = mkpkt(d, src, dst, 59, 0, NULL, 0);
+	input(s, 0, 0, CLI_IP, CLI_PORT, d, n);
+	CHECK(dropped(s, SDROP_BAD_DEST) == 2);
 	teredo(dst, SRV0, 0, 4000, "10.0.0.1");		/* private mapping */
 	n = from_a(d, dst, 59, NULL, 0);
 	input(s, 0, 0, CLI_IP, CLI_PORT, d, n);

@@ -13,7 +13,8 @@
 
 /*
  * The BSD/macOS tunnel header, tested on any OS: the per-OS AF_INET6
- * values (sys/socket.h of FreeBSD 14, OpenBSD, macOS 13), their wire
+ * values (sys/socket.h of FreeBSD 14, OpenBSD, macOS 13; the same in
+ * Debian's golang-golang-x-sys-dev zerrors_*.go), their wire
  * encoding, and that tunhdr_read/tunhdr_write hide the header.
  */
 
