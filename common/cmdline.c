@@ -49,7 +49,7 @@ cmdline_usage(enum cmdline_prog prog, FILE *fp)
 	    prog == CMDLINE_SERVER ? "server_ip" : "server_name");
 	(void)fprintf(fp,
 	    "  -c, --config FILE     configuration file (default %s)\n"
-	    "  -f, --foreground      do not detach, also log to stderr\n"
+	    "  -f, --foreground      run in the foreground, logging to stderr\n"
 	    "  -h, --help            show this help and exit\n"
 	    "  -p, --pidfile FILE    pid file (default %s)\n"
 	    "  -t, --chrootdir DIR   chroot directory of the unprivileged "

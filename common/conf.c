@@ -28,6 +28,8 @@
  */
 
 #define CONF_LINE_MAX	1023		/* longest line accepted */
+#define CONF_FILE_MAX	(1024 * 1024)	/* bytes: not a device or a log */
+#define CONF_ERRORS_MAX	50		/* then give up (binary files) */
 #define CONF_MIREDO_BIT	(1u << CONF_MIREDO)
 #define CONF_SERVER_BIT	(1u << CONF_SERVER)
 #define CONF_BOTH_BITS	(CONF_MIREDO_BIT | CONF_SERVER_BIT)
@@ -44,15 +46,6 @@ struct conf_directive {
 	conf_handler	*parse;
 	size_t		 off;		/* field, for the generic handlers */
 	unsigned long	 min, max;	/* range, for conf_set_uint */
-};
-
-struct conf_state {
-	struct conf	*c;
-	const char	*name;
-	unsigned int	 line;
-	int		 strict;
-	int		 errors;
-	unsigned int	 seen[32];	/* line of first use, per directive */
 };
 
 static conf_handler conf_set_relaytype, conf_set_host, conf_set_prefix,
@@ -93,6 +86,16 @@ static const struct conf_directive conf_directives[] = {
 	    0, 1232 },
 };
 #define CONF_NDIRECTIVES (sizeof(conf_directives) / sizeof(conf_directives[0]))
+
+struct conf_state {
+	struct conf	*c;
+	const char	*name;
+	unsigned int	 line;
+	int		 strict;
+	int		 errors;
+	unsigned int	 seen[CONF_NDIRECTIVES];	/* line of first use */
+	size_t		 bytes;		/* read so far */
+};
 
 static void
 conf_msg(struct conf_state *st, int error, const char *fmt, ...)
@@ -361,8 +364,14 @@ static int
 conf_check_known(struct conf_state *st, const char *word,
     const struct conf_directive *d, size_t idx)
 {
-	if (d == NULL || (d->kinds & (1u << st->c->kind)) == 0) {
+	if (d == NULL) {
 		conf_msg(st, st->strict, "unknown directive \"%s\"", word);
+		return -1;
+	}
+	if ((d->kinds & (1u << st->c->kind)) == 0) {
+		conf_msg(st, st->strict, "unknown directive \"%s\" (it belongs "
+		    "in %s)", word, st->c->kind == CONF_SERVER ? "miredo.conf" :
+		    "miredo-server.conf");
 		return -1;
 	}
 	if (st->seen[idx] != 0) {
@@ -408,7 +417,15 @@ conf_getline(struct conf_state *st, FILE *fp, char *buf)
 	size_t	 len = 0;
 	int	 ch, nul = 0;
 
-	while ((ch = getc(fp)) != EOF && ch != '\n') {
+	while ((ch = getc(fp)) != EOF) {
+		if (++st->bytes > CONF_FILE_MAX) {
+			st->line++;
+			conf_error(st, "file too large (more than %d bytes)",
+			    CONF_FILE_MAX);
+			return 0;
+		}
+		if (ch == '\n')
+			break;
 		if (ch == '\0')
 			nul = 1;
 		if (len < CONF_LINE_MAX + 1)
@@ -442,11 +459,14 @@ conf_parse_stream(struct conf *c, FILE *fp, const char *name, int strict)
 	st.c = c;
 	st.name = name;
 	st.strict = strict;
-	while ((r = conf_getline(&st, fp, buf)) != 0)
+	while (st.errors < CONF_ERRORS_MAX &&
+	    (r = conf_getline(&st, fp, buf)) != 0)
 		if (r == 1)
 			conf_line(&st, buf);
+	if (st.errors >= CONF_ERRORS_MAX)
+		log_warnx("%s: too many errors, giving up", name);
 	if (ferror(fp)) {
-		log_warnx("%s: read error", name);
+		log_warn("%s: read", name);
 		return -1;
 	}
 	return st.errors == 0 ? 0 : -1;

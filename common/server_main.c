@@ -96,8 +96,8 @@ srv_check_addr(const char *what, uint32_t ip)
 
 	if (ipv4_is_global(ip))
 		return 0;
-	log_warnx("%s %s is not a global unicast IPv4 address (RFC 4380 "
-	    "needs two consecutive global addresses)", what,
+	log_warnx("%s %s is not a global unicast IPv4 address (a Teredo "
+	    "server needs two of them, RFC 4380 5.3)", what,
 	    ipv4_ntop(ip, buf));
 	return -1;
 }

@@ -19,7 +19,7 @@ skipped=0
 
 PACKAGES="build-essential autoconf automake pkg-config libbsd-dev
 libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
-iputils-ping netcat-openbsd tcpdump"
+iputils-ping netcat-openbsd tcpdump strace"
 
 step() { printf '\n=== %s\n' "$*"; }
 
@@ -47,7 +47,7 @@ count_log() {
 		FAIL:|ERROR:|XPASS:)	failed=$((failed + n)) ;;
 		SKIP:)			skipped=$((skipped + n)) ;;
 		esac
-	done < <(grep -E '^# (PASS|FAIL|ERROR|XPASS|XFAIL|SKIP): +[0-9]+$' "$log")
+	done < <(grep -E '^# [A-Z]+: +[0-9]+$' "$log")
 	# Name the tests that did not pass, so that the log says where to look.
 	grep -E '^(FAIL|ERROR|XPASS): ' "$log" | sed 's/^/*** /'
 }

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 	--nat=*) nat=${1#--nat=} ;;
 	--keep) keep=1 ;;
 	--no-build) build=0 ;;
-	-h|--help) sed -n '9,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '10,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "demo: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -164,15 +164,30 @@ say "ping6 client -> native host $TOPO_V6: $line"
 line=$(ping_line v6 "$addr") || fail "ping6 native host -> client"
 say "ping6 native host -> client: $line"
 
+# What the NAT saw: each outside UDP peer and the port it mapped us to.
 relay=""
-while read -r ip p; do
-	[ "$ip" = "$server" ] || relay="$relay $ip:$p"
+seen=""
+while read -r ip p np; do
+	seen="$seen $ip:$p (NAT port $np),"
+	[ "$ip" = "$server" ] || relay="$relay NAT $TOPO_NATOUT1:$np -> relay $ip:$p"
 done < <(topo_nat_seen 1)
 say ""
-say "Path: client 198.18.77.2 -> NAT $client:$port -> relay${relay:- (not seen)}"
+say "Path: client 198.18.77.2 ->${relay:- (no relay seen)}"
 say "      -> relay's native side $TOPO_RLY6 -> router -> native host $TOPO_V6"
-say "      (qualification: client -> NAT -> server $server:3544; the NAT"
-say "       forwarded UDP to:$(topo_nat_seen 1 | awk '{ printf " %s:%s", $1, $2 }'))"
+say "      (qualification: client -> NAT $TOPO_NATOUT1:$port -> server $server:3544)"
+say "      The NAT sent UDP to:${seen%,}"
+[ "$nat" != symmetric ] ||
+    say "      (a symmetric NAT gives each outside peer its own port)"
+
+# Our daemons print one status line on SIGUSR1 (the engine's own view).
+if [ "$impl" = ours ]; then
+	kill -USR1 "${TOPO_PID[client1]}" "${TOPO_PID[relay]}" 2>/dev/null
+	sleep 0.3
+	for r in client1 relay; do
+		line=$(grep 'status: ' "$TOPO_DIR/$r.log" | tail -n 1)
+		[ -z "$line" ] || say "${r%1} status (SIGUSR1): ${line#*status: }"
+	done
+fi
 
 if [ "$keep" = 1 ]; then
 	say ""
@@ -183,6 +198,8 @@ if [ "$keep" = 1 ]; then
 	say "  ip netns exec $TOPO_P-rly ip -6 route show"
 	say "  ip netns exec $TOPO_P-nat1 nft list ruleset"
 	say "  ip netns exec $TOPO_P-cl1 ip -6 route show"
+	[ "$impl" != ours ] ||
+	    say "  kill -USR1 ${TOPO_PID[client1]}; tail -n 1 $TOPO_DIR/client1.log   (status line)"
 	say "Logs: $TOPO_DIR/*.log"
 	trap 'topo_cleanup; trap - EXIT; echo; say "demo: torn down."; exit 0' INT
 	while :; do

@@ -7,3 +7,4 @@ include $(srcdir)/tests/netns/local.mk
 include $(srcdir)/tests/interop/local.mk
 include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/dist/local.mk
+include $(srcdir)/tests/hostile/local.mk

@@ -2,103 +2,432 @@
 # SPDX-License-Identifier: ISC
 # Copyright (c) 2026 The miredo authors
 #
-# Relay throughput, ours against Debian's miredo 1.2.6, side by side in one
-# run: the relay implementations alternate round by round on the same
-# topology (tests/interop/topo.sh), so that the machine's noise hits both.
-# Each round: Debian's server and client (behind a full cone NAT), one relay,
-# a TCP transfer native host -> client through the relay (encapsulation),
-# then client -> native host (decapsulation), timed.
+# Relay benchmark: our miredo against Debian's miredo 1.2.6, alternating
+# (ours, debian, ours, debian, ...) in one run on the same namespaces, so
+# that the machine's noise hits both.  Per round and implementation:
 #
-# Usage: tests/bench/relay.sh [-b BUILDDIR] [-r ROUNDS] [-m MB]
+#   enc  a native host sends SIZE-byte UDP/IPv6 datagrams as fast as it can
+#        to the Teredo address of a fake Teredo peer (tbench peer), trusted
+#        after it answered the relay's bubbles; packets/s received there
+#   dec  the fake peer sends Teredo datagrams (IPv6/UDP inside, source =
+#        its Teredo address, mapping = its real address) as fast as it can;
+#        packets/s received by a UDP socket on the native host
+#   cpu  utime+stime of all processes in the relay's namespace (ours: priv
+#        and engine; Debian's: all of its processes), microseconds per
+#        packet received
+#   mem  VmRSS/VmHWM summed over those processes: idle, after enc+dec, and
+#        after COUNT distinct Teredo destinations were touched
+#
+# Topology (namespaces only, nothing in the root namespace):
+#   v6   2001:db8:1::2 -- rly 2001:db8:1::1, 192.0.2.1 (tunnel, 2001::/32)
+#   rly 192.0.2.1 -- peer 192.0.2.2 (mapping :40000), 192.0.2.3 (its
+#        "server" on 3544: receives indirect bubbles); 203.0.113/24
+#        (mappings of the touched destinations) is dropped in peer
+# With two or more CPUs the relay is pinned to CPU 1, the tools to CPU 0.
+#
+# Usage: tests/bench/relay.sh [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]
+#            [-n COUNT] [-z SIZE] [-u]
+#   -u  unpinned: let the scheduler place the relay and the tools
 # Not part of `make check`: numbers, not pass/fail.  Root only.
 
+set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../interop/topo.sh" || exit 1
+builddir=$PWD
+debian=${DEBIAN_MIREDO:-/usr/sbin/miredo}
 rounds=3
-mb=200
-while getopts b:r:m: o; do
+secs=3
+touch_n=100000
+size=1200
+pin=1
+while getopts b:r:s:n:z:u o; do
 	case $o in
-	b) TOPO_BUILDDIR=$(cd "$OPTARG" && pwd) || exit 2 ;;
+	b) builddir=$OPTARG ;;
 	r) rounds=$OPTARG ;;
-	m) mb=$OPTARG ;;
-	*) echo "usage: $0 [-b BUILDDIR] [-r ROUNDS] [-m MB]" >&2; exit 2 ;;
+	s) secs=$OPTARG ;;
+	n) touch_n=$OPTARG ;;
+	z) size=$OPTARG ;;
+	u) pin=0 ;;
+	*) echo "usage: $0 [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]" \
+	    "[-n COUNT] [-z SIZE] [-u]" >&2; exit 2 ;;
 	esac
 done
-if ! why=$(topo_require); then
-	echo "SKIP: $why"
-	exit 77
-fi
-for b in "$TOPO_DEBIAN_SBIN/miredo" "$TOPO_DEBIAN_SBIN/miredo-server" \
-    "$TOPO_BUILDDIR/miredo"; do
+ours=$builddir/miredo
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
+for t in ip nft cc awk; do
+	command -v "$t" >/dev/null || { echo "SKIP: $t missing"; exit 77; }
+done
+for b in "$ours" "$debian"; do
 	[ -x "$b" ] || { echo "SKIP: $b missing"; exit 77; }
 done
 
-# xfer FROM TO_NS ADDR: seconds to send $mb MB over TCP, or "fail".
-xfer()
+P=tb$$
+NS_V6=$P-v6
+NS_R=$P-rly
+NS_P=$P-peer
+MAP4=192.0.2.2
+MAPPORT=40000
+SRV4=192.0.2.3
+RLY4=192.0.2.1
+RLYPORT=3545
+V6=2001:db8:1::2
+DPORT=9000
+IFNAME=tbt0
+# The fake peer's Teredo address: server SRV4, flags 0, MAPPORT, MAP4.
+TADDR=$(printf '2001:0:c000:203:0:%x:3fff:fdfd' $((MAPPORT ^ 0xffff)))
+HZ=$(getconf CLK_TCK)
+tmp=""
+relay_pid=""
+rcpu=""
+tcpu=""
+if [ "$pin" = 1 ] && [ "$(nproc)" -ge 2 ] &&
+    command -v taskset >/dev/null; then
+	rcpu="taskset -c 1"
+	tcpu="taskset -c 0"
+fi
+
+cleanup()
 {
-	local from=$1 to=$2 addr=$3 port=5002 lpid t0 t
-	nsx "$to" timeout 120 nc -6 -l "$port" </dev/null >/dev/null 2>&1 &
-	lpid=$!
-	topo_wait 3 topo_tcp_listening "$to" "$port" || { echo fail; return; }
-	t0=$(topo_now)
-	if ! head -c $((mb * 1048576)) /dev/zero |
-	    nsx "$from" timeout 120 nc -6 -N -w 5 "$addr" "$port" 2>/dev/null; then
-		topo_kill_listener "$to" "$port"
-		wait "$lpid"
-		echo fail
+	local ns p
+	trap - EXIT INT TERM
+	for ns in "$NS_R" "$NS_P" "$NS_V6"; do
+		p=$(ip netns pids "$ns" 2>/dev/null)
+		[ -z "$p" ] || kill -KILL $p 2>/dev/null
+	done
+	for ns in "$NS_R" "$NS_P" "$NS_V6"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -z "$tmp" ] || [ -n "${TBENCH_KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+nsx()
+{
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+now()
+{
+	date +%s.%N
+}
+
+topology()
+{
+	ip netns add "$NS_V6" && ip netns add "$NS_R" &&
+	    ip netns add "$NS_P" || return 1
+	ip -n "$NS_R" link add rv6 type veth peer name v6r netns "$NS_V6" &&
+	    ip -n "$NS_R" link add rp type veth peer name pr netns "$NS_P" ||
+	    return 1
+	nsx "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1
+	nsx "$NS_V6" sysctl -qw net.ipv6.conf.all.accept_dad=0
+	for ns in "$NS_V6" "$NS_R" "$NS_P"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_V6" link set v6r up
+	ip -n "$NS_V6" addr add "$V6/64" dev v6r nodad
+	ip -n "$NS_V6" route add 2001::/32 via 2001:db8:1::1
+	ip -n "$NS_R" link set rv6 up
+	ip -n "$NS_R" link set rp up
+	ip -n "$NS_R" addr add 2001:db8:1::1/64 dev rv6 nodad
+	ip -n "$NS_R" addr add "$RLY4/24" dev rp
+	ip -n "$NS_R" route add default via "$MAP4"
+	ip -n "$NS_P" link set pr up
+	ip -n "$NS_P" addr add "$MAP4/24" dev pr
+	ip -n "$NS_P" addr add "$SRV4/24" dev pr
+	# Mappings of the touched destinations: dropped without ICMP.
+	nsx "$NS_P" nft -f - <<EOF || return 1
+table ip tbench {
+	chain pre {
+		type filter hook prerouting priority 0;
+		ip daddr 203.0.113.0/24 counter drop
+	}
+}
+EOF
+}
+
+# Per-process figures, summed over every process in the relay namespace.
+cpu_ticks()
+{
+	local p t=0
+	for p in $(ip netns pids "$NS_R"); do
+		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' \
+		    "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+
+mem_kb()
+{
+	local p r=0 h=0 a b
+	for p in $(ip netns pids "$NS_R"); do
+		read -r a b < <(awk '$1 == "VmRSS:" { r = $2 }
+		    $1 == "VmHWM:" { h = $2 } END { print r + 0, h + 0 }' \
+		    "/proc/$p/status" 2>/dev/null)
+		r=$((r + ${a:-0}))
+		h=$((h + ${b:-0}))
+	done
+	echo "$r $h"
+}
+
+ifstat()
+{
+	nsx "$NS_R" cat "/sys/class/net/$1/statistics/$2" 2>/dev/null || echo 0
+}
+
+# diag WHAT: with TBENCH_KEEP set, keep the counters for a post-mortem.
+diag()
+{
+	[ -n "${TBENCH_KEEP:-}" ] || return 0
+	{
+		echo "== $1 $(now)"
+		cat "$tmp/send.out" "$tmp/flood.out" 2>/dev/null
+		for ns in "$NS_V6" "$NS_R" "$NS_P"; do
+			echo "-- $ns"
+			ip -n "$ns" -s -s link
+			nsx "$ns" nstat -as 2>/dev/null | grep -i "drop\|err\|Udp"
+		done
+		cat /proc/net/softnet_stat
+		ps -L -o pid,tid,psr,pcpu,time,comm $(ip netns pids "$NS_R")
+	} >>"$tmp/diag" 2>&1
+}
+
+# wait_for FILE WORD TENTHS: poll FILE for WORD.
+wait_for()
+{
+	local i
+	for i in $(seq "$3"); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_relay IMPL TAG [PEERMAX]: log in $tmp/TAG.log.
+start_relay()
+{
+	local impl=$1 bin=$ours conf=$tmp/$2.conf i
+	[ "$impl" = debian ] && bin=$debian
+	log=$tmp/$2.log
+	cat >"$conf" <<EOF
+RelayType relay
+InterfaceName $IFNAME
+BindAddress $RLY4
+BindPort $RLYPORT
+EOF
+	[ -z "${3:-}" ] || echo "PeerMax $3" >>"$conf"
+	rm -f "$tmp/relay.pid"
+	ip netns exec "$NS_R" $rcpu "$bin" -f -c "$conf" -p "$tmp/relay.pid" \
+	    >"$log" 2>&1 &
+	relay_pid=$!
+	for i in $(seq 50); do
+		if ip -n "$NS_R" -6 route show 2001::/32 2>/dev/null |
+		    grep -q "dev $IFNAME"; then
+			sleep 0.3
+			return 0
+		fi
+		kill -0 "$relay_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "relay.sh: $impl relay did not come up; log:" >&2
+	tail -5 "$log" >&2
+	return 1
+}
+
+stop_relay()
+{
+	local i p
+	[ -n "$relay_pid" ] || return 0
+	kill -TERM "$relay_pid" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 "$relay_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	p=$(ip netns pids "$NS_R")
+	[ -z "$p" ] || kill -KILL $p 2>/dev/null
+	wait "$relay_pid" 2>/dev/null
+	relay_pid=""
+	# The tunnel must be gone before the next relay creates its own.
+	for i in $(seq 30); do
+		ip -n "$NS_R" link show "$IFNAME" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	ip -n "$NS_R" link del "$IFNAME" 2>/dev/null
+}
+
+# stop_tool PID: SIGTERM and wait (the tools print their result then).
+stop_tool()
+{
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# field FILE KEY: the word after KEY on FILE's last result line.
+field()
+{
+	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
+	    END { print v + 0 }' "$1"
+}
+
+# figures NAME N SPAN TICKS OUT0 OUT1 T0 T1: "NAME=pkt/s NAME_us=CPU us
+# per packet NAME_out=interface pkt/s NAME_busy=relay CPU %".
+figures()
+{
+	awk -v k="$1" -v n="$2" -v s="$3" -v c="$4" -v a="$5" -v b="$6" \
+	    -v t0="$7" -v t1="$8" -v hz="$HZ" 'BEGIN {
+		printf "%s=%.0f %s_us=%.2f %s_out=%.0f %s_busy=%.0f\n",
+		    k, (s > 0 ? (n - 1) / s : 0),
+		    k, (n > 0 ? c * 1e6 / hz / n : 0),
+		    k, (b - a) / (t1 - t0), k, 100 * c / hz / (t1 - t0 + 0.2)
+	}'
+}
+
+# enc: the native host's datagrams to the fake peer's Teredo address;
+# _out is the relay's UDP output (veth counter).
+measure_enc()
+{
+	local pid i c0 c1 t0 t1 o0 o1
+	ip netns exec "$NS_P" $tcpu "$tmp/tbench" peer "$MAP4" "$MAPPORT" \
+	    "$SRV4" 60 >"$tmp/peer.out" 2>&1 &
+	pid=$!
+	wait_for "$tmp/peer.out" ready 30
+	# The first packet is queued while the relay's bubbles are answered.
+	for i in $(seq 20); do
+		nsx "$NS_V6" "$tmp/tbench" send6 "$TADDR" "$DPORT" 0 "$size" \
+		    >/dev/null
+		wait_for "$tmp/peer.out" primed 3 && break
+	done
+	if ! grep -q primed "$tmp/peer.out"; then
+		stop_tool "$pid"
+		echo "enc: no trust: $(tail -1 "$tmp/peer.out")" >&2
+		echo "enc_fail=no-trust"
 		return
 	fi
-	wait "$lpid"
-	t=$(topo_since "$t0")
-	awk -v t="$t" -v m="$mb" 'BEGIN { printf "%.0f\n", m * 8 * 1.048576 / t }'
+	c0=$(cpu_ticks); o0=$(ifstat rp tx_packets); t0=$(now)
+	nsx "$NS_V6" $tcpu "$tmp/tbench" send6 "$TADDR" "$DPORT" "$secs" \
+	    "$size" >"$tmp/send.out"
+	t1=$(now); o1=$(ifstat rp tx_packets)
+	diag enc
+	sleep 0.2
+	c1=$(cpu_ticks)
+	stop_tool "$pid"
+	figures enc "$(field "$tmp/peer.out" data)" \
+	    "$(field "$tmp/peer.out" span)" $((c1 - c0)) "$o0" "$o1" \
+	    "$t0" "$t1"
 }
 
-# round IMPL: "enc dec" in Mbit/s through a relay of IMPL.
+# dec: the fake peer's Teredo datagrams to the native host; _out is what
+# the relay wrote to its tunnel (tunnel counter).
+measure_dec()
+{
+	local pid c0 c1 t0 t1 o0 o1
+	ip netns exec "$NS_V6" $tcpu "$tmp/tbench" recv6 "$DPORT" 60 \
+	    >"$tmp/recv.out" 2>&1 &
+	pid=$!
+	wait_for "$tmp/recv.out" ready 30
+	c0=$(cpu_ticks); o0=$(ifstat "$IFNAME" rx_packets); t0=$(now)
+	nsx "$NS_P" $tcpu "$tmp/tbench" flood "$MAP4" "$MAPPORT" "$SRV4" \
+	    "$RLY4" "$RLYPORT" "$V6" "$DPORT" "$secs" "$size" \
+	    >"$tmp/flood.out"
+	t1=$(now); o1=$(ifstat "$IFNAME" rx_packets)
+	diag dec
+	sleep 0.2
+	c1=$(cpu_ticks)
+	stop_tool "$pid"
+	figures dec "$(field "$tmp/recv.out" recv)" \
+	    "$(field "$tmp/recv.out" span)" $((c1 - c0)) "$o0" "$o1" \
+	    "$t0" "$t1"
+}
+
+# Packets dropped in peer for the touched destinations' mappings.
+nft_dropped()
+{
+	nsx "$NS_P" nft list chain ip tbench pre 2>/dev/null |
+	    awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+
+# touch: after touch_n destinations, "seen=" what the relay read from its
+# tunnel, "bubbles=" what it sent towards those destinations' mappings
+# (direct) and their server (indirect), and its memory.
+measure_touch()
+{
+	local pid s0 s1 b0 b1
+	ip netns exec "$NS_P" $tcpu "$tmp/tbench" peer "$MAP4" "$MAPPORT" \
+	    "$SRV4" 60 >"$tmp/peer.out" 2>&1 &
+	pid=$!
+	wait_for "$tmp/peer.out" ready 30
+	# A longer tunnel queue, so that every address reaches the relay
+	# even when it loses the CPU for a moment (same for both).
+	ip -n "$NS_R" link set "$IFNAME" txqueuelen 16384
+	s0=$(ifstat "$IFNAME" tx_packets)
+	b0=$(nft_dropped)
+	nsx "$NS_V6" $tcpu "$tmp/tbench" touch "$SRV4" 203.0.113.1 \
+	    "$touch_n" "$secs" "$DPORT" >"$tmp/touch.out"
+	sleep 0.5
+	s1=$(ifstat "$IFNAME" tx_packets)
+	b1=$(nft_dropped)
+	stop_tool "$pid"
+	echo "seen=$((s1 - s0))" \
+	    "bubbles=$((b1 - b0 + $(field "$tmp/peer.out" bubbles_indirect)))" \
+	    "$(mem N)"
+}
+
+# mem SUFFIX: "rssSUFFIX=kB hwmSUFFIX=kB".
+mem()
+{
+	local r h
+	read -r r h < <(mem_kb)
+	echo "rss$1=$r hwm$1=$h"
+}
+
+# round IMPL TAG [PEERMAX]: one line of KEY=VALUE results.
 round()
 {
-	local a e d
-	start_server debian >/dev/null || { echo "fail fail"; return; }
-	start_relay "$1" || { stop_daemons; echo "fail fail"; return; }
-	start_client debian 1
-	wait_qualified 1 10 >/dev/null || { stop_daemons; echo "fail fail"; return; }
-	a=$(teredo_addr 1)
-	# Open the path (bubbles, connectivity test) before timing.
-	check_ping v6 "$a" 56 && check_ping cl1 "$TOPO_V6" 56
-	e=$(xfer v6 cl1 "$a")
-	d=$(xfer cl1 v6 "$TOPO_V6")
-	stop_daemons
-	echo "$e $d"
+	local impl=$1 tag=$2 pm=${3:-} out st=ok
+	if ! start_relay "$impl" "$tag" "$pm"; then
+		echo "status=no-start"
+		return
+	fi
+	out="$(mem 0)"
+	if [ -z "$pm" ]; then
+		out="$out $(measure_enc) $(measure_dec)"
+	fi
+	out="$out $(mem 1)"
+	[ "$touch_n" -gt 0 ] && out="$out $(measure_touch)"
+	# Ours restarts a dead engine: count the starts.
+	[ "$(grep -c "engine started" "$log")" -le 1 ] || st=ENGINE-RESTARTED
+	kill -0 "$relay_pid" 2>/dev/null || st=DIED
+	stop_relay
+	echo "$out status=$st"
 }
 
-topo_init
-topo_up fullcone none || exit 1
-echo "relay throughput, $mb MB TCP per transfer, $rounds rounds, Mbit/s"
-printf '%-6s %-7s %10s %10s\n' round relay "enc(n>c)" "dec(c>n)"
-res=""
-for i in $(seq "$rounds"); do
+tmp=$(mktemp -d "/tmp/tbench$$.XXXXXX") || exit 1
+cc -O2 -o "$tmp/tbench" "$here/tbench.c" || exit 1
+topology || { echo "relay.sh: topology set-up failed" >&2; exit 1; }
+
+echo "relay benchmark: ours=$ours debian=$debian"
+echo "$rounds rounds alternating, ${secs}s per direction, $size-byte UDP" \
+    "payload, $touch_n destinations touched, relay ${rcpu:-unpinned}"
+res=$tmp/results
+for r in $(seq "$rounds"); do
 	for impl in ours debian; do
-		read -r e d < <(round "$impl")
-		printf '%-6s %-7s %10s %10s\n' "$i" "$impl" "$e" "$d"
-		res="$res$impl $e $d"$'\n'
+		echo "round=$r impl=$impl $(round "$impl" "$impl$r")" >>"$res"
 	done
 done
-# Medians and ratios ours / Debian.
-printf '%s' "$res" | awk '
-function med(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++)
-		for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-$2 != "fail" { e[$1, ++ne[$1]] = $2 }
-$3 != "fail" { d[$1, ++nd[$1]] = $3 }
-END {
-	for (k in ne) { for (i = 1; i <= ne[k]; i++) x[i] = e[k, i]; me[k] = med(x, ne[k]) }
-	for (k in nd) { for (i = 1; i <= nd[k]; i++) y[i] = d[k, i]; md[k] = med(y, nd[k]) }
-	printf "median ours: enc %s dec %s; debian: enc %s dec %s\n", \
-	    me["ours"], md["ours"], me["debian"], md["debian"]
-	if (me["debian"] > 0 && me["ours"] > 0)
-		printf "ratio ours/debian: encapsulation %.2f\n", me["ours"] / me["debian"]
-	if (md["debian"] > 0 && md["ours"] > 0)
-		printf "ratio ours/debian: decapsulation %.2f\n", md["ours"] / md["debian"]
-}'
+# Ours again with a peer table as large as the touched set.
+if [ "$touch_n" -gt 0 ]; then
+	echo "round=x impl=ours/pm $(round ours ourspm $((touch_n + 1024)))" \
+	    >>"$res"
+fi
+awk -f "$here/report.awk" "$res"
+echo "rss0: idle; rss1/hwm1: after enc+dec; seen/bubbl/rssN/hwmN: after" \
+    "touching $touch_n destinations (kB)."
+echo "ours/pm: ours with PeerMax $((touch_n + 1024)) (default 4096)."
+[ -z "${TBENCH_KEEP:-}" ] || echo "results kept in $tmp"
+# Anything alarming in the daemons' logs.
+for l in "$tmp"/*.log; do
+	grep -i "error\|fatal\|crit\|abort\|assert\|overflow" "$l" |
+	    sed "s|^|$(basename "$l" .log): |"
+done | sort | uniq -c | head -10

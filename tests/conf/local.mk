@@ -53,6 +53,7 @@ EXTRA_DIST += \
 	tests/conf/bad-srv-private.conf \
 	tests/conf/bad-timeout.conf \
 	tests/conf/bad-trailing.conf \
+	tests/conf/bad-typo.conf \
 	tests/conf/bad-unknown.conf \
 	tests/conf/srv-01.conf \
 	tests/conf/srv-01.ok \

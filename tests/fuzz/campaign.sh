@@ -24,6 +24,8 @@ run_one() {
 	rm -rf "$d"
 	mkdir -p "$d/corpus" "$d/artifacts"
 	cp "$srcdir/tests/fuzz/corpus/$h/"* "$d/corpus/" 2>/dev/null
+	# Inputs of fixed findings run first, as regression tests.
+	cp "$srcdir/tests/fuzz/crashes/$h-"* "$d/corpus/" 2>/dev/null
 	# -timeout: a single input running 25 s is a hang; the RSS limit
 	# catches memory that grows without bound.
 	FUZZ_HISTORY_DIR=$d/artifacts ./tests/fuzz/fuzz_"$h" \

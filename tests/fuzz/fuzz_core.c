@@ -2,6 +2,7 @@
 /* Copyright (c) 2026 The miredo authors */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <arpa/inet.h>
 
 #include <sanitizer/common_interface_defs.h>
@@ -52,7 +53,7 @@ struct fz {
 	uint8_t		 buf[TEREDO_UDP_MAX + 64];
 	unsigned int	 inputs;		/* since fz_init() */
 	uint8_t		*hist;			/* events since fz_init() */
-	size_t		 hist_len, hist_cap;
+	size_t		 hist_len;
 };
 
 struct fz_rd {
@@ -69,21 +70,31 @@ static const struct in6_addr fz_ra_src = {{{
 	0x80, 0, 0xf2, 0x27, 0xbe, 0xc4, 0x53, 0xed
 }}};
 
+/*
+ * The record lives in its own mapping, not on the heap: LeakSanitizer,
+ * which libFuzzer runs after inputs that allocate more than they free
+ * (a core's state grows), would scan it for pointers every time.
+ */
 static void
 fz_rec(struct fz *z, const void *b, size_t n)
 {
-	uint8_t	*h;
-	size_t	 cap;
+	int	flags = MAP_PRIVATE | MAP_ANON;
 
 	if (fz_fresh || n == 0)
 		return;
-	if (z->hist_len + n > z->hist_cap) {
-		cap = z->hist_cap * 2 + n + 4096;
-		if (cap > FZ_HIST_MAX || (h = realloc(z->hist, cap)) == NULL)
-			return;		/* too long: the record stops */
-		z->hist = h;
-		z->hist_cap = cap;
+	if (z->hist == NULL) {
+#ifdef MAP_NORESERVE
+		flags |= MAP_NORESERVE;
+#endif
+		z->hist = mmap(NULL, FZ_HIST_MAX, PROT_READ | PROT_WRITE,
+		    flags, -1, 0);
+		if (z->hist == MAP_FAILED) {
+			z->hist = NULL;
+			return;
+		}
 	}
+	if (z->hist_len + n > FZ_HIST_MAX)
+		return;		/* too long: the record stops */
 	memcpy(z->hist + z->hist_len, b, n);
 	z->hist_len += n;
 }
@@ -350,42 +361,21 @@ fz_requalify(struct fz *z)
 	fz_check(z);
 }
 
-static void
-fz_init(struct fz *z, enum core_role role)
+static struct core *
+fz_new_core(struct fz *z)
 {
 	struct core_config	cfg;
 	struct core_io		io;
-	static const char	*ips[FZ_NSRC - 1] = { FZ_SERVER, FZ_SERVER2,
-	    FZ_PEER_A, FZ_PEER_B, FZ_RELAY, FZ_NONGLOBAL, FZ_MAPPED };
-	static const uint16_t	ports[FZ_NSRC - 1] = { TEREDO_PORT,
-	    TEREDO_PORT, 5555, 40000, TEREDO_PORT, 1234, 40000 };
-	unsigned int		i;
 
-	uint8_t			*hist = z->hist;
-	size_t			 cap = z->hist_cap;
-
-	core_free(z->c);
-	memset(z, 0, sizeof(*z));
-	z->hist = hist;
-	z->hist_cap = cap;
-	z->role = role;
-	z->rnd = 0x9e3779b97f4a7c15ull;
-	z->now = 1000000;
-	for (i = 0; i < FZ_NSRC - 1; i++) {
-		z->ip[i] = fz_ip(ips[i]);
-		z->port[i] = ports[i];
-	}
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.role = role;
+	cfg.role = z->role;
 	cfg.cone = 1;
 	cfg.prefix = TEREDO_PREFIX;
 	cfg.mtu = TEREDO_MTU;
 	cfg.peer_max = FZ_PEER_MAX;
 	cfg.queue_bytes = FZ_QUEUE_BYTES;
-	if (role == CORE_RELAY)
+	if (z->role == CORE_RELAY)
 		cfg.local_ip = fz_ip(FZ_RELAY_IP);
-	else
-		z->ip[6] = fz_ip(FZ_MAPPED);
 	memset(&io, 0, sizeof(io));
 	io.arg = z;
 	io.send_udp = fz_send_udp;
@@ -393,10 +383,37 @@ fz_init(struct fz *z, enum core_role role)
 	io.random = fz_random;
 	io.up = fz_up;
 	io.down = fz_down;
-	if ((z->c = core_new(&cfg, &io, z->now)) == NULL)
+	return core_new(&cfg, &io, z->now);
+}
+
+static void
+fz_init(struct fz *z, enum core_role role)
+{
+	static const char	*ips[FZ_NSRC - 1] = { FZ_SERVER, FZ_SERVER2,
+	    FZ_PEER_A, FZ_PEER_B, FZ_RELAY, FZ_NONGLOBAL, FZ_MAPPED };
+	static const uint16_t	ports[FZ_NSRC - 1] = { TEREDO_PORT,
+	    TEREDO_PORT, 5555, 40000, TEREDO_PORT, 1234, 40000 };
+	uint8_t			*hist = z->hist;
+	unsigned int		 i;
+
+	core_free(z->c);
+	memset(z, 0, sizeof(*z));
+	z->hist = hist;
+	z->role = role;
+	z->rnd = 0x9e3779b97f4a7c15ull;
+	z->now = 1000000;
+	for (i = 0; i < FZ_NSRC - 1; i++) {
+		z->ip[i] = fz_ip(ips[i]);
+		z->port[i] = ports[i];
+	}
+	if ((z->c = fz_new_core(z)) == NULL)
 		abort();
-	if (role == CORE_RELAY)
+	if (role == CORE_RELAY) {
+		/* Source 6 is our own address for a relay (loops). */
+		z->ip[6] = fz_ip(FZ_RELAY_IP);
+		z->port[6] = TEREDO_PORT;
 		return;
+	}
 	/* Qualify first (RFC 4380 5.2.1): the RA must echo the nonce. */
 	z->server = z->ip[0];
 	core_set_server(z->c, z->now, z->server, 0);
@@ -622,7 +639,7 @@ fz_event(struct fz *z, unsigned int op, struct fz_rd *r)
 		fz_tun_in(z, op, len);
 		break;
 	case FZ_TIME:
-		fz_advance_in(z, (uint64_t)fz_get16(r) << (2 * a));
+		fz_advance_in(z, (uint64_t)fz_get16(r) << a);
 		break;
 	case FZ_RA:
 		ip = fz_get32(r);

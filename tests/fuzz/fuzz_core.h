@@ -18,7 +18,7 @@
  * followed by the kind's bytes (multi-byte values big-endian):
  *	FZ_UDP	[ip(4) port(2) if source 7] len(2) payload
  *	FZ_TUN	len(2) payload
- *	FZ_TIME	delta(2): the clock moves delta << (2 * arg) ms
+ *	FZ_TIME	delta(2): the clock moves delta << arg ms (up to 2.3 h)
  *	FZ_RA	ip(4) port(2) mtu(2): the server answers the last RS
  *	FZ_PONG	answer the last connectivity test, from source arg
  *	FZ_NET	arg 0: network change; else new server (arg & 1 picks)
@@ -50,7 +50,8 @@
 #define FZ_PEER_B	"203.0.113.7"		/* port 40000 */
 #define FZ_RELAY	"198.51.100.99"		/* port 3544 */
 #define FZ_NONGLOBAL	"10.1.2.3"		/* port 1234 */
-#define FZ_MAPPED	"203.0.113.200"		/* port 40000: our NAT */
+#define FZ_MAPPED	"203.0.113.200"		/* port 40000: client's NAT */
+						/* (a relay: FZ_RELAY_IP) */
 #define FZ_RELAY_IP	"198.51.100.1"		/* the relay's own IPv4 */
 #define FZ_NSRC		8
 

@@ -16,7 +16,8 @@ EXTRA_DIST += tests/fuzz/fuzz_parse.c tests/fuzz/fuzz_core.c \
 	tests/fuzz/fuzz_core.h tests/fuzz/fuzz_client.c \
 	tests/fuzz/fuzz_relay.c tests/fuzz/fuzz_server.c tests/fuzz/fuzz_tun.c \
 	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_privmsg.c tests/fuzz/mkseeds.c \
-	tests/fuzz/campaign.sh tests/fuzz/run.sh tests/fuzz/corpus
+	tests/fuzz/campaign.sh tests/fuzz/run.sh tests/fuzz/corpus \
+	tests/fuzz/crashes
 if ENABLE_FUZZ
 noinst_LIBRARIES += tests/fuzz/libfuzzcore.a
 tests_fuzz_libfuzzcore_a_SOURCES = common/teredo.c common/packet.c \

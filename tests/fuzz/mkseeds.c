@@ -99,11 +99,16 @@ ev(unsigned int op, const void *b, size_t n)
 	put(b, n);
 }
 
+/* The clock moves ms (rounded down to what the encoding can say). */
 static void
-ev_time(unsigned int shift, unsigned int delta)
+ev_time(unsigned long ms)
 {
+	unsigned int	shift = 0;
+
+	while ((ms >> shift) > 0xffff && shift < 7)
+		shift++;
 	put8(FZ_TIME | FZ_ARG(shift));
-	put16(delta);
+	put16(ms >> shift);
 }
 
 static void
@@ -151,7 +156,7 @@ seeds_client(void)
 	struct in6_addr	 tb = teredo(FZ_SERVER, FZ_PEER_B, 40000, 0x8000);
 	struct in6_addr	 nat = ip6("2001:db8::1");
 	struct in6_addr	 ll = ip6("fe80::8000:1234:5678:9abc");
-	size_t		 n, i;
+	size_t		 n;
 
 	/* A Teredo peer writes from the mapping in its address. */
 	ev(FZ_UDP | FZ_ARG(2) | FZ_SELF | FZ_FIX, pkt,
@@ -164,14 +169,14 @@ seeds_client(void)
 	save("client", "indirect_bubble");
 	/* To a Teredo peer: bubbles, its answer, the queue flushed. */
 	ev(FZ_TUN | FZ_SELF | FZ_FIX, pkt, echo(0, &any, &ta, 56));
-	ev_time(0, 500);
+	ev_time(500);
 	put8(FZ_BUB);
 	ev(FZ_UDP | FZ_ARG(2) | FZ_SELF | FZ_FIX, pkt,
 	    echo(1, &ta, &any, 56));
 	save("client", "tun_to_teredo");
 	/* To a native host: the echo test, the relay's answer (5.2.9). */
 	ev(FZ_TUN | FZ_SELF | FZ_FIX, pkt, echo(0, &any, &nat, 1200));
-	ev_time(0, 2500);
+	ev_time(2500);
 	put8(FZ_PONG | FZ_ARG(4));
 	ev(FZ_UDP | FZ_ARG(4) | FZ_SELF | FZ_FIX, pkt,
 	    echo(1, &nat, &any, 1200));
@@ -185,15 +190,25 @@ seeds_client(void)
 	ev(FZ_UDP | FZ_ARG(3) | FZ_SELF, pkt,
 	    build_bubble(pkt, sizeof(pkt), &ll, &any));
 	save("client", "challenge");
+}
+
+/* Client seeds about qualification and the peer table. */
+static void
+seeds_client_state(void)
+{
+	struct in6_addr	 any = ip6("2001:db8::ff");
+	struct in6_addr	 ta;
+	size_t		 i;
+
 	/* Refresh, then a new mapping: a new address. */
-	ev_time(5, 31);
+	ev_time(31000);
 	ev_ra(FZ_MAPPED, 40000, 0);
-	ev_time(5, 31);
+	ev_time(31000);
 	ev_ra("203.0.113.201", 40001, 1400);
 	save("client", "refresh_new_mapping");
 	/* The server is lost, then the network changes and it answers. */
 	for (i = 0; i < 6; i++)
-		ev_time(6, 60);
+		ev_time(240000);
 	put8(FZ_NET);
 	ev_ra(FZ_MAPPED, 40000, 1280);
 	save("client", "server_loss");
@@ -210,7 +225,7 @@ seeds_client(void)
 		ta = teredo(FZ_SERVER, a, 1000 + i, 0);
 		ev(FZ_TUN | FZ_SELF | FZ_FIX, pkt, echo(0, &any, &ta, 100));
 	}
-	ev_time(0, 3000);
+	ev_time(3000);
 	save("client", "many_peers");
 }
 
@@ -230,10 +245,10 @@ seeds_relay(void)
 	save("relay", "from_client");
 	/* A native host to a client: bubbles, the answer, the flush. */
 	ev(FZ_TUN | FZ_FIX, pkt, echo(0, &nat, &tb, 56));
-	ev_time(0, 500);
+	ev_time(500);
 	put8(FZ_BUB);
 	ev(FZ_UDP | FZ_ARG(3) | FZ_FIX, pkt, echo(1, &tb, &nat, 56));
-	ev_time(0, 2500);
+	ev_time(2500);
 	save("relay", "to_client");
 	/* Loops, non-global and non-Teredo sources: dropped. */
 	ev(FZ_TUN | FZ_FIX, pkt, echo(0, &nat, &loop, 56));
@@ -244,7 +259,7 @@ seeds_relay(void)
 	/* Unanswered bubbles: the queue fails with unreachable. */
 	ev(FZ_TUN | FZ_FIX, pkt, echo(0, &nat, &ta, 56));
 	for (i = 0; i < 6; i++)
-		ev_time(0, 2000);
+		ev_time(2000);
 	save("relay", "unreachable");
 	/* A flood of sources, each from its own mapping. */
 	for (i = 0; i < 3 * FZ_PEER_MAX; i++) {
@@ -424,6 +439,7 @@ main(int argc, char *argv[])
 	outdir = argv[1];
 	seeds_vectors(argv[2]);
 	seeds_client();
+	seeds_client_state();
 	seeds_relay();
 	seeds_tun();
 	seeds_server();

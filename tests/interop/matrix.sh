@@ -17,7 +17,8 @@
 #   -b     where ./miredo and ./miredo-server are (default: cwd)
 #   -k     keep the logs (path printed); -v  verbose
 # Other knobs: MATRIX_TCP_MB (10), MATRIX_QUAL_MAX (5).
-# Exit: 0 all cells pass, 1 a cell fails, 77 not root / tools missing.
+# Exit: 0 all cells pass, 1 a cell fails, 77 not root / tools missing,
+# 99 our binaries not found.
 #
 # The second NAT is of the same kind, except for the symmetric column
 # where it is a full cone: two clients both behind symmetric NATs cannot
@@ -56,6 +57,17 @@ for p in miredo miredo-server; do
 		exit 77
 	fi
 done
+
+case " $roles" in
+*o*)
+	for p in miredo miredo-server; do
+		if [ ! -x "$TOPO_BUILDDIR/$p" ]; then
+			echo "ERROR: our $p is not in $TOPO_BUILDDIR (build it, or use -b BUILDDIR)"
+			exit 99
+		fi
+	done
+	;;
+esac
 
 impl()
 {
@@ -135,11 +147,12 @@ run_cell()
 	    "$nat" "$(short "$c")" "$(short "$s")" "$(short "$r")" \
 	    "$qual" "${q1:-none}" "$n56" "$n1200" "$c56" "$c1200" "$c2c" \
 	    "$tcp" "$note"
+	# Stopped first: our daemons log their counters when they exit.
+	stop_daemons
 	if [ "$cell_fail" != 0 ]; then
 		echo "== $nat: client $(impl "$c"), server $(impl "$s"), relay $(impl "$r")" >>"$TOPO_DIR/failures.txt"
 		cell_logs >>"$TOPO_DIR/failures.txt"
 	fi
-	stop_daemons
 	return "$cell_fail"
 }
 

@@ -167,9 +167,11 @@ table ip nat {
 table ip filter {
 	chain in { type filter hook input priority filter;
 	    iifname "out" meta l4proto udp ct state new drop; }
-	set seen { type ipv4_addr . inet_service; flags dynamic; size 256; }
-	chain out { type filter hook forward priority filter;
-	    oifname "out" meta l4proto udp add @seen { ip daddr . udp dport }; }
+	set seen { type ipv4_addr . inet_service . inet_service;
+	    flags dynamic; size 256; }
+	chain out { type filter hook postrouting priority srcnat + 10;
+	    oifname "out" meta l4proto udp \
+	    add @seen { ip daddr . udp dport . udp sport }; }
 }
 EOF
 }
@@ -418,13 +420,16 @@ check_ping()
 # check_c2c: client 2 pings client 1's Teredo address, then the reverse.
 # Client 2 goes first: behind a full cone it can open the path to a
 # client behind a symmetric NAT (miredo 1.2.6 does; the reverse cannot).
+# The 1200-byte pings prove the path is direct: a server forwards only
+# bubbles and small ICMPv6 (miredo: 88 bytes of payload at most).
 check_c2c()
 {
 	local a1 a2
 	a1=$(teredo_addr 1)
 	a2=$(teredo_addr 2)
 	[ -n "$a1" ] && [ -n "$a2" ] || return 1
-	check_ping cl2 "$a1" 56 && check_ping cl1 "$a2" 56
+	check_ping cl2 "$a1" 56 && check_ping cl1 "$a2" 1200 &&
+	    check_ping cl2 "$a1" 1200
 }
 
 # check_tcp [MB] [N]: native host sends MB megabytes to client N over TCP;
@@ -479,12 +484,13 @@ topo_alive()
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
-# topo_nat_seen [N]: "IPv4 port" of every outside UDP peer nat$N forwarded to.
+# topo_nat_seen [N]: "IPv4 port natport" for every outside UDP peer nat$N
+# forwarded to, with the port it mapped the client to (after the NAT).
 topo_nat_seen()
 {
 	nsx "nat${1:-1}" nft -j list set ip filter seen 2>/dev/null |
 	    grep -o '"concat": \[[^]]*\]' |
-	    sed 's/"concat": \[//; s/\]//; s/"//g; s/,/ /'
+	    sed 's/"concat": \[//; s/\]//; s/"//g; s/,/ /g; s/  */ /g'
 }
 
 # teredo_decode ADDR: the fields of a Teredo address (RFC 4380 §4, flags

@@ -129,6 +129,15 @@ nsx "$PROBE" -b 203.0.113.5 198.51.100.10 | grep -q "mtu 1400" &&
     ok "SIGHUP: mtu 1400 advertised" || fail "SIGHUP: mtu not reloaded"
 
 K=$(child)
+printf 'ServerBindAddress 10.1.2.3\n' >"$C"
+kill -HUP "$P"; sleep 0.5
+if kill -0 "$P" 2>/dev/null && [ "$(child)" = "$K" ]; then
+	ok "SIGHUP with a bad file keeps the running configuration"
+else
+	fail "SIGHUP with a bad file"
+fi
+probe "answers after a failed reload" 198.51.100.12 -c 198.51.100.10
+
 kill -KILL "$K"; sleep 2.5
 K2=$(child)
 if [ -n "$K2" ] && [ "$K2" != "$K" ]; then
@@ -148,6 +157,22 @@ if ! kill -0 "$P" 2>/dev/null && [ ! -e "$T/s.pid" ] &&
 	ok "SIGTERM: clean exit, pid file removed, no process left"
 else
 	fail "SIGTERM cleanup"
+fi
+
+# The server process never outlives its supervisor.
+printf 'ServerBindAddress 198.51.100.10\n' >"$C"
+nsx "$SRV" -c "$C" -p "$T/s2.pid" 2>/dev/null
+P=$(cat "$T/s2.pid" 2>/dev/null)
+K=$(child)
+kill -KILL "$P"
+for i in $(seq 30); do
+	kill -0 "$K" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -n "$K" ] && ! kill -0 "$K" 2>/dev/null; then
+	ok "server process exits when its supervisor dies"
+else
+	fail "orphaned server process $K"
 fi
 
 echo "$fails failed"

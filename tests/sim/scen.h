@@ -22,19 +22,6 @@ extern const char *scen_name;
 	}								\
 } while (0)
 
-/*
- * An assertion that fails because of a known bug in the core or the
- * server (not in the simulation): marked so that the lead can find it.
- */
-#define SBUG(cond, why) do {						\
-	scen_checks++;							\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: [%s] KNOWN-BUG: %s: %s\n",	\
-		    __FILE__, __LINE__, scen_name, #cond, why);		\
-		scen_failed++;						\
-	}								\
-} while (0)
-
 #define SIM_NAT_IP0	"203.0.113.10"
 #define SIM_NAT_IP1	"203.0.113.20"
 #define SIM_NAT_TIMEOUT	60000

@@ -21,25 +21,6 @@
 #include "scen.h"
 #include "teredo.h"
 
-/*
- * KNOWN-BUG (server.c, not the simulation): the server drops every
- * indirect bubble, because the core sends them with a link-local source
- * (fe80::H, the keyed hash of bubble.c) and server_udp_input() hands any
- * link-local source to server_rs(), which counts SDROP_BAD_RS (miredo's
- * server forwards a packet from any non-Teredo source to a client of its
- * own).  Without the indirect bubble nothing opens a port-restricted or
- * symmetric NAT toward a relay or another client.  Path checks that need
- * it are SPATH: plain checks for full cone NATs, KNOWN-BUG otherwise.
- */
-#define SERVER_BUG	"server drops link-local-source indirect bubbles " \
-	"(server_udp_input -> server_rs: bad-rs)"
-#define SPATH(indirect, cond) do {					\
-	if (indirect)							\
-		SBUG(cond, SERVER_BUG);					\
-	else								\
-		SCHECK(cond);						\
-} while (0)
-
 int		 scen_failed, scen_checks;
 const char	*scen_name = "";
 static char	 scen_buf[128];
@@ -145,7 +126,10 @@ scen_qualify(enum sim_nat_kind k)
  * Client to native host: the direct connectivity test goes through the
  * server (5.2.9); the host's answer comes back through the relay, which
  * opens the client's NAT with bubbles (5.4.1), and the relay that
- * answered carries the rest.
+ * answered carries the rest.  Behind a port-restricted or symmetric NAT
+ * only the indirect bubble, from a link-local source, through the server
+ * opens the path: the server must forward it (an earlier server.c sent
+ * every link-local source to its RS code and dropped it as bad-rs).
  */
 static void
 scen_to_native(enum sim_nat_kind k)
@@ -153,7 +137,7 @@ scen_to_native(enum sim_nat_kind k)
 	struct sim		*s;
 	struct sim_client	*c;
 	struct server_counters	 sc;
-	int			 i, ind = k != SIM_NAT_FULL_CONE;
+	int			 i;
 
 	scen_begin("client-to-native", k);
 	s = scen_world(k, 0, k);
@@ -164,23 +148,23 @@ scen_to_native(enum sim_nat_kind k)
 	server_get_counters(s->server.srv, &sc);
 	SCHECK(sc.fwd_ipv6 >= 1);
 	/* Answered at once: no retry of the test. */
-	SPATH(ind, sc.fwd_ipv6 == 1 && scen_count_echo(s, c->ep,
+	SCHECK(sc.fwd_ipv6 == 1 && scen_count_echo(s, c->ep,
 	    s->server.addr[0], ICMP6_ECHO_REQUEST) == 1);
 	/* The real request went through the relay and reached the host. */
 	i = sim_host_find(s, 0, 0x1234, 1);
-	SPATH(ind, i >= 0);
-	SPATH(ind, i >= 0 && memcmp(&s->host.log[i].src, &c->addr,
+	SCHECK(i >= 0);
+	SCHECK(i >= 0 && memcmp(&s->host.log[i].src, &c->addr,
 	    sizeof(c->addr)) == 0);
-	SPATH(ind, scen_count_echo(s, c->ep, sim_ip(SIM_RELAY_IP),
+	SCHECK(scen_count_echo(s, c->ep, sim_ip(SIM_RELAY_IP),
 	    ICMP6_ECHO_REQUEST) == 1);
-	SPATH(ind, sim_tun_find_echo(c, 1, 0x1234, 1) >= 0);
+	SCHECK(sim_tun_find_echo(c, 1, 0x1234, 1) >= 0);
 	/* The next one, 1200 bytes, goes straight to the known relay. */
 	sim_client_ping(s, 0, &s->host.addr, 0x1234, 2, 1200);
 	sim_run(s, s->now + 1000);
-	SPATH(ind, sim_host_find(s, 0, 0x1234, 2) >= 0);
-	SPATH(ind, sim_tun_find_echo(c, 1, 0x1234, 2) >= 0);
+	SCHECK(sim_host_find(s, 0, 0x1234, 2) >= 0);
+	SCHECK(sim_tun_find_echo(c, 1, 0x1234, 2) >= 0);
 	server_get_counters(s->server.srv, &sc);
-	SPATH(ind, sc.fwd_ipv6 == 1);
+	SCHECK(sc.fwd_ipv6 == 1);
 	sim_free(s);
 }
 
@@ -190,7 +174,6 @@ scen_from_native(enum sim_nat_kind k)
 {
 	struct sim		*s;
 	struct sim_client	*c;
-	int			 ind = k != SIM_NAT_FULL_CONE;
 
 	scen_begin("native-to-client", k);
 	s = scen_world(k, 0, k);
@@ -199,12 +182,12 @@ scen_from_native(enum sim_nat_kind k)
 	SCHECK(sim_run_until_up(s, 0, s->now + 5000));
 	sim_host_ping(s, &c->addr, 0x4321, 1, 56);
 	sim_run(s, s->now + 10000);
-	SPATH(ind, sim_tun_find_echo(c, 0, 0x4321, 1) >= 0);
-	SPATH(ind, sim_host_find(s, 1, 0x4321, 1) >= 0);
+	SCHECK(sim_tun_find_echo(c, 0, 0x4321, 1) >= 0);
+	SCHECK(sim_host_find(s, 1, 0x4321, 1) >= 0);
 	sim_host_ping(s, &c->addr, 0x4321, 2, 1200);
 	sim_run(s, s->now + 1000);
-	SPATH(ind, sim_tun_find_echo(c, 0, 0x4321, 2) >= 0);
-	SPATH(ind, sim_host_find(s, 1, 0x4321, 2) >= 0);
+	SCHECK(sim_tun_find_echo(c, 0, 0x4321, 2) >= 0);
+	SCHECK(sim_host_find(s, 1, 0x4321, 2) >= 0);
 	sim_free(s);
 }
 
@@ -243,21 +226,20 @@ scen_c2c(enum sim_nat_kind ka, enum sim_nat_kind kb, enum scen_c2c expect)
 {
 	struct sim		*s;
 	struct core_status	 st;
-	int			 ind, ok;
+	int			 ok;
 
 	scen_begin("client-to-client", kb);
 	(void)snprintf(scen_buf, sizeof(scen_buf), "client-to-client/%s+%s",
 	    sim_nat_name(ka), sim_nat_name(kb));
-	ind = ka != SIM_NAT_FULL_CONE || kb != SIM_NAT_FULL_CONE;
 	s = scen_world(ka, 1, kb);
 	SCHECK(sim_run_until_up(s, 0, s->now + 5000));
 	SCHECK(sim_run_until_up(s, 1, s->now + 5000));
 	ok = scen_c2c_ping(s, 0, 1, 1);
 	switch (expect) {
 	case C2C_DIRECT:
-		SPATH(ind, ok);
+		SCHECK(ok);
 		/* Direct: data never went through the server. */
-		SPATH(ind, scen_count_echo(s, s->client[0].ep,
+		SCHECK(scen_count_echo(s, s->client[0].ep,
 		    sim_ip(SIM_NAT_IP1), ICMP6_ECHO_REQUEST) >= 1);
 		SCHECK(scen_count_echo(s, s->client[0].ep, s->server.addr[0],
 		    ICMP6_ECHO_REQUEST) == 0);
@@ -266,8 +248,8 @@ scen_c2c(enum sim_nat_kind ka, enum sim_nat_kind kb, enum scen_c2c expect)
 		SCHECK(!ok);
 		sim_status(s, 1, &st);
 		SCHECK(st.counters.drop[DROP_BAD_SOURCE] >= 1);
-		SPATH(ind, scen_c2c_ping(s, 1, 0, 2));
-		SPATH(ind, scen_c2c_ping(s, 0, 1, 3));
+		SCHECK(scen_c2c_ping(s, 1, 0, 2));
+		SCHECK(scen_c2c_ping(s, 0, 1, 3));
 		break;
 	case C2C_NEVER:
 		SCHECK(!ok);

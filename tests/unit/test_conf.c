@@ -233,7 +233,8 @@ test_values(void)
 	REJ("ServerAddress 1.2.3\n",
 	    "t.conf:1: ServerAddress: invalid IPv4 address \"1.2.3\"");
 	REJ("ServerAddress 10.1.2.3\n",
-	    "t.conf:1: ServerAddress: 10.1.2.3 is not a global unicast address");
+	    "t.conf:1: ServerAddress: 10.1.2.3 is not a global unicast "
+	    "address");
 	REJ("ServerAddress2 -a.example\n",
 	    "t.conf:1: ServerAddress2: invalid host name \"-a.example\"");
 	REJ("ServerAddress a_b.example\n",
@@ -274,10 +275,12 @@ test_unknown_repeated(void)
 	    "t.conf:3: BindPort repeated (first on line 1)");
 	/* each file has its own directives */
 	REJ("ServerBindAddress 198.51.100.10\n",
-	    "t.conf:1: unknown directive \"ServerBindAddress\"");
-	REJ_S("RelayType relay\n", "t.conf:1: unknown directive \"RelayType\"");
-	REJ_S("ServerAddress x.example\n",
-	    "t.conf:1: unknown directive \"ServerAddress\"");
+	    "t.conf:1: unknown directive \"ServerBindAddress\" (it belongs "
+	    "in miredo-server.conf)");
+	REJ_S("RelayType relay\n", "t.conf:1: unknown directive "
+	    "\"RelayType\" (it belongs in miredo.conf)");
+	REJ_S("ServerAddress x.example\n", "t.conf:1: unknown directive "
+	    "\"ServerAddress\" (it belongs in miredo.conf)");
 }
 
 static void
@@ -380,6 +383,39 @@ test_files(void)
 	CHECK(strncmp(tcap_end(), "/: ", 3) == 0);
 }
 
+static void
+test_limits(void)
+{
+	struct conf	 c;
+	FILE		*fp;
+	const char	*m;
+	int		 i;
+
+	if ((fp = tmpfile()) == NULL)
+		abort();
+	for (i = 0; i < 20000; i++)	/* 1.2 MB of comments */
+		fprintf(fp, "# %060d\n", i);
+	rewind(fp);
+	conf_defaults(&c, CONF_MIREDO);
+	tcap_begin();
+	CHECK(conf_parse_stream(&c, fp, "big", 1) == -1);
+	CHECK(strcmp(tcap_end(), "big:16645: file too large (more than "
+	    "1048576 bytes)\n") == 0);
+	(void)fclose(fp);
+	if ((fp = tmpfile()) == NULL)
+		abort();
+	for (i = 0; i < 100; i++)
+		fprintf(fp, "junk\n");
+	rewind(fp);
+	tcap_begin();
+	CHECK(conf_parse_stream(&c, fp, "junk", 1) == -1);
+	m = tcap_end();
+	CHECK(strstr(m, "junk:50: unknown directive") != NULL);
+	CHECK(strstr(m, "junk:51:") == NULL);
+	CHECK(strstr(m, "\njunk: too many errors, giving up\n") != NULL);
+	(void)fclose(fp);
+}
+
 int
 main(void)
 {
@@ -396,5 +432,6 @@ main(void)
 	test_check();
 	test_print();
 	test_files();
+	test_limits();
 	return T_DONE();
 }

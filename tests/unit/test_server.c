@@ -118,7 +118,7 @@ mkpkt(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], int nxt,
 
 	memset(p, 0, 40);
 	p[0] = 0x60;
-	p[4] = plen >> 8; p[5] = plen & 0xff;
+	p[4] = (uint8_t)(plen >> 8); p[5] = (uint8_t)plen;
 	p[6] = (uint8_t)nxt; p[7] = (uint8_t)hlim;
 	memcpy(p + 8, src, 16);
 	memcpy(p + 24, dst, 16);
@@ -136,7 +136,7 @@ mkpkt(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], int nxt,
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	sum = ~sum & 0xffff;
-	p[42] = sum >> 8; p[43] = sum & 0xff;
+	p[42] = (uint8_t)(sum >> 8); p[43] = (uint8_t)sum;
 	return 40 + plen;
 }
 
