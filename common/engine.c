@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "ctl.h"
 #include "daemon.h"
 #include "engine.h"
 #include "log.h"
@@ -34,6 +35,8 @@ struct engine {
 	int		up;		/* client: tunnel configured */
 	struct in6_addr	addr;
 	unsigned int	mtu;
+	uint64_t	tun_non_ipv6;	/* dropped by os_tun_read() */
+	int		ctl;		/* status listener, or -1 */
 	unsigned char	buf[ENGINE_PKTMAX];
 };
 
@@ -296,9 +299,40 @@ engine_tun_input(struct engine *e, uint64_t now)
 
 	for (i = 0; i < ENGINE_BATCH; i++) {
 		n = os_tun_read(e->tun, e->buf, sizeof(e->buf));
-		if (n <= 0)
-			return;
-		core_tun_input(e->core, now, e->buf, (size_t)n);
+		if (n > 0) {
+			core_tun_input(e->core, now, e->buf, (size_t)n);
+			continue;
+		}
+		/* The backend dropped one non-IPv6 packet: go on. */
+		if (n == -1 && errno == EAFNOSUPPORT) {
+			e->tun_non_ipv6++;
+			continue;
+		}
+		/* A signal: the rest of the batch is still queued. */
+		if (n == -1 && errno == EINTR)
+			continue;
+		/*
+		 * EAGAIN: drained.  Anything else: poll() reports POLLERR
+		 * next if the tunnel really failed.
+		 */
+		return;
+	}
+}
+
+/* Status clients (ctl.h): a few per wake-up, never waiting on one. */
+static void
+engine_ctl_input(struct engine *e)
+{
+	char report[CTL_REPORT_MAX];
+	struct core_status st;
+	size_t len;
+	int fd, i;
+
+	for (i = 0; i < 4 && (fd = ctl_accept(e->ctl)) != -1; i++) {
+		core_get_status(e->core, &st);
+		len = ctl_format_core(report, sizeof(report), &st,
+		    e->tun_non_ipv6);
+		ctl_reply(fd, report, len);
 	}
 }
 
@@ -341,17 +375,20 @@ engine_timeout(struct engine *e, uint64_t now)
 static void __attribute__((noreturn))
 engine_loop(struct engine *e)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	uint64_t now;
 	int timeout;
 
 	pfd[0].fd = e->chan;
 	pfd[1].fd = e->tun;
 	pfd[2].fd = e->udp;
+	pfd[3].fd = e->ctl;	/* poll() skips a negative descriptor */
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+	pfd[3].events = POLLIN;
+	pfd[3].revents = 0;
 	for (;;) {
 		timeout = engine_timeout(e, daemon_now_ms());
-		if (poll(pfd, 3, timeout) == -1 && errno != EINTR)
+		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (engine_status_wanted) {
 			engine_status_wanted = 0;
@@ -367,6 +404,8 @@ engine_loop(struct engine *e)
 		/* recvfrom() also clears a pending socket error */
 		if (pfd[2].revents != 0)
 			engine_udp_input(e, now);
+		if (pfd[3].revents & POLLIN)
+			engine_ctl_input(e);
 	}
 }
 
@@ -415,6 +454,7 @@ engine_main(const struct engine_args *a)
 	e.udp = a->udp_fd;
 	e.chan = a->chan_fd;
 	e.ifindex = a->ifindex;
+	e.ctl = a->ctl_fd;
 	engine_nonblock(e.tun);
 	engine_nonblock(e.udp);
 	log_info("engine started");

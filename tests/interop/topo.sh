@@ -16,12 +16,20 @@
 # Usage:
 #   . topo.sh
 #   topo_init                 temp dir, trap on EXIT/INT/TERM
-#   topo_up KIND [KIND2]      KIND: fullcone | restricted | symmetric
+#   topo_up KIND [KIND2|none] KIND: fullcone | restricted | symmetric
 #   start_server IMPL; start_relay IMPL; start_client IMPL [1|2]
 #                             IMPL: debian | ours (binaries in $TOPO_BUILDDIR)
 #   t=$(wait_qualified [1|2] [TIMEOUT])
 #   check_ping FROM ADDR SIZE; check_c2c; check_tcp [MB]
+#   teredo_addr [N]; teredo_decode ADDR; topo_nat_seen [N]; nsx NS CMD...
 #   stop_daemons; topo_down   (topo_cleanup runs from the trap anyway)
+# Settings (before sourcing or before topo_init): TOPO_P (name prefix),
+# TOPO_BUILDDIR, TOPO_DEBIAN_SBIN, TOPO_VERBOSE, TOPO_KEEP_DIR, TOPO_TOOLS.
+#
+# NAT kinds (nftables): restricted = masquerade (port-restricted cone),
+# fullcone = the same plus a DNAT of all inbound UDP to the client,
+# symmetric = masquerade fully-random.  Unsolicited inbound UDP is dropped
+# before conntrack confirms it (see topo_nat_rules).
 
 TOPO_P=${TOPO_P:-ti$$}
 TOPO_BUILDDIR=${TOPO_BUILDDIR:-$PWD}

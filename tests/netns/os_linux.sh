@@ -89,6 +89,10 @@ want "ok" addr_add 2001:0:c633:640a::1 32
 want "ok" addr_add fe80::ffff:ffff:ffff 64
 has "inet6 2001:0:c633:640a::1/32 scope global" $IPN -6 addr show dev mtst0
 has "inet6 fe80::ffff:ffff:ffff/64 scope link" $IPN -6 addr show dev mtst0
+# The kernel made no link-local of its own (addr_gen_mode none).
+[ "$($IPN -6 addr show dev mtst0 | grep -c 'scope link')" = 1 ] &&
+	ok "fe80::ffff:ffff:ffff is the only link-local" ||
+	fail "a second link-local: $($IPN -6 addr show dev mtst0 | tr '\n' ' ')"
 hasnt "tentative" $IPN -6 addr show dev mtst0
 want "ok" route_add 2001:: 32 1029
 want "ok" route_add :: 0 1029
