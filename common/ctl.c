@@ -229,9 +229,27 @@ ctl_address(struct ctl_out *o, const struct core_status *st)
 	    (t.flags & TEREDO_FLAG_CONE) ? "cone" : "not cone");
 }
 
-/* Only a qualified client knows its NAT (RFC 4380 5.2.1). */
+/*
+ * What a qualified client can say of its NAT: the mapping against its own
+ * socket address (RFC 4380 5.2.1).  The cone test is not made (RFC 5991
+ * 3), so a NAT is assumed restricted unless the core says cone.
+ */
+static const char *
+ctl_nat_kind(const struct core_status *st, const struct ctl_engine *eng)
+{
+	if (st->cone)
+		return "cone";
+	if (eng->local_port != 0 && eng->local_port == st->mapped_port &&
+	    eng->local_ip != 0 && eng->local_ip == st->mapped_ip)
+		return "none (the mapped address is our own)";
+	if (eng->local_port != 0 && eng->local_port != st->mapped_port)
+		return "yes, port-translating (treated as restricted)";
+	return "unknown (treated as restricted)";
+}
+
 static void
-ctl_nat(struct ctl_out *o, const struct core_status *st)
+ctl_nat(struct ctl_out *o, const struct core_status *st,
+    const struct ctl_engine *eng)
 {
 	char m[16];
 
@@ -241,8 +259,7 @@ ctl_nat(struct ctl_out *o, const struct core_status *st)
 		    st->cone ? "cone" : "restricted");
 		return;
 	case CORE_STATE_QUALIFIED:
-		ctl_printf(o, "nat: %s\n", st->cone ? "cone" :
-		    "restricted (not cone)");
+		ctl_printf(o, "nat: %s\n", ctl_nat_kind(st, eng));
 		break;
 	default:
 		ctl_printf(o, "nat: unknown\n");
@@ -297,7 +314,7 @@ ctl_core_counters(struct ctl_out *o, const struct core_counters *c,
 
 size_t
 ctl_format_core(char *buf, size_t size, const struct core_status *st,
-    uint64_t tun_non_ipv6)
+    const struct ctl_engine *eng)
 {
 	struct ctl_out o = { buf, size, 0 };
 
@@ -310,10 +327,10 @@ ctl_format_core(char *buf, size_t size, const struct core_status *st,
 	ctl_address(&o, st);
 	if (st->state != CORE_STATE_RELAY)
 		ctl_servers(&o, st);
-	ctl_nat(&o, st);
+	ctl_nat(&o, st, eng);
 	ctl_printf(&o, "mtu: %u\n", st->mtu);
 	ctl_printf(&o, "peers: %u\n", st->peers);
-	ctl_core_counters(&o, &st->counters, tun_non_ipv6);
+	ctl_core_counters(&o, &st->counters, eng->tun_non_ipv6);
 	return o.len;
 }
 

@@ -43,13 +43,19 @@ void	ctl_cleanup(void);
 int	ctl_accept(int lfd);
 void	ctl_reply(int fd, const char *report, size_t len);
 
+/* What the engine knows beyond the core's status. */
+struct ctl_engine {
+	uint64_t	tun_non_ipv6;	/* refused by the OS backend */
+	uint32_t	local_ip;	/* UDP socket's IPv4 (nbo), 0 = any */
+	uint16_t	local_port;	/* its port, 0 = unknown */
+};
+
 /*
  * Reports.  Return the length written to buf (NUL-terminated, truncated
- * to size - 1 if too small).  tun_non_ipv6 counts packets that the OS
- * backend refused before the core saw them.
+ * to size - 1 if too small).
  */
-size_t	ctl_format_core(char *buf, size_t size, const struct core_status *st,
-	    uint64_t tun_non_ipv6);
+size_t	ctl_format_core(char *buf, size_t size,
+	    const struct core_status *st, const struct ctl_engine *eng);
 size_t	ctl_format_server(char *buf, size_t size,
 	    const struct server_config *sc, const struct server_counters *c);
 

@@ -35,7 +35,7 @@ struct engine {
 	int		up;		/* client: tunnel configured */
 	struct in6_addr	addr;
 	unsigned int	mtu;
-	uint64_t	tun_non_ipv6;	/* dropped by os_tun_read() */
+	struct ctl_engine ctlinfo;	/* for the status report */
 	int		ctl;		/* status listener, or -1 */
 	unsigned char	buf[ENGINE_PKTMAX];
 };
@@ -305,7 +305,7 @@ engine_tun_input(struct engine *e, uint64_t now)
 		}
 		/* The backend dropped one non-IPv6 packet: go on. */
 		if (n == -1 && errno == EAFNOSUPPORT) {
-			e->tun_non_ipv6++;
+			e->ctlinfo.tun_non_ipv6++;
 			continue;
 		}
 		/* A signal: the rest of the batch is still queued. */
@@ -331,7 +331,7 @@ engine_ctl_input(struct engine *e)
 	for (i = 0; i < 4 && (fd = ctl_accept(e->ctl)) != -1; i++) {
 		core_get_status(e->core, &st);
 		len = ctl_format_core(report, sizeof(report), &st,
-		    e->tun_non_ipv6);
+		    &e->ctlinfo);
 		ctl_reply(fd, report, len);
 	}
 }
@@ -431,6 +431,21 @@ engine_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Our own end of the mapping, to tell a NAT in the status report. */
+static void
+engine_local_addr(struct engine *e)
+{
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+
+	memset(&sin, 0, sizeof(sin));
+	if (getsockname(e->udp, (struct sockaddr *)&sin, &slen) == -1 ||
+	    sin.sin_family != AF_INET)
+		return;
+	e->ctlinfo.local_ip = sin.sin_addr.s_addr;
+	e->ctlinfo.local_port = ntohs(sin.sin_port);
+}
+
 static void
 engine_nonblock(int fd)
 {
@@ -457,6 +472,7 @@ engine_main(const struct engine_args *a)
 	e.ctl = a->ctl_fd;
 	engine_nonblock(e.tun);
 	engine_nonblock(e.udp);
+	engine_local_addr(&e);
 	log_info("engine started");
 	if (os_privdrop(a->pw, a->chrootdir) == -1)
 		fatal("cannot drop privileges to %s", a->pw->pw_name);

@@ -30,3 +30,8 @@ miredo_server_SOURCES = common/server_main.c common/server_child.c common/server
 miredo_server_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 miredo_checkconf_SOURCES = common/checkconf.c
 miredo_checkconf_LDADD = libcore.a
+# status: the control socket of both daemons and miredo-status (helper "status")
+libcore_a_SOURCES += common/ctl.c common/ctl.h
+sbin_PROGRAMS += miredo-status
+miredo_status_SOURCES = common/miredo_status.c
+miredo_status_LDADD = libcore.a

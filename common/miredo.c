@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 
 #include "cmdline.h"
 #include "conf.h"
+#include "ctl.h"
 #include "daemon.h"
 #include "engine.h"
 #include "hook.h"
@@ -231,6 +233,17 @@ miredo_shutdown(struct miredo *m, int sig)
 	exit(0);
 }
 
+/* The status socket (ctl.h); miredo runs without it if it cannot. */
+static void
+miredo_ctl(struct miredo *m)
+{
+	char path[PATH_MAX] = "";
+
+	if (ctl_path(m->cl.pidfile, path, sizeof(path)) == -1 ||
+	    atexit(ctl_cleanup) != 0 || (m->ctl = ctl_listen(path)) == -1)
+		log_warn("no status socket %s", path);
+}
+
 static void
 miredo_open(struct miredo *m)
 {
@@ -244,6 +257,7 @@ miredo_open(struct miredo *m)
 		(void)fcntl(m->mon, F_SETFD, FD_CLOEXEC);
 	if (miredo_configure(m) == -1)
 		exit(1);
+	miredo_ctl(m);
 	/* A no-op where the parent must keep configuring interfaces. */
 	if (os_sandbox(OS_ROLE_PRIV) == -1)
 		fatal("cannot enter the sandbox of the parent");
@@ -254,7 +268,7 @@ main(int argc, char *argv[])
 {
 	static struct miredo m;
 
-	m.tun = m.udp = m.mon = m.chan = -1;
+	m.tun = m.udp = m.mon = m.chan = m.ctl = -1;
 	m.engine = -1;
 	m.backoff = SUPERVISE_BACKOFF_MIN;
 	resolve_init(&m.rs, "", "");

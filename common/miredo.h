@@ -29,6 +29,7 @@ struct miredo {
 	char		ifname[IF_NAMESIZE];
 	unsigned int	ifindex;
 	int		tun, udp, mon;
+	int		ctl;		/* status listener (ctl.h), or -1 */
 	pid_t		engine;		/* -1 when not running */
 	int		chan;		/* priv end of the socketpair */
 	uint64_t	engine_started, restart_at;

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 #include "os.h"
@@ -39,6 +40,8 @@ struct srv_child {
 	int		 udp[2];
 	int		 raw;
 	int		 sup;		/* socket to the supervisor */
+	int		 ctl;		/* status listener, or -1 */
+	const struct server_config *sc;
 };
 
 static volatile sig_atomic_t srv_term, srv_usr1;
@@ -136,6 +139,22 @@ srv_log_counters(const struct server *core)
 	log_info("%s", buf);
 }
 
+/* Status clients (ctl.h): a few per wake-up, never waiting on one. */
+static void
+srv_ctl(struct srv_child *ch)
+{
+	char		 report[CTL_REPORT_MAX];
+	struct server_counters c;
+	size_t		 len;
+	int		 fd, i;
+
+	for (i = 0; i < 4 && (fd = ctl_accept(ch->ctl)) != -1; i++) {
+		server_get_counters(ch->core, &c);
+		len = ctl_format_server(report, sizeof(report), ch->sc, &c);
+		ctl_reply(fd, report, len);
+	}
+}
+
 /* Read what one socket has, a batch at a time. */
 static void
 srv_read(struct srv_child *ch, int sock)
@@ -162,21 +181,24 @@ srv_read(struct srv_child *ch, int sock)
 static void
 srv_loop(struct srv_child *ch)
 {
-	struct pollfd	 pfd[3];
+	struct pollfd	 pfd[4];
 	int		 i;
 
 	pfd[0].fd = ch->udp[0];
 	pfd[1].fd = ch->udp[1];
 	pfd[2].fd = ch->sup;
-	for (i = 0; i < 3; i++)
+	pfd[3].fd = ch->ctl;	/* poll() skips a negative descriptor */
+	for (i = 0; i < 4; i++) {
 		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
 	while (!srv_term) {
 		if (srv_usr1) {
 			srv_usr1 = 0;
 			srv_log_counters(ch->core);
 		}
 		/* The time-out bounds the delay of a signal that raced. */
-		if (poll(pfd, 3, 1000) == -1)
+		if (poll(pfd, 4, 1000) == -1)
 			continue;
 		/* The supervisor is gone: so are we. */
 		if (pfd[2].revents != 0)
@@ -184,6 +206,8 @@ srv_loop(struct srv_child *ch)
 		for (i = 0; i < 2; i++)
 			if (pfd[i].revents & POLLIN)
 				srv_read(ch, i);
+		if (pfd[3].revents & POLLIN)
+			srv_ctl(ch);
 	}
 	srv_log_counters(ch->core);
 }
@@ -240,7 +264,7 @@ srv_child_setup(struct srv_child *ch, const struct server_config *sc,
 }
 
 void
-server_child_main(int sup, const struct server_config *sc,
+server_child_main(int sup, int ctl, const struct server_config *sc,
     const struct passwd *pw, const char *chrootdir, int foreground)
 {
 	struct srv_child ch;
@@ -254,8 +278,12 @@ server_child_main(int sup, const struct server_config *sc,
 	srv_child_sigset(SIGINT, SIG_IGN);
 	srv_child_sigset(SIGUSR2, SIG_IGN);
 	srv_child_sigset(SIGCHLD, SIG_DFL);
+	/* A status client that hangs up early must not kill us. */
+	srv_child_sigset(SIGPIPE, SIG_IGN);
 	memset(&ch, 0, sizeof(ch));
 	ch.sup = sup;
+	ch.ctl = ctl;
+	ch.sc = sc;
 	if (!foreground)
 		null = open("/dev/null", O_RDWR);
 	st = srv_child_setup(&ch, sc, pw, chrootdir, null) == 0 ? 0 : 1;

@@ -11,9 +11,10 @@
  * The process forked by miredo-server's supervisor: binds its sockets as
  * root, drops privileges to pw (chroot to chrootdir if not NULL), writes
  * one status byte to sup (0 = serving) and serves until SIGTERM or until
- * sup is closed.  Never returns.
+ * sup is closed.  ctl is the status listener (ctl.h) it answers on, or -1.
+ * Never returns.
  */
-void	server_child_main(int sup, const struct server_config *sc,
+void	server_child_main(int sup, int ctl, const struct server_config *sc,
 	    const struct passwd *pw, const char *chrootdir, int foreground)
 	    __attribute__((noreturn));
 

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -32,6 +33,7 @@
 
 #include "cmdline.h"
 #include "conf.h"
+#include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 #include "os.h"
@@ -53,6 +55,7 @@ struct sup {
 	struct passwd		*pw;
 	pid_t			 pid;		/* child, or -1 */
 	int			 fd;		/* socket to it, or -1 */
+	int			 ctl;		/* status socket, -1 */
 	uint64_t		 started, restart_at, backoff;
 };
 
@@ -168,8 +171,8 @@ sup_spawn(struct sup *sp)
 		(void)close(sup_wake[0]);
 		(void)close(sup_wake[1]);
 		sup_wake[0] = sup_wake[1] = -1;
-		server_child_main(sv[1], &sp->sc, sp->pw, sp->cl->chrootdir,
-		    sp->cl->foreground);
+		server_child_main(sv[1], sp->ctl, &sp->sc, sp->pw,
+		    sp->cl->chrootdir, sp->cl->foreground);
 	default:
 		break;
 	}
@@ -326,6 +329,17 @@ sup_signals(void)
 	srv_sigset(SIGPIPE, SIG_IGN);
 }
 
+/* The status socket (ctl.h); the server runs without it if it cannot. */
+static void
+sup_ctl(struct sup *sp)
+{
+	char	 path[PATH_MAX] = "";
+
+	if (ctl_path(sp->cl->pidfile, path, sizeof(path)) == -1 ||
+	    atexit(ctl_cleanup) != 0 || (sp->ctl = ctl_listen(path)) == -1)
+		log_warn("no status socket %s", path);
+}
+
 static struct passwd *
 srv_user(const char *name)
 {
@@ -351,6 +365,7 @@ main(int argc, char *argv[])
 	sp.cl = &cl;
 	sp.pid = -1;
 	sp.fd = -1;
+	sp.ctl = -1;
 	sp.backoff = SUP_BACKOFF_MIN;
 	if (srv_load(&cl, &sp.conf, &sp.sc) != 0)
 		exit(1);
@@ -370,6 +385,7 @@ main(int argc, char *argv[])
 	(void)daemon_pidfile_write();
 	log_procinit("supervisor");
 	sup_signals();
+	sup_ctl(&sp);
 	if (sup_first(&sp) != 0) {
 		daemon_pidfile_remove();
 		daemon_ready(1);

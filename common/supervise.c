@@ -111,6 +111,7 @@ supervise_engine_start(struct miredo *m)
 		a.tun_fd = m->tun;
 		a.udp_fd = m->udp;
 		a.chan_fd = sv[1];
+		a.ctl_fd = m->ctl;
 		a.ifindex = m->ifindex;
 		a.pw = &m->pw;
 		a.chrootdir = m->cl.chrootdir;

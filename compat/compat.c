@@ -27,6 +27,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef COMPAT_TEST
+/*
+ * Under their own names, so that they clash neither with libc's
+ * declarations nor with its macros (macOS's _FORTIFY_SOURCE turns
+ * strlcpy and strlcat into __builtin___*_chk calls).
+ */
+#undef strlcpy
+#undef strlcat
+#define strlcpy		compat_test_strlcpy
+#define strlcat		compat_test_strlcat
+#define strtonum	compat_test_strtonum
+#define arc4random_buf	compat_test_arc4random_buf
+#define explicit_bzero	compat_test_explicit_bzero
+#define reallocarray	compat_test_reallocarray
+#define closefrom	compat_test_closefrom
+#endif
+
 #include "compat.h"
 
 /*

@@ -18,6 +18,8 @@ docs_subst = sed \
 
 man_MANS = man/miredo.8 man/miredo-server.8 man/miredo-checkconf.8 \
 	man/miredo.conf.5 man/miredo-server.conf.5
+# miredo-status(8) (helper "status")
+man_MANS += man/miredo-status.8
 EXTRA_DIST += $(man_MANS:=.in)
 CLEANFILES += $(man_MANS)
 

@@ -8,3 +8,4 @@ include $(srcdir)/tests/interop/local.mk
 include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/dist/local.mk
 include $(srcdir)/tests/hostile/local.mk
+include $(srcdir)/tests/bench/local.mk

@@ -19,6 +19,15 @@
 #include "os.h"
 
 /*
+ * NLMSG_DATA and NLMSG_NEXT without the kernel macros' casts to char *,
+ * which drop const (clang warns about it even in system-header macros).
+ */
+#define NL_AT(nh, off)	((const void *)((const char *)(nh) + (off)))
+#define NL_DATA(nh)	NL_AT(nh, NLMSG_HDRLEN)
+#define NL_NEXT(nh, len)	((len) -= NLMSG_ALIGN((nh)->nlmsg_len),	\
+	(const struct nlmsghdr *)NL_AT(nh, NLMSG_ALIGN((nh)->nlmsg_len)))
+
+/*
  * Interface configuration through rtnetlink (rtnetlink(7)): one request,
  * one acknowledgement, on a fresh socket each time, so there is no state
  * to keep and no reply of an earlier request to confuse with ours.
@@ -72,12 +81,12 @@ nl_check_ack(const char *buf, ssize_t n, uint32_t seq)
 	size_t			 len = (size_t)n;
 
 	for (nh = (const struct nlmsghdr *)(const void *)buf;
-	    NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+	    NLMSG_OK(nh, len); nh = NL_NEXT(nh, len)) {
 		if (nh->nlmsg_seq != seq || nh->nlmsg_type != NLMSG_ERROR)
 			continue;
 		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
 			break;
-		err = (const struct nlmsgerr *)NLMSG_DATA(nh);
+		err = (const struct nlmsgerr *)NL_DATA(nh);
 		if (err->error == 0)
 			return 0;
 		errno = -err->error;

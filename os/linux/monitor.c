@@ -15,6 +15,15 @@
 #include "os.h"
 
 /*
+ * NLMSG_DATA and NLMSG_NEXT without the kernel macros' casts to char *,
+ * which drop const (clang warns about it even in system-header macros).
+ */
+#define NL_AT(nh, off)	((const void *)((const char *)(nh) + (off)))
+#define NL_DATA(nh)	NL_AT(nh, NLMSG_HDRLEN)
+#define NL_NEXT(nh, len)	((len) -= NLMSG_ALIGN((nh)->nlmsg_len),	\
+	(const struct nlmsghdr *)NL_AT(nh, NLMSG_ALIGN((nh)->nlmsg_len)))
+
+/*
  * Network-change monitor: the kernel multicasts IPv4 address and route
  * changes to the rtnetlink groups we join.  A Teredo client's mapping
  * depends on its IPv4 connectivity, so any such change is a reason to
@@ -54,13 +63,13 @@ monitor_relevant(const struct nlmsghdr *nh)
 	case RTM_DELADDR:
 		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
 			return 0;
-		ifa = (const struct ifaddrmsg *)NLMSG_DATA(nh);
+		ifa = (const struct ifaddrmsg *)NL_DATA(nh);
 		return ifa->ifa_family == AF_INET;
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
 		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
 			return 0;
-		rtm = (const struct rtmsg *)NLMSG_DATA(nh);
+		rtm = (const struct rtmsg *)NL_DATA(nh);
 		return rtm->rtm_family == AF_INET;
 	default:
 		return 0;
@@ -74,7 +83,7 @@ monitor_parse(const char *buf, size_t len)
 	int			 changed = 0;
 
 	for (nh = (const struct nlmsghdr *)(const void *)buf;
-	    NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len))
+	    NLMSG_OK(nh, len); nh = NL_NEXT(nh, len))
 		changed |= monitor_relevant(nh);
 	return changed;
 }

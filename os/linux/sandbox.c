@@ -36,6 +36,12 @@ static const char *const sandbox_allow[] = {
 	"getsockname", "getpeername", "getsockopt", "shutdown",
 	/* syslog(3): connect(2) on its AF_UNIX socket (see socket below) */
 	"connect",
+	/*
+	 * The status socket (common/ctl.h): clients of the listener that
+	 * was bound before the sandbox.  bind and listen stay refused, so
+	 * no new listener can be made.
+	 */
+	"accept", "accept4",
 	/* the event loop and time */
 	"poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl",
 	"epoll_wait", "epoll_pwait", "epoll_pwait2", "clock_gettime",
@@ -86,16 +92,16 @@ sandbox_args(scmp_filter_ctx ctx)
 		return rc;
 	/* syslog(3) reconnects to /dev/log; no other socket may be made. */
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX))) < 0)
+	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0))) < 0)
 		return rc;
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, FIONREAD))) < 0)
+	    SCMP_A1(SCMP_CMP_EQ, FIONREAD, 0))) < 0)
 		return rc;
 	/* Signals only to ourselves (raise(3), abort(3)). */
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, self))) < 0 ||
+	    SCMP_A0(SCMP_CMP_EQ, self, 0))) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, self))) < 0)
+	    SCMP_A0(SCMP_CMP_EQ, self, 0))) < 0)
 		return rc;
 	return 0;
 }

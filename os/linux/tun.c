@@ -33,8 +33,8 @@ struct tun_genmode_req {
 	struct ifinfomsg	 ifi;
 	struct rtattr		 spec;		/* IFLA_AF_SPEC */
 	struct rtattr		 inet6;		/* AF_INET6 */
-	struct rtattr		 mode;		/* IFLA_INET6_ADDR_GEN_MODE */
-	uint8_t			 val;
+	struct rtattr		 mode;		/* ...ADDR_GEN_MODE */
+	uint8_t			 val;		/* ...MODE_NONE */
 	uint8_t			 pad[3];
 };
 

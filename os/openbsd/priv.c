@@ -103,6 +103,12 @@ os_sandbox(enum os_role role)
 		 * "inet" for sendto(2) to peers learnt at run time.  Without
 		 * rpath/wpath/cpath no path can be opened, so no unveil(2)
 		 * is needed on top.
+		 * The status socket (common/ctl.h) is an AF_UNIX listener
+		 * opened before pledge(2); accept(2) on it needs no "unix":
+		 * pledge lets "inet" or "unix" call accept and makes no
+		 * domain check for it (kern_pledge.c, pledge_socket with
+		 * domain -1).  Untested here (see above); should a kernel
+		 * refuse it, the promises become "stdio inet unix".
 		 */
 		return pledge("stdio inet", NULL);
 	default:

@@ -191,11 +191,13 @@ diag()
 	[ -n "${TBENCH_KEEP:-}" ] || return 0
 	{
 		echo "== $1 $(now)"
-		cat "$tmp/send.out" "$tmp/flood.out" 2>/dev/null
+		cat "$tmp/send.out" "$tmp/flood.out" "$tmp/touch.out" \
+		    2>/dev/null
 		for ns in "$NS_V6" "$NS_R" "$NS_P"; do
 			echo "-- $ns"
 			ip -n "$ns" -s -s link
-			nsx "$ns" nstat -as 2>/dev/null | grep -i "drop\|err\|Udp"
+			nsx "$ns" nstat -as 2>/dev/null |
+			    grep -i "drop\|err\|Udp"
 		done
 		cat /proc/net/softnet_stat
 		ps -L -o pid,tid,psr,pcpu,time,comm $(ip netns pids "$NS_R")
@@ -353,7 +355,8 @@ measure_dec()
 nft_dropped()
 {
 	nsx "$NS_P" nft list chain ip tbench pre 2>/dev/null |
-	    awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	    awk '{ for (i = 1; i < NF; i++)
+		if ($i == "packets") print $(i + 1) }'
 }
 
 # touch: after touch_n destinations, "seen=" what the relay read from its
@@ -361,7 +364,7 @@ nft_dropped()
 # (direct) and their server (indirect), and its memory.
 measure_touch()
 {
-	local pid s0 s1 b0 b1 b i
+	local pid s0 s1 b0 b1 s i stall
 	ip netns exec "$NS_P" $tcpu "$tmp/tbench" peer "$MAP4" "$MAPPORT" \
 	    "$SRV4" 60 >"$tmp/peer.out" 2>&1 &
 	pid=$!
@@ -373,17 +376,26 @@ measure_touch()
 	b0=$(nft_dropped)
 	nsx "$NS_V6" $tcpu "$tmp/tbench" touch "$SRV4" 203.0.113.1 \
 	    "$touch_n" "$secs" "$DPORT" >"$tmp/touch.out"
-	# Until the relay has drained its queue: no new bubble for 0.5 s.
-	b1=$(nft_dropped)
-	for i in $(seq 20); do
-		sleep 0.5
-		b=$(nft_dropped)
-		[ "$b" != "$b1" ] || break
-		b1=$b
-	done
+	# Until the relay has read its whole queue (the tunnel counts a
+	# packet sent when the relay reads it), or made no progress for 1 s.
 	s1=$(ifstat "$IFNAME" tx_packets)
+	stall=0
+	for i in $(seq 30); do
+		[ $((s1 - s0)) -lt "$touch_n" ] && [ "$stall" -lt 2 ] || break
+		sleep 0.5
+		s=$(ifstat "$IFNAME" tx_packets)
+		if [ "$s" = "$s1" ]; then
+			stall=$((stall + 1))
+		else
+			stall=0
+		fi
+		s1=$s
+	done
+	sleep 0.3
+	b1=$(nft_dropped)
+	diag touch
 	stop_tool "$pid"
-	echo "seen=$((s1 - s0))" \
+	echo "touched=$(field "$tmp/touch.out" touched) seen=$((s1 - s0))" \
 	    "bubbles=$((b1 - b0 + $(field "$tmp/peer.out" bubbles_indirect)))" \
 	    "$(mem N)"
 }
@@ -435,7 +447,15 @@ if [ "$touch_n" -gt 0 ]; then
 	echo "round=x impl=ours/pm $(round ours ourspm $((touch_n + 1024)))" \
 	    >>"$res"
 fi
-awk -f "$here/report.awk" "$res"
+awk -v cols="enc enc_us enc_busy dec dec_us dec_busy rss0 hwm1 seen bubbles
+    rssN hwmN status" \
+    -v titles="enc/s us/pkt busy% dec/s us/pkt busy% rss0 hwm1 seen bubbl
+    rssN hwmN status" \
+    -v metrics="enc enc_us enc_out dec dec_us dec_out rss0 hwm1 seen bubbles
+    rssN hwmN" \
+    -v names="encap_pkt/s encap_us/pkt encap_out/s decap_pkt/s decap_us/pkt
+    decap_out/s rss_idle_kB hwm_runs_kB seen_N bubbles_N rss_N_kB hwm_N_kB" \
+    -f "$here/report.awk" "$res"
 echo "rss0: idle; rss1/hwm1: after enc+dec; seen/bubbl/rssN/hwmN: after" \
     "touching $touch_n destinations (kB)."
 echo "ours/pm: ours with PeerMax $((touch_n + 1024)) (default 4096)."

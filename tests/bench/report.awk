@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: ISC
 # Copyright (c) 2026 The miredo authors
 #
-# report.awk: the table of tests/bench/relay.sh from its results file, one
-# line per round and implementation of KEY=VALUE words (round=, impl=,
-# enc=, enc_us=, ...).  Prints each round, then per metric the median
-# (min-max) of each implementation and of the ratios ours/debian taken
-# round by round: a ratio pairs two runs that met the same machine noise.
+# report.awk: the tables of tests/bench/*.sh from a results file, one line
+# per round and implementation of KEY=VALUE words (round=, impl=, ...).
+# Prints each round (the keys in -v cols, headed by -v titles), then per
+# metric (the keys in -v metrics, named by -v names) the median (min-max)
+# of each implementation and of the ratios ours/debian taken round by
+# round: a ratio pairs two runs that met the same machine noise.
 
 function sort(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++)
@@ -35,10 +36,8 @@ function get(r, k) {
 }
 
 END {
-	ncol = split("enc enc_us enc_busy dec dec_us dec_busy rss0 hwm1 " \
-	    "seen bubbles rssN hwmN status", col, " ")
-	split("enc/s us/pkt busy% dec/s us/pkt busy% rss0 hwm1 " \
-	    "seen bubbl rssN hwmN status", title, " ")
+	ncol = split(cols, col, " ")
+	split(titles, title, " ")
 	printf "%-10s", "round"
 	for (c = 1; c <= ncol; c++)
 		printf " %7s", title[c]
@@ -50,11 +49,8 @@ END {
 		printf "\n"
 	}
 
-	nm = split("enc enc_us enc_out dec dec_us dec_out rss0 hwm1 seen " \
-	    "bubbles rssN hwmN", m, " ")
-	split("encap_pkt/s encap_us/pkt encap_out/s decap_pkt/s " \
-	    "decap_us/pkt decap_out/s rss_idle_kB hwm_runs_kB seen_N " \
-	    "bubbles_N rss_N_kB hwm_N_kB", name, " ")
+	nm = split(metrics, m, " ")
+	split(names, name, " ")
 	printf "\n%-13s %-23s %-23s %s\n", "median", "ours (min-max)", \
 	    "debian (min-max)", "ours/debian (min-max)"
 	for (i = 1; i <= nm; i++) {
@@ -65,10 +61,10 @@ END {
 			if (x == "-" || x + 0 <= 0)
 				continue
 			if (get(l, "impl") == "ours") {
-				o[++no] = x
+				o[++no] = x + 0
 				ours[get(l, "round")] = x
 			} else if (get(l, "impl") == "debian") {
-				d[++nd] = x
+				d[++nd] = x + 0
 				deb[get(l, "round")] = x
 			}
 		}

@@ -20,6 +20,11 @@
  *	one small UDP packet to each of COUNT distinct Teredo addresses
  *	(server SRV4, mapping NET4 + i / 60000, port 1024 + i % 60000),
  *	paced over SEC seconds.
+ *   tbench rs SRV4 NET4 NSRC SEC
+ *	Teredo router solicitations (RFC 4380 5.2.1, with the
+ *	authentication header) to SRV4:3544 as fast as it can for SEC s,
+ *	from NSRC source addresses NET4, NET4 + 1, ... (all local, e.g. an
+ *	"ip route add local" range), counting the answers.
  *
  * Data packets carry 'D' in their first payload byte, the priming packet
  * 'P'.  Every mode prints one result line on exit (SIGTERM, SIGINT or
@@ -575,6 +580,134 @@ cmd_touch(char **av)
 	return 0;
 }
 
+#define NH_ICMP6	58
+#define AUTH_LEN	13
+
+/* A Teredo RS: authentication header, then IPv6 + ICMPv6 type 133. */
+static size_t
+rs_packet(uint8_t *p)
+{
+	static const uint8_t nonce[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct in6_addr src, dst;
+	uint8_t *ip6 = p + AUTH_LEN, *ic = ip6 + IP6_HLEN;
+	uint32_t s;
+
+	memset(p, 0, AUTH_LEN);
+	p[1] = 1;			/* indicator 0x0001, no id, no auth */
+	memcpy(p + 4, nonce, 8);
+	memset(&src, 0, sizeof(src));
+	src.s6_addr[0] = 0xfe;
+	src.s6_addr[1] = 0x80;
+	memset(src.s6_addr + 10, 0xff, 6);	/* fe80::ffff:ffff:ffff */
+	memset(&dst, 0, sizeof(dst));
+	dst.s6_addr[0] = 0xff;
+	dst.s6_addr[1] = 0x02;
+	dst.s6_addr[15] = 2;			/* ff02::2 */
+	ip6_header(ip6, &src, &dst, 8, NH_ICMP6);
+	ip6[7] = 255;
+	memset(ic, 0, 8);
+	ic[0] = 133;
+	s = sum16(ip6 + 8, 32, 0) + 8 + NH_ICMP6;
+	s = sum16(ic, 8, s);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	s = ~s & 0xffff;
+	ic[2] = s >> 8; ic[3] = s & 0xff;
+	return AUTH_LEN + IP6_HLEN + 8;
+}
+
+static unsigned long
+rs_drain(int fd, struct counter *c)
+{
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	const uint8_t *ip6;
+	unsigned long got = 0;
+	size_t len;
+	int i, n;
+
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = PKT_MAX;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	while ((n = recvmmsg(fd, msg, BATCH, MSG_DONTWAIT, NULL)) > 0) {
+		for (i = 0; i < n; i++) {
+			len = msg[i].msg_len;
+			ip6 = teredo_ip6((const uint8_t *)bufs[i], &len);
+			/* Only a router advertisement counts. */
+			if (ip6 != NULL && len > IP6_HLEN &&
+			    ip6[6] == NH_ICMP6 && ip6[IP6_HLEN] == 134)
+				count(c);
+		}
+		got += n;
+	}
+	return got;
+}
+
+static int
+cmd_rs(char **av)
+{
+	static union {
+		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr	align;
+	} ctl[BATCH];
+	struct mmsghdr msg[BATCH];
+	struct iovec iov;
+	struct sockaddr_in srv;
+	struct in_pktinfo *pi[BATCH];
+	struct cmsghdr *cm;
+	struct counter c;
+	uint8_t pkt[128];
+	uint32_t net = ntohl(addr4(av[1]));
+	unsigned long nsrc = strtoul(av[2], NULL, 10), k = 0, sent = 0;
+	double end = now() + atof(av[3]), t0 = now();
+	int fd = udp4_bound(INADDR_ANY, 0), i, n;
+
+	if (nsrc == 0)
+		nsrc = 1;
+	memset(&srv, 0, sizeof(srv));
+	srv.sin_family = AF_INET;
+	srv.sin_addr.s_addr = addr4(av[0]);
+	srv.sin_port = htons(3544);
+	iov.iov_base = pkt;
+	iov.iov_len = rs_packet(pkt);
+	memset(msg, 0, sizeof(msg));
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < BATCH; i++) {
+		msg[i].msg_hdr.msg_name = &srv;
+		msg[i].msg_hdr.msg_namelen = sizeof(srv);
+		msg[i].msg_hdr.msg_iov = &iov;
+		msg[i].msg_hdr.msg_iovlen = 1;
+		msg[i].msg_hdr.msg_control = ctl[i].buf;
+		msg[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+		cm = CMSG_FIRSTHDR(&msg[i].msg_hdr);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+		pi[i] = (struct in_pktinfo *)(void *)CMSG_DATA(cm);
+		memset(pi[i], 0, sizeof(*pi[i]));
+	}
+	while (!stop && now() < end) {
+		/* Each datagram from the next source: per-source limits. */
+		for (i = 0; i < BATCH; i++, k++)
+			pi[i]->ipi_spec_dst.s_addr = htonl(net + k % nsrc);
+		n = sendmmsg(fd, msg, BATCH, 0);
+		if (n > 0)
+			sent += n;
+		else if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
+			die("sendmmsg");
+		rs_drain(fd, &c);
+	}
+	usleep(200000);
+	rs_drain(fd, &c);
+	printf("rs sent %lu secs %.6f answers %lu span %.6f\n", sent,
+	    now() - t0, c.n, span(&c));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -588,6 +721,7 @@ main(int argc, char **argv)
 		{ "send6", 4, cmd_send6 },
 		{ "recv6", 2, cmd_recv6 },
 		{ "touch", 5, cmd_touch },
+		{ "rs", 4, cmd_rs },
 	};
 	size_t i;
 
@@ -596,7 +730,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], cmds[i].name) == 0 &&
 		    argc - 2 == cmds[i].argc)
 			return cmds[i].fn(argv + 2);
-	fprintf(stderr, "usage: tbench peer|flood|send6|recv6|touch ARGS "
+	fprintf(stderr, "usage: tbench peer|flood|send6|recv6|touch|rs ARGS "
 	    "(see the source)\n");
 	return 2;
 }

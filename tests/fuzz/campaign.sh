@@ -69,7 +69,7 @@ for h in "$@"; do
 		echo "fuzz_$h: FAILED (exit $rc) after $execs executions;" \
 		    "input in $d/artifacts/, log $d/log:"
 		# The finding and the project's frames of its stack.
-		grep -E '^fuzz_core:|^==[0-9]+==|runtime error|^ +#[0-9]+ ' \
+		grep -E '^fuzz_(core|server):|^==[0-9]+==|runtime error|^ +#[0-9]+ ' \
 		    "$d/log" | grep -v -E "$noise" | head -n 30
 	else
 		echo "fuzz_$h: $execs executions in ${secs}s ($cov)"

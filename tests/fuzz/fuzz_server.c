@@ -43,6 +43,14 @@ static size_t		 in_len;
 static unsigned int	 outputs;
 static uint8_t		 buf[TEREDO_UDP_MAX];
 
+/* Say which property broke (the stack says where), then crash. */
+static void
+fs_fail(const char *what)
+{
+	fprintf(stderr, "fuzz_server: %s\n", what);
+	abort();
+}
+
 static uint32_t
 fs_ip(const char *s)
 {
@@ -69,13 +77,15 @@ fs_send_udp(void *arg, int sock, uint32_t ip, uint16_t port,
 	    ip == own[0] || ip == own[1] || len < IP6_HDR_LEN ||
 	    len > TEREDO_UDP_MAX || teredo_parse(&tp, b, len) == -1 ||
 	    !tp.has_origin || len > in_len + 64)
-		abort();
-	if (*(const uint8_t *)ip6_src(tp.ip6) == 0xfe) {
+		fs_fail("send_udp: bad socket, destination or datagram");
+	/* A link-local source: our RA, or a peer's challenge bubble. */
+	if (*(const uint8_t *)ip6_src(tp.ip6) == 0xfe &&
+	    !ip6_is_bubble(tp.ip6, tp.ip6_len)) {
 		/* Our RA (5.3.1), to the solicitor. */
 		if (parse_ra(tp.ip6, tp.ip6_len, &pfx, &server, &mtu) == -1 ||
 		    ip != in_ip || port != in_port || server != own[0] ||
 		    tp.origin_ip != in_ip || tp.origin_port != in_port)
-			abort();
+			fs_fail("RA not for the solicitor or not from us");
 		return;
 	}
 	/* 5.3.1: forwarded from the primary address to the mapping. */
@@ -83,7 +93,7 @@ fs_send_udp(void *arg, int sock, uint32_t ip, uint16_t port,
 	if (sock != 0 || tp.has_auth || ta.server != own[0] ||
 	    ta.client != ip || ta.port != port || tp.origin_ip != in_ip ||
 	    tp.origin_port != in_port)
-		abort();
+		fs_fail("forwarded, not to a client's mapping");
 }
 
 /* Only small ICMPv6 from our own clients to native hosts. */
@@ -102,10 +112,10 @@ fs_send_ipv6(void *arg, const void *pkt, size_t len)
 	    !teredo_addr_in_prefix(ip6_src(pkt), TEREDO_PREFIX) ||
 	    teredo_addr_in_prefix(ip6_dst(pkt), TEREDO_PREFIX) ||
 	    (*(const uint8_t *)ip6_dst(pkt) & 0xe0) != 0x20)
-		abort();
+		fs_fail("send_ipv6: not a small Teredo-to-native ICMPv6");
 	teredo_addr_decode(ip6_src(pkt), &ta);
 	if (ta.server != own[0] || ta.client != in_ip || ta.port != in_port)
-		abort();
+		fs_fail("send_ipv6: source is not the client that sent it");
 }
 
 static void
@@ -200,7 +210,7 @@ fs_datagram(const uint8_t *d, size_t n)
 	server_udp_input(srv, now, op & 1, in_ip, in_port, buf, len);
 	/* No amplification: at most one datagram out per datagram in. */
 	if (outputs > 1)
-		abort();
+		fs_fail("more than one datagram out for one in");
 	return i + len;
 }
 

@@ -182,12 +182,14 @@ hx_ping_start()
 	HX_PING=$!
 }
 
-# hx_ping_stop: end the stream; prints "transmitted received".
+# hx_ping_stop NS: end the stream; sets HX_TX and HX_RX (not in a
+# subshell: it must wait for ping to write its statistics).
 hx_ping_stop()
 {
 	kill -INT "$HX_PING" 2>/dev/null
 	wait "$HX_PING" 2>/dev/null
-	awk '/packets transmitted/ { print $1, $4 }' "$TOPO_DIR/ping.$1"
+	read -r HX_TX HX_RX <<<"$(awk '/packets transmitted/ { print $1, $4 }' \
+	    "$TOPO_DIR/ping.$1")"
 }
 
 hx_summary()

@@ -69,7 +69,8 @@ engine_is_new() { local e; e=$(hx_engine "$1"); [ -n "$e" ] && [ "$e" != "$2" ];
 after()
 {
 	local tx rx
-	read -r tx rx <<<"$(hx_ping_stop v6)"
+	hx_ping_stop v6
+	tx=${HX_TX:-0} rx=${HX_RX:-0}
 	echo "$1: ping stream across the fault: $rx/$tx"
 	hx_check "$1: ping native host -> client $CADDR" check_ping v6 "$CADDR" 56
 	hx_check "$1: client has only $CADDR, its routes once, 2 processes" \

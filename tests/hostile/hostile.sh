@@ -161,7 +161,8 @@ if [ -n "$b" ] && [ "$b" -ge 1 ] && [ "$b" -le 8 ]; then
 else
 	hx_fail "relay: $(cat "$TOPO_DIR/probes.sent") packets to an unreachable peer: ${b:-?} bubbles (want 1..8)"
 fi
-read -r tx rx <<<"$(hx_ping_stop v6)"
+hx_ping_stop v6
+tx=${HX_TX:-0} rx=${HX_RX:-0}
 loss=$(( (tx - rx) * 1000 / (tx > 0 ? tx : 1) ))
 if [ -n "$tx" ] && [ "$tx" -gt 100 ] && [ "$loss" -le 10 ]; then
 	hx_ok "ping stream native host -> client: $rx/$tx received"

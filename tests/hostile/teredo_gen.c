@@ -151,6 +151,24 @@ gen_ra(const struct gen *g, uint8_t *b, size_t sz)
 	    TEREDO_PREFIX, g->server, 0);
 }
 
+/* A router solicitation, or an echo request with a wrong checksum. */
+static size_t
+gen_icmp(const struct gen *g, unsigned long i, uint8_t *b, size_t sz,
+    const struct in6_addr *me)
+{
+	uint8_t		 nonce[TEREDO_NONCE_LEN];
+	size_t		 n;
+
+	if (strcmp(g->cls, "rs") == 0) {
+		arc4random_buf(nonce, sizeof(nonce));
+		n = build_auth(b, sz, nonce, 0);
+		return n + build_rs(b + n, sz - n, &teredo_ll_client);
+	}
+	n = build_echo(b, sz, 0, me, &g->target, 1, (uint16_t)i, "hostile", 7);
+	b[IP6_HDR_LEN + 2] ^= 0x5a;
+	return n;
+}
+
 /* Classes about the contents: each defect has its own drop reason. */
 static size_t
 gen_content(const struct gen *g, unsigned long i, uint8_t *b, size_t sz,
@@ -171,17 +189,8 @@ gen_content(const struct gen *g, unsigned long i, uint8_t *b, size_t sz,
 		return gen_udp6(b, sz, &gen_ll, &g->target);
 	if (strcmp(c, "ra") == 0)
 		return gen_ra(g, b, sz);
-	if (strcmp(c, "rs") == 0) {
-		arc4random_buf(nonce, sizeof(nonce));
-		n = build_auth(b, sz, nonce, 0);
-		return n + build_rs(b + n, sz - n, &teredo_ll_client);
-	}
-	if (strcmp(c, "cksum") == 0) {
-		n = build_echo(b, sz, 0, me, &g->target, 1, (uint16_t)i,
-		    "hostile", 7);
-		b[IP6_HDR_LEN + 2] ^= 0x5a;
-		return n;
-	}
+	if (strcmp(c, "rs") == 0 || strcmp(c, "cksum") == 0)
+		return gen_icmp(g, i, b, sz, me);
 	if (strcmp(c, "origin") == 0) {
 		n = build_origin(b, sz, htonl(0xcb007163), 4242);
 		return n + build_bubble(b + n, sz - n, me, &g->target);
@@ -383,60 +392,61 @@ gen_usage(void)
 	exit(2);
 }
 
+/* One option into g; NULL, or what is wrong with its argument. */
+static const char *
+gen_option(struct gen *g, int ch, const char *arg, const char **bind_to)
+{
+	const char	*e = NULL;
+
+	switch (ch) {
+	case '6':
+		g->tun6 = 1;
+		break;
+	case 'F':
+		g->flood = 1;
+		break;
+	case 'b':
+		*bind_to = arg;
+		break;
+	case 'd':
+		gen_hostport(arg, &g->dst);
+		break;
+	case 'n':
+		g->count = (unsigned long)strtonum(arg, 1, 100000000, &e);
+		break;
+	case 'r':
+		g->pps = (unsigned long)strtonum(arg, 0, 10000000, &e);
+		break;
+	case 's':
+		gen_hostport(arg, &g->src);
+		g->raw = 1;
+		g->sip = g->src.sin_addr.s_addr;
+		g->sport = ntohs(g->src.sin_port);
+		break;
+	case 'L':
+		return inet_pton(AF_INET, arg, &g->loop) == 1 ? NULL : "bad";
+	case 'S':
+		return inet_pton(AF_INET, arg, &g->server) == 1 ? NULL : "bad";
+	case 'T':
+		return inet_pton(AF_INET6, arg, &g->target) == 1 ? NULL : "bad";
+	default:
+		gen_usage();
+	}
+	return e;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct gen	 g;
-	const char	*bind_to = NULL, *e = NULL;
+	const char	*bind_to = NULL, *e;
 	int		 ch;
 
 	memset(&g, 0, sizeof(g));
 	g.count = 1;
 	g.server = htonl(0xc633640a);	/* 198.51.100.10 */
 	while ((ch = getopt(argc, argv, "6Fb:d:n:r:s:L:S:T:")) != -1) {
-		switch (ch) {
-		case '6':
-			g.tun6 = 1;
-			break;
-		case 'F':
-			g.flood = 1;
-			break;
-		case 'b':
-			bind_to = optarg;
-			break;
-		case 'd':
-			gen_hostport(optarg, &g.dst);
-			break;
-		case 'n':
-			g.count = (unsigned long)strtonum(optarg, 1,
-			    100000000, &e);
-			break;
-		case 'r':
-			g.pps = (unsigned long)strtonum(optarg, 0, 10000000,
-			    &e);
-			break;
-		case 's':
-			gen_hostport(optarg, &g.src);
-			g.raw = 1;
-			g.sip = g.src.sin_addr.s_addr;
-			g.sport = ntohs(g.src.sin_port);
-			break;
-		case 'L':
-			if (inet_pton(AF_INET, optarg, &g.loop) != 1)
-				e = "bad -L";
-			break;
-		case 'S':
-			if (inet_pton(AF_INET, optarg, &g.server) != 1)
-				e = "bad -S";
-			break;
-		case 'T':
-			if (inet_pton(AF_INET6, optarg, &g.target) != 1)
-				e = "bad -T";
-			break;
-		default:
-			gen_usage();
-		}
-		if (e != NULL)
+		if ((e = gen_option(&g, ch, optarg, &bind_to)) != NULL)
 			errx(2, "-%c %s: %s", ch, optarg, e);
 	}
 	if (argc - optind != 1 && !g.tun6)

@@ -5,3 +5,8 @@ dist_noinst_SCRIPTS += tests/netns/lifecycle.sh
 if OS_LINUX
 TESTS += tests/netns/lifecycle.sh
 endif
+# the status socket of miredo and miredo-server, miredo-status (helper "status")
+dist_noinst_SCRIPTS += tests/netns/status.sh
+if OS_LINUX
+TESTS += tests/netns/status.sh
+endif

@@ -10,3 +10,7 @@ tests_unit_test_priv_LDADD = libcore.a
 # pid file, detaching with a status pipe
 tests_unit_test_daemon_SOURCES = tests/unit/test_daemon.c
 tests_unit_test_daemon_LDADD = libcore.a
+# status reports and the control socket (helper "status")
+UNIT_TESTS += tests/unit/test_ctl
+tests_unit_test_ctl_SOURCES = tests/unit/test_ctl.c
+tests_unit_test_ctl_LDADD = libcore.a

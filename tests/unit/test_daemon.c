@@ -52,7 +52,7 @@ test_pidfile(void)
 	char dir[] = "/tmp/test_daemon.XXXXXX", path[64];
 	long other = 0;
 	pid_t pid;
-	int status;
+	int status = 0;
 
 	CHECK(mkdtemp(dir) != NULL);
 	(void)snprintf(path, sizeof(path), "%s/miredo.pid", dir);

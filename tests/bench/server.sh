@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The miredo authors
+#
+# Server benchmark: our miredo-server against Debian's miredo-server 1.2.6,
+# alternating round by round on the same namespaces.  A fake client floods
+# the server with Teredo router solicitations (authentication header,
+# non-cone link-local source) from NSRC source addresses, as fast as it
+# can for SECONDS; per round and implementation:
+#   ra/s    answers received per second
+#   us/ra   utime+stime of all the server's processes per answer
+#   busy%   the server's CPU share during the flood
+#   rss/hwm VmRSS/VmHWM summed over its processes, after the flood (kB)
+# Our server limits each source address to 100 packets/s (burst 200):
+# with the default 4096 sources a flood of ~400k/s stays within it.
+#
+#   srv  198.51.100.10 + .11 (UDP 3544) -- cli 198.51.100.2, with
+#        198.18.0.0/20 routed to its loopback ("local"): the sources
+# With two or more CPUs the server is pinned to CPU 1, the client to CPU 0.
+#
+# Usage: tests/bench/server.sh [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]
+#            [-n NSRC] [-u] [-N NICE]
+# Not part of `make check`: numbers, not pass/fail.  Root only.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+builddir=$PWD
+debian=${DEBIAN_MIREDO_SERVER:-/usr/sbin/miredo-server}
+rounds=5
+secs=3
+nsrc=4096
+pin=1
+nice=0
+while getopts b:r:s:n:uN: o; do
+	case $o in
+	b) builddir=$OPTARG ;;
+	r) rounds=$OPTARG ;;
+	s) secs=$OPTARG ;;
+	n) nsrc=$OPTARG ;;
+	u) pin=0 ;;
+	N) nice=$OPTARG ;;
+	*) echo "usage: $0 [-b BUILDDIR] [-r ROUNDS] [-s SECONDS] [-n NSRC]" \
+	    "[-u] [-N NICE]" >&2; exit 2 ;;
+	esac
+done
+ours=$builddir/miredo-server
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
+for t in ip cc awk; do
+	command -v "$t" >/dev/null || { echo "SKIP: $t missing"; exit 77; }
+done
+for b in "$ours" "$debian"; do
+	[ -x "$b" ] || { echo "SKIP: $b missing"; exit 77; }
+done
+
+P=tbs$$
+NS_S=$P-srv
+NS_C=$P-cli
+SRV4=198.51.100.10
+HZ=$(getconf CLK_TCK)
+tmp=""
+srv_pid=""
+scpu=""
+ccpu=""
+if [ "$pin" = 1 ] && [ "$(nproc)" -ge 2 ] &&
+    command -v taskset >/dev/null; then
+	scpu="taskset -c 1"
+	ccpu="taskset -c 0"
+fi
+if [ "$nice" != 0 ]; then
+	scpu="nice -n $nice $scpu"
+	ccpu="nice -n $nice $ccpu"
+fi
+
+cleanup()
+{
+	local ns p
+	trap - EXIT INT TERM
+	for ns in "$NS_S" "$NS_C"; do
+		p=$(ip netns pids "$ns" 2>/dev/null)
+		[ -z "$p" ] || kill -KILL $p 2>/dev/null
+	done
+	for ns in "$NS_S" "$NS_C"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -z "$tmp" ] || [ -n "${TBENCH_KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+topology()
+{
+	ip netns add "$NS_S" && ip netns add "$NS_C" || return 1
+	ip -n "$NS_S" link add sc type veth peer name cs netns "$NS_C" ||
+	    return 1
+	ip -n "$NS_S" link set lo up
+	ip -n "$NS_C" link set lo up
+	ip -n "$NS_S" link set sc up
+	ip -n "$NS_C" link set cs up
+	ip -n "$NS_S" addr add "$SRV4/24" dev sc
+	ip -n "$NS_S" addr add 198.51.100.11/24 dev sc
+	ip -n "$NS_S" route add 198.18.0.0/15 via 198.51.100.2
+	ip -n "$NS_C" addr add 198.51.100.2/24 dev cs
+	ip -n "$NS_C" route add local 198.18.0.0/20 dev lo
+}
+
+cpu_ticks()
+{
+	local p t=0
+	for p in $(ip netns pids "$NS_S"); do
+		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' \
+		    "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+
+mem()
+{
+	local p r=0 h=0 a b
+	for p in $(ip netns pids "$NS_S"); do
+		read -r a b < <(awk '$1 == "VmRSS:" { r = $2 }
+		    $1 == "VmHWM:" { h = $2 } END { print r + 0, h + 0 }' \
+		    "/proc/$p/status" 2>/dev/null)
+		r=$((r + ${a:-0}))
+		h=$((h + ${b:-0}))
+	done
+	echo "rss$1=$r hwm$1=$h"
+}
+
+start_server()
+{
+	local impl=$1 bin=$ours i
+	[ "$impl" = debian ] && bin=$debian
+	echo "ServerBindAddress $SRV4" >"$tmp/$2.conf"
+	log=$tmp/$2.log
+	ip netns exec "$NS_S" $scpu "$bin" -f -c "$tmp/$2.conf" \
+	    -p "$tmp/server.pid" >"$log" 2>&1 &
+	srv_pid=$!
+	for i in $(seq 50); do
+		if ip netns exec "$NS_S" ss -Hlun "sport = :3544" 2>/dev/null |
+		    grep -q .; then
+			sleep 0.3
+			return 0
+		fi
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "server.sh: $impl server did not come up; log:" >&2
+	tail -5 "$log" >&2
+	return 1
+}
+
+stop_server()
+{
+	local i p
+	kill -TERM "$srv_pid" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	p=$(ip netns pids "$NS_S")
+	[ -z "$p" ] || kill -KILL $p 2>/dev/null
+	wait "$srv_pid" 2>/dev/null
+	srv_pid=""
+}
+
+field()
+{
+	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
+	    END { print v + 0 }' "$1"
+}
+
+round()
+{
+	local impl=$1 tag=$2 out c0 c1 t0 t1 st=ok
+	if ! start_server "$impl" "$tag"; then
+		echo "status=no-start"
+		return
+	fi
+	out="$(mem 0)"
+	c0=$(cpu_ticks); t0=$(date +%s.%N)
+	ip netns exec "$NS_C" $ccpu "$tmp/tbench" rs "$SRV4" 198.18.0.1 \
+	    "$nsrc" "$secs" >"$tmp/rs.out"
+	t1=$(date +%s.%N); c1=$(cpu_ticks)
+	out="$out $(mem 1)"
+	out="$out $(awk -v s="$(field "$tmp/rs.out" sent)" \
+	    -v n="$(field "$tmp/rs.out" answers)" -v c=$((c1 - c0)) \
+	    -v sec="$secs" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN {
+		printf "rs=%.0f ra=%.0f ra_us=%.2f busy=%.0f", s / sec,
+		    n / sec, (n > 0 ? c * 1e6 / hz / n : 0),
+		    100 * c / hz / (t1 - t0)
+	}')"
+	kill -0 "$srv_pid" 2>/dev/null || st=DIED
+	stop_server
+	echo "$out status=$st"
+}
+
+tmp=$(mktemp -d "/tmp/tbench$$.XXXXXX") || exit 1
+cc -O2 -o "$tmp/tbench" "$here/tbench.c" || exit 1
+topology || { echo "server.sh: topology set-up failed" >&2; exit 1; }
+
+echo "server benchmark: ours=$ours debian=$debian"
+echo "$rounds rounds alternating, ${secs}s of RS flood from $nsrc" \
+    "sources, server: ${scpu:-unpinned}"
+res=$tmp/results
+for r in $(seq "$rounds"); do
+	for impl in ours debian; do
+		echo "round=$r impl=$impl $(round "$impl" "$impl$r")" >>"$res"
+	done
+done
+awk -v cols="rs ra ra_us busy rss0 rss1 hwm1 status" \
+    -v titles="rs/s ra/s us/ra busy% rss0 rss1 hwm1 status" \
+    -v metrics="rs ra ra_us rss0 hwm1" \
+    -v names="rs_sent/s ra/s us/ra rss_idle_kB hwm_kB" \
+    -f "$here/report.awk" "$res"
+echo "rs/s: solicitations sent; ra/s: answers received (per second of" \
+    "flood); us/ra: server CPU per answer."
+[ -z "${TBENCH_KEEP:-}" ] || echo "results kept in $tmp"
