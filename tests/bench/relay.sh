@@ -463,5 +463,5 @@ echo "ours/pm: ours with PeerMax $((touch_n + 1024)) (default 4096)."
 # Anything alarming in the daemons' logs.
 for l in "$tmp"/*.log; do
 	grep -i "error\|fatal\|crit\|abort\|assert\|overflow" "$l" |
-	    sed "s|^|$(basename "$l" .log): |"
+	    grep -v "with no error" | sed "s|^|$(basename "$l" .log): |"
 done | sort | uniq -c | head -10

@@ -51,6 +51,7 @@ for h in "$@"; do
 done
 wait
 
+finding='^fuzz_(core|server):|^==[0-9]+==|runtime error|^ +#[0-9]+ '
 noise=' in (fuzzer::|__|main|_start|abort|raise|LLVMFuzzer)|libc\.so'
 total=0
 failed=0
@@ -69,8 +70,8 @@ for h in "$@"; do
 		echo "fuzz_$h: FAILED (exit $rc) after $execs executions;" \
 		    "input in $d/artifacts/, log $d/log:"
 		# The finding and the project's frames of its stack.
-		grep -E '^fuzz_(core|server):|^==[0-9]+==|runtime error|^ +#[0-9]+ ' \
-		    "$d/log" | grep -v -E "$noise" | head -n 30
+		grep -E "$finding" "$d/log" | grep -v -E "$noise" |
+		    head -n 30
 	else
 		echo "fuzz_$h: $execs executions in ${secs}s ($cov)"
 	fi

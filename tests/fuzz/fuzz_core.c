@@ -24,8 +24,8 @@
  * may not crash alone.  Hence every event since the core started is also
  * recorded, in the same encoding (lengths as actually used), and written
  * on a crash to $FUZZ_HISTORY_DIR/history-ROLE-PID (default: the
- * current directory): one input that replays it all.  With FUZZ_FRESH set each
- * input starts from a newly qualified core (and nothing is recorded):
+ * current directory): one input that replays it all.  With FUZZ_FRESH
+ * set, each input starts from a newly qualified core (nothing recorded):
  *	FUZZ_FRESH=1 ./tests/fuzz/fuzz_client history-client-PID
  * The core starts afresh every FZ_RESET inputs, which bounds the record.
  */
@@ -72,9 +72,8 @@ static const struct in6_addr fz_ra_src = {{{
 }}};
 
 /*
- * The record lives in its own mapping, not on the heap: LeakSanitizer,
- * which libFuzzer runs after inputs that allocate more than they free
- * (a core's state grows), would scan it for pointers every time.
+ * The record lives in its own mapping, not on the heap, where every
+ * leak check would scan its megabytes for pointers.
  */
 static void
 fz_rec(struct fz *z, const void *b, size_t n)

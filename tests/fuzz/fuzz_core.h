@@ -15,14 +15,15 @@
  *		  address; UDP to a relay: inner source := the Teredo address
  *		  of the outer ip:port; tunnel: inner source := our address
  *	bits 5-7  argument (a source index for UDP, a shift for FZ_TIME)
- * followed by the kind's bytes (multi-byte values big-endian):
+ * followed by the kind's bytes (big-endian; ip is in network order):
  *	FZ_UDP	[ip(4) port(2) if source 7] len(2) payload
  *	FZ_TUN	len(2) payload
  *	FZ_TIME	delta(2): the clock moves delta << arg ms (up to 2.3 h)
  *	FZ_RA	ip(4) port(2) mtu(2): the server answers the last RS
  *	FZ_PONG	answer the last connectivity test, from source arg
  *	FZ_NET	arg 0: network change; else new server (arg & 1 picks)
- *	FZ_BUB	answer the last bubble (source arg; 0 = where it went)
+ *	FZ_BUB	the peer answers the last bubble (from source arg; 0 = from
+ *		the peer's mapping)
  * A length runs to the end of the input when it is longer.
  */
 
