@@ -65,7 +65,7 @@ outbound_trust(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 {
 	p->ip = ip;
 	p->port = port;
-	p->trusted = 1;
+	peer_set_trusted(c->peers, p);
 	p->last_rx = now;
 	/* 5.2.6: the bubble count is "without an answer". */
 	p->probes = 0;

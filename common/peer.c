@@ -27,7 +27,13 @@ struct peer_table {
 	unsigned int	 max, count;
 	size_t		 budget, queued;
 	uint64_t	 evicted;
-	struct peer	*lru_head, *lru_tail;	/* head: least recent */
+	/*
+	 * Two LRU lists, head least recent: [0] peers that never answered,
+	 * [1] trusted ones.  At the cap the untrusted list gives way first,
+	 * so that a flood of new destinations cannot push out a peer we
+	 * talk to (and 5.2.6 would then keep it unreachable for 300 s).
+	 */
+	struct peer	*lru_head[2], *lru_tail[2];
 	struct peer	*tm_head, *tm_tail;	/* head: earliest */
 	uint8_t		 key[SIPHASH_KEY_LEN];
 };
@@ -67,8 +73,10 @@ peer_table_free(struct peer_table *t)
 void
 peer_table_clear(struct peer_table *t)
 {
-	while (t->lru_head != NULL)
-		peer_del(t, t->lru_head);
+	while (t->lru_head[0] != NULL)
+		peer_del(t, t->lru_head[0]);
+	while (t->lru_head[1] != NULL)
+		peer_del(t, t->lru_head[1]);
 }
 
 static struct peer **
@@ -83,27 +91,43 @@ peer_bucket(struct peer_table *t, const struct in6_addr *addr)
 static void
 peer_lru_unlink(struct peer_table *t, struct peer *p)
 {
+	unsigned int	l = p->lru_list;
+
 	if (p->lru_prev != NULL)
 		p->lru_prev->lru_next = p->lru_next;
 	else
-		t->lru_head = p->lru_next;
+		t->lru_head[l] = p->lru_next;
 	if (p->lru_next != NULL)
 		p->lru_next->lru_prev = p->lru_prev;
 	else
-		t->lru_tail = p->lru_prev;
+		t->lru_tail[l] = p->lru_prev;
 	p->lru_prev = p->lru_next = NULL;
 }
 
+/* Append p to the list its trust selects. */
 static void
 peer_lru_append(struct peer_table *t, struct peer *p)
 {
+	unsigned int	l = p->trusted != 0;
+
+	p->lru_list = l;
 	p->lru_next = NULL;
-	p->lru_prev = t->lru_tail;
-	if (t->lru_tail != NULL)
-		t->lru_tail->lru_next = p;
+	p->lru_prev = t->lru_tail[l];
+	if (t->lru_tail[l] != NULL)
+		t->lru_tail[l]->lru_next = p;
 	else
-		t->lru_head = p;
-	t->lru_tail = p;
+		t->lru_head[l] = p;
+	t->lru_tail[l] = p;
+}
+
+void
+peer_set_trusted(struct peer_table *t, struct peer *p)
+{
+	p->trusted = 1;
+	if (p->lru_list != 1) {
+		peer_lru_unlink(t, p);
+		peer_lru_append(t, p);
+	}
 }
 
 struct peer *
@@ -116,7 +140,8 @@ peer_find(struct peer_table *t, const struct in6_addr *addr, uint64_t now)
 			break;
 	if (p != NULL) {
 		p->last_use = now;
-		if (t->lru_tail != p) {
+		if (t->lru_tail[p->lru_list] != p ||
+		    p->lru_list != (p->trusted != 0)) {
 			peer_lru_unlink(t, p);
 			peer_lru_append(t, p);
 		}
@@ -129,9 +154,14 @@ peer_add(struct peer_table *t, const struct in6_addr *addr, uint64_t now)
 {
 	struct peer	*p, **b;
 
-	/* A hard cap: the least recently used peer makes room. */
-	if (t->count >= t->max && t->lru_head != NULL) {
-		peer_del(t, t->lru_head);
+	/*
+	 * A hard cap: the least recently used untrusted peer makes room, a
+	 * trusted one only when all are trusted.
+	 */
+	if (t->count >= t->max && (victim = t->lru_head[0]) == NULL)
+		victim = t->lru_head[1];
+	if (t->count >= t->max && victim != NULL) {
+		peer_del(t, victim);
 		t->evicted++;
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
@@ -181,7 +211,11 @@ peer_del(struct peer_table *t, struct peer *p)
 struct peer *
 peer_oldest(const struct peer_table *t)
 {
-	return t->lru_head;
+	struct peer	*u = t->lru_head[0], *r = t->lru_head[1];
+
+	if (u == NULL || (r != NULL && r->last_use < u->last_use))
+		return r;
+	return u;
 }
 
 unsigned int

@@ -6,7 +6,8 @@
 /*
  * The Teredo peer list (RFC 4380 5.2, 5.4): a hash table keyed by IPv6
  * address (SipHash with a secret key, so that nobody can aim collisions
- * at one bucket), with a hard cap and LRU eviction, a bounded FIFO queue
+ * at one bucket), with a hard cap and LRU eviction (untrusted peers
+ * first, then trusted ones: see peer_add()), a bounded FIFO queue
  * per peer under a global byte budget, and a list of peers with a pending
  * retry deadline.  Every operation is O(1) (the retry list is appended to
  * in deadline order; see peer_timer_set()).  No I/O, no clock.
@@ -38,6 +39,7 @@ struct peer {
 	uint64_t	 last_use;
 	struct peer	*hnext;
 	struct peer	*lru_prev, *lru_next;
+	uint8_t		 lru_list;	/* 1: on the trusted list */
 	struct peer	*tm_prev, *tm_next;
 	int		 on_timer;
 	struct peer_pkt	*qhead, *qtail;
@@ -60,11 +62,19 @@ void	peer_table_clear(struct peer_table *t);
 /* Look up addr; a hit becomes the most recently used entry. */
 struct peer *peer_find(struct peer_table *t, const struct in6_addr *addr,
 	    uint64_t now);
-/* Add addr (not present); evicts the LRU entry at the cap.  NULL: ENOMEM. */
+/*
+ * Add addr (not present); at the cap evicts the LRU untrusted entry, or
+ * the LRU trusted one if there is no untrusted one.  NULL: ENOMEM.
+ */
 struct peer *peer_add(struct peer_table *t, const struct in6_addr *addr,
 	    uint64_t now);
 void	peer_del(struct peer_table *t, struct peer *p);
-/* The least recently used peer, or NULL. */
+/*
+ * Mark p trusted (it answered): it moves to the trusted LRU list, which
+ * is evicted from only when no untrusted peer is left.
+ */
+void	peer_set_trusted(struct peer_table *t, struct peer *p);
+/* The least recently used peer (of either list), or NULL. */
 struct peer *peer_oldest(const struct peer_table *t);
 unsigned int peer_count(const struct peer_table *t);
 uint64_t peer_evictions(const struct peer_table *t);

@@ -179,13 +179,13 @@ say "      The NAT sent UDP to:${seen%,}"
 [ "$nat" != symmetric ] ||
     say "      (a symmetric NAT gives each outside peer its own port)"
 
-# Our daemons print one status line on SIGUSR1 (the engine's own view).
+# Our daemons answer miredo-status(8) on a socket next to their pid file.
 if [ "$impl" = ours ]; then
-	kill -USR1 "${TOPO_PID[client1]}" "${TOPO_PID[relay]}" 2>/dev/null
-	sleep 0.3
 	for r in client1 relay; do
-		line=$(grep 'status: ' "$TOPO_DIR/$r.log" | tail -n 1)
-		[ -z "$line" ] || say "${r%1} status (SIGUSR1): ${line#*status: }"
+		say ""
+		say "miredo-status of the ${r%1} (counters that are not zero):"
+		"$TOPO_BUILDDIR/miredo-status" -s "$TOPO_DIR/$r.ctl" 2>&1 |
+		    awk '$NF != "0" && $1 !~ /bytes:$/' | sed 's/^/  /'
 	done
 fi
 
@@ -199,7 +199,7 @@ if [ "$keep" = 1 ]; then
 	say "  ip netns exec $TOPO_P-nat1 nft list ruleset"
 	say "  ip netns exec $TOPO_P-cl1 ip -6 route show"
 	[ "$impl" != ours ] ||
-	    say "  kill -USR1 ${TOPO_PID[client1]}; tail -n 1 $TOPO_DIR/client1.log   (status line)"
+	    say "  $TOPO_BUILDDIR/miredo-status -s $TOPO_DIR/client1.ctl   (status)"
 	say "Logs: $TOPO_DIR/*.log"
 	trap 'topo_cleanup; trap - EXIT; echo; say "demo: torn down."; exit 0' INT
 	while :; do
