@@ -36,6 +36,12 @@
 #define CORE_BACKOFF_MAX_MS	300000
 #define CORE_ICMP_PER_SEC	10	/* as miredo: one per 100 ms */
 #define CORE_REPLY_PER_SEC	50	/* bubble replies to challenges */
+/*
+ * Bubbles to an origin indication (5.2.3): the indication can be forged
+ * in a packet that seems to come from our server, so the answers are
+ * capped globally, or we would send bubbles anywhere on command.
+ */
+#define CORE_ORIGIN_PER_SEC	50
 #define CORE_TEST_PER_SEC	10	/* tests started by inbound */
 
 struct core_rate {
@@ -62,6 +68,7 @@ struct core {
 	struct core_status	 st;
 	struct core_qualify	 q;
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
+	struct core_rate	 origin_rate;
 	uint16_t		 echo_id;
 	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
 };

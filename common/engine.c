@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "core.h"
 #include "ctl.h"
 #include "daemon.h"
@@ -32,6 +33,7 @@ struct engine {
 	int		tun, udp, chan;
 	unsigned int	ifindex;
 	struct core	*core;
+	struct batch	*batch;		/* UDP in and out (batch.h) */
 	int		up;		/* client: tunnel configured */
 	struct in6_addr	addr;
 	unsigned int	mtu;
@@ -179,15 +181,9 @@ engine_io_send_udp(void *arg, uint32_t ip, uint16_t port, const void *buf,
     size_t len)
 {
 	struct engine *e = arg;
-	struct sockaddr_in sin;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = ip;
-	sin.sin_port = htons(port);
-	/* A full buffer or an ICMP error loses one datagram, as UDP may. */
-	(void)sendto(e->udp, buf, len, 0, (struct sockaddr *)&sin,
-	    sizeof(sin));
+	/* Copied and sent at the end of the wake-up, in this order. */
+	batch_send(e->batch, ip, port, buf, len);
 }
 
 static void
@@ -339,21 +335,14 @@ engine_ctl_input(struct engine *e)
 static void
 engine_udp_input(struct engine *e, uint64_t now)
 {
-	struct sockaddr_in sin;
-	socklen_t slen;
-	ssize_t n;
-	int i;
+	const struct batch_dgram *d;
+	int got, i, more, n;
 
-	for (i = 0; i < ENGINE_BATCH; i++) {
-		slen = sizeof(sin);
-		n = recvfrom(e->udp, e->buf, sizeof(e->buf), 0,
-		    (struct sockaddr *)&sin, &slen);
-		if (n == -1)
-			return;
-		if (slen < sizeof(sin) || sin.sin_family != AF_INET)
-			continue;
-		core_udp_input(e->core, now, sin.sin_addr.s_addr,
-		    ntohs(sin.sin_port), e->buf, (size_t)n);
+	for (got = 0, more = 1; more && got < ENGINE_BATCH; got += BATCH_RX) {
+		n = batch_recv(e->batch, &d, &more);
+		for (i = 0; i < n; i++)
+			core_udp_input(e->core, now, d[i].ip, d[i].port,
+			    d[i].buf, d[i].len);
 	}
 }
 
@@ -386,8 +375,14 @@ engine_loop(struct engine *e)
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	pfd[3].events = POLLIN;
 	pfd[3].revents = 0;
+	now = daemon_now_ms();
 	for (;;) {
-		timeout = engine_timeout(e, daemon_now_ms());
+		/*
+		 * One clock read per wake-up: the timers run with the time
+		 * the batch started, at most a batch's work late.
+		 */
+		timeout = engine_timeout(e, now);
+		batch_flush(e->batch);
 		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (engine_status_wanted) {
@@ -401,7 +396,7 @@ engine_loop(struct engine *e)
 			fatalx("%s: the tunnel failed", __func__);
 		if (pfd[1].revents & POLLIN)
 			engine_tun_input(e, now);
-		/* recvfrom() also clears a pending socket error */
+		/* batch_recv() also clears a pending socket error */
 		if (pfd[2].revents != 0)
 			engine_udp_input(e, now);
 		if (pfd[3].revents & POLLIN)
@@ -473,6 +468,8 @@ engine_main(const struct engine_args *a)
 	engine_nonblock(e.tun);
 	engine_nonblock(e.udp);
 	engine_local_addr(&e);
+	if ((e.batch = batch_new(e.udp)) == NULL)
+		fatal("%s: batch_new", __func__);
 	log_info("engine started");
 	if (os_privdrop(a->pw, a->chrootdir) == -1)
 		fatal("cannot drop privileges to %s", a->pw->pw_name);

@@ -35,7 +35,8 @@ inbound_accept(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
  * peer's hash, bubble.c).  1 if the packet was consumed.
  */
 static int
-inbound_from_server(struct core *c, const struct teredo_packet *tp)
+inbound_from_server(struct core *c, uint64_t now,
+    const struct teredo_packet *tp)
 {
 	const uint8_t	*ip6 = tp->ip6;
 	int		 bubble = ip6_is_bubble(ip6, tp->ip6_len);
@@ -55,7 +56,11 @@ inbound_from_server(struct core *c, const struct teredo_packet *tp)
 		core_drop(c, DROP_BAD_DEST);
 		return 1;
 	}
-	if (ipv4_is_global(oip) && oport != 0)
+	if (!ipv4_is_global(oip) || oport == 0)
+		;
+	else if (!core_rate_ok(&c->origin_rate, now, CORE_ORIGIN_PER_SEC))
+		core_drop(c, DROP_RATE_LIMIT);	/* a forged indication? */
+	else
 		bubble_send(c, oip, oport, ip6_dst(ip6), ip6_src(ip6));
 	if (!bubble)
 		return 0;
@@ -228,7 +233,7 @@ inbound_packet(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 			core_drop(c, DROP_UNQUALIFIED);
 			return;
 		}
-		if (from_server && inbound_from_server(c, tp))
+		if (from_server && inbound_from_server(c, now, tp))
 			return;
 	}
 	if (core_is_ll(ip6_src(tp->ip6))) {

@@ -152,7 +152,7 @@ peer_find(struct peer_table *t, const struct in6_addr *addr, uint64_t now)
 struct peer *
 peer_add(struct peer_table *t, const struct in6_addr *addr, uint64_t now)
 {
-	struct peer	*p, **b;
+	struct peer	*p, **b, *victim = NULL;
 
 	/*
 	 * A hard cap: the least recently used untrusted peer makes room, a

@@ -272,13 +272,30 @@ supervise_netchange(struct miredo *m)
 		supervise_send_resolved(m);
 }
 
+/*
+ * After a crash.  supervise_engine_gone() undid everything, the relay's
+ * static set-up included (the link went down, and with it the kernel
+ * dropped the link-local and the 2001::/32 route): a relay's set-up does
+ * not depend on the engine, so apply it again before the new engine
+ * starts, as miredo_configure() did at start-up.  A client's set-up
+ * comes back from its new engine once it has qualified.
+ */
+static void
+supervise_engine_restart(struct miredo *m)
+{
+	if (m->conf.relay_type != CONF_CLIENT &&
+	    priv_relay_up(&m->pv, m->conf.mtu) == -1)
+		log_warnx("cannot configure %s again", m->ifname);
+	supervise_engine_start(m);
+}
+
 static int
 supervise_timers(struct miredo *m)
 {
 	uint64_t now = daemon_now_ms(), next = 0;
 
 	if (m->restart_at != 0 && now >= m->restart_at)
-		supervise_engine_start(m);
+		supervise_engine_restart(m);
 	if (m->conf.relay_type == CONF_CLIENT && resolve_timer(&m->rs, now))
 		supervise_send_resolved(m);
 	if (m->restart_at != 0)

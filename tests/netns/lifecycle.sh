@@ -174,6 +174,13 @@ E2=$ENGINE
 kill -9 "$E2"
 check "killed engine restarted" wait_for 5 new_engine "$E2"
 check "tunnel still configured after the restart" mtu_is 1420
+# A relay's static set-up does not depend on the engine: it must be back.
+check "relay after the engine restart: link UP" \
+    sh -c "ip -n $NS link show $IF | grep -q '[<,]UP[,>]'"
+check "relay after the engine restart: link-local present" \
+    sh -c "ip -n $NS -6 addr show dev $IF | grep -q 'fe80::ffff:ffff:ffff/64'"
+check "relay after the engine restart: route 2001::/32 present" \
+    sh -c "ip -n $NS -6 route show 2001::/32 | grep -q 'dev $IF'"
 
 # 7. SIGTERM leaves nothing behind.
 kill -TERM "$PRIV"

@@ -583,6 +583,37 @@ test_ping_relay(void)
 	CHECK(f.ntun == 1);
 	core_free(c);
 }
+/*
+ * A forged origin indication from "our server" must not make us a
+ * bubble cannon: the answers are capped at 50 a second (hostile tests).
+ */
+static void
+test_origin_rate(void)
+{
+	uint64_t	 now = 0;
+	struct core	*c = qualified(&now);
+	struct in6_addr	 ll = fake_ip6("fe80::1234");
+	uint8_t		 buf[256];
+	size_t		 n;
+	unsigned int	 i;
+	uint64_t	 rl;
+
+	fake_clear(&f);
+	now = (now / 1000 + 1) * 1000;
+	rl = fake_drop(c, DROP_RATE_LIMIT);
+	for (i = 0; i < 200; i++) {
+		n = build_origin(buf, sizeof(buf), peer_ip + htonl(i),
+		    peer_port);
+		n += build_bubble(buf + n, sizeof(buf) - n, &ll, &f.addr);
+		core_udp_input(c, now + i, server, TEREDO_PORT, buf, n);
+	}
+	CHECK(f.nudp == 50 && f.ntun == 0);
+	CHECK(fake_drop(c, DROP_RATE_LIMIT) == rl + 150);
+	/* The next second has a new allowance. */
+	core_udp_input(c, now + 1000, server, TEREDO_PORT, buf, n);
+	CHECK(f.nudp == 51);
+	core_free(c);
+}
 
 int
 main(void)
@@ -600,6 +631,7 @@ main(void)
 	test_trust_fifo();
 	test_symmetric();
 	test_server_bubbles();
+	test_origin_rate();
 	test_ping_fail();
 	test_ping_relay();
 	return T_DONE();

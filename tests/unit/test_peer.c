@@ -83,6 +83,66 @@ test_lru(void)
 	peer_table_free(t);
 }
 
+/*
+ * A flood of new destinations must not evict a trusted peer: untrusted
+ * entries give way first (the hostile flood test).  trusted is set the
+ * way older callers did, then the peer is looked up, as inbound does.
+ */
+static void
+test_flood_keeps_trusted(void)
+{
+	struct peer_table	*t = peer_table_new(64, 1 << 20, key);
+	struct in6_addr		 good = addr_n(7), a;
+	struct peer		*p;
+	unsigned int		 i;
+
+	CHECK((p = peer_add(t, &good, 1)) != NULL);
+	p->trusted = 1;
+	CHECK(peer_find(t, &good, 2) == p);
+	for (i = 0; i < 10000; i++) {
+		a = addr_n(1000 + i);
+		CHECK(peer_add(t, &a, 3 + i) != NULL);
+	}
+	CHECK(peer_count(t) == 64);
+	CHECK(peer_evictions(t) == 10000 - 63);
+	p = peer_find(t, &good, 20000);
+	CHECK(p != NULL && p->trusted);
+	/* Untrusted peers still go in LRU order among themselves. */
+	a = addr_n(1000 + 10000 - 63);
+	CHECK(peer_find(t, &a, 20001) != NULL);
+	a = addr_n(1000 + 10000 - 64);
+	CHECK(peer_find(t, &a, 20001) == NULL);
+	peer_table_free(t);
+}
+
+/* With only trusted peers left, the least recently used one goes. */
+static void
+test_all_trusted(void)
+{
+	struct peer_table	*t = peer_table_new(2, 1 << 20, key);
+	struct in6_addr		 a0 = addr_n(0), a1 = addr_n(1);
+	struct in6_addr		 a2 = addr_n(2), a3 = addr_n(3);
+	struct peer		*p;
+
+	peer_set_trusted(t, peer_add(t, &a0, 1));
+	peer_set_trusted(t, peer_add(t, &a1, 2));
+	CHECK(peer_oldest(t) != NULL &&
+	    memcmp(&peer_oldest(t)->addr, &a0, sizeof(a0)) == 0);
+	CHECK((p = peer_add(t, &a2, 3)) != NULL);
+	CHECK(peer_find(t, &a0, 4) == NULL);
+	CHECK(peer_evictions(t) == 1);
+	/* a2 (untrusted) is now the victim, not a1. */
+	CHECK(peer_add(t, &a3, 5) != NULL);
+	CHECK(peer_find(t, &a2, 6) == NULL);
+	CHECK(peer_find(t, &a1, 6) != NULL);
+	/* The oldest across both lists: a3 (5) before a1 (6). */
+	CHECK(peer_oldest(t) != NULL &&
+	    memcmp(&peer_oldest(t)->addr, &a3, sizeof(a3)) == 0);
+	peer_table_clear(t);
+	CHECK(peer_count(t) == 0 && peer_oldest(t) == NULL);
+	peer_table_free(t);
+}
+
 struct seen {
 	int	n;
 	int	order[64];
@@ -184,6 +244,8 @@ main(void)
 {
 	test_insert_lookup();
 	test_lru();
+	test_flood_keeps_trusted();
+	test_all_trusted();
 	test_fifo_budget();
 	test_per_peer_cap();
 	test_timers();

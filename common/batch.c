@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+
+/*
+ * HAVE_RECVMMSG and HAVE_SENDMMSG (configure) are tested here only; the
+ * engine sees the same interface either way.
+ */
+
+/* Any UDP/IPv4 payload fits (65535 - 20 - 8); untouched pages cost no RSS. */
+#define BATCH_SLOT	65536
+#define BATCH_TX	64		/* datagrams per send call */
+#define BATCH_TX_BYTES	(2 * BATCH_SLOT)	/* ring; any datagram fits */
+
+struct batch {
+	int			 fd;
+	struct batch_dgram	 rx[BATCH_RX];
+#ifdef HAVE_RECVMMSG
+	struct mmsghdr		 rxm[BATCH_RX];
+	struct iovec		 rxiov[BATCH_RX];
+	struct sockaddr_in	 rxsin[BATCH_RX];
+#endif
+#ifdef HAVE_SENDMMSG
+	unsigned int		 ntx;
+	size_t			 txused;
+	struct mmsghdr		 txm[BATCH_TX];
+	struct iovec		 txiov[BATCH_TX];
+	struct sockaddr_in	 txsin[BATCH_TX];
+	unsigned char		 txbuf[BATCH_TX_BYTES];
+#endif
+	unsigned char		 rxbuf[BATCH_RX][BATCH_SLOT];
+};
+
+struct batch *
+batch_new(int fd)
+{
+	struct batch *b;
+	int i;
+
+	/* Large enough for malloc to map it: zero pages until used. */
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->fd = fd;
+	for (i = 0; i < BATCH_RX; i++) {
+		b->rx[i].buf = b->rxbuf[i];
+#ifdef HAVE_RECVMMSG
+		b->rxiov[i].iov_base = b->rxbuf[i];
+		b->rxiov[i].iov_len = BATCH_SLOT;
+		b->rxm[i].msg_hdr.msg_iov = &b->rxiov[i];
+		b->rxm[i].msg_hdr.msg_iovlen = 1;
+		b->rxm[i].msg_hdr.msg_name = &b->rxsin[i];
+#endif
+	}
+#ifdef HAVE_SENDMMSG
+	for (i = 0; i < BATCH_TX; i++) {
+		b->txsin[i].sin_family = AF_INET;
+		b->txm[i].msg_hdr.msg_iov = &b->txiov[i];
+		b->txm[i].msg_hdr.msg_iovlen = 1;
+		b->txm[i].msg_hdr.msg_name = &b->txsin[i];
+		b->txm[i].msg_hdr.msg_namelen = sizeof(b->txsin[i]);
+	}
+#endif
+	return b;
+}
+
+/* Keep datagram k from sin if it came from IPv4; returns the next k. */
+static int
+batch_keep(struct batch *b, int k, const struct sockaddr_in *sin,
+    socklen_t slen, size_t len)
+{
+	if (slen < sizeof(*sin) || sin->sin_family != AF_INET)
+		return k;
+	b->rx[k].ip = sin->sin_addr.s_addr;
+	b->rx[k].port = ntohs(sin->sin_port);
+	b->rx[k].len = len;
+	return k + 1;
+}
+
+#ifdef HAVE_RECVMMSG
+/* One call for the whole batch; slots are compacted as they are kept. */
+static int
+batch_recv_n(struct batch *b, int *more)
+{
+	struct msghdr *h;
+	int i, k = 0, n;
+
+	for (i = 0; i < BATCH_RX; i++) {
+		b->rxm[i].msg_hdr.msg_namelen = sizeof(b->rxsin[i]);
+		b->rxm[i].msg_hdr.msg_flags = 0;
+	}
+	do
+		n = recvmmsg(b->fd, b->rxm, BATCH_RX, 0, NULL);
+	while (n == -1 && errno == EINTR);
+	*more = n == BATCH_RX;
+	for (i = 0; i < n; i++) {
+		h = &b->rxm[i].msg_hdr;
+		b->rx[k].buf = b->rxbuf[i];
+		k = batch_keep(b, k, &b->rxsin[i], h->msg_namelen,
+		    (size_t)b->rxm[i].msg_len);
+	}
+	return k;
+}
+#else
+static int
+batch_recv_n(struct batch *b, int *more)
+{
+	struct sockaddr_in sin;
+	socklen_t slen;
+	ssize_t r;
+	int i, k = 0;
+
+	*more = 0;
+	for (i = 0; i < BATCH_RX; i++) {
+		slen = sizeof(sin);
+		r = recvfrom(b->fd, b->rxbuf[i], BATCH_SLOT, 0,
+		    (struct sockaddr *)&sin, &slen);
+		if (r == -1 && errno != EINTR)
+			return k;
+		if (r == -1)
+			continue;	/* a signal: try again */
+		b->rx[k].buf = b->rxbuf[i];
+		k = batch_keep(b, k, &sin, slen, (size_t)r);
+	}
+	*more = 1;
+	return k;
+}
+#endif
+
+int
+batch_recv(struct batch *b, const struct batch_dgram **d, int *more)
+{
+	*d = b->rx;
+	return batch_recv_n(b, more);
+}
+
+#ifdef HAVE_SENDMMSG
+void
+batch_send(struct batch *b, uint32_t ip, uint16_t port, const void *buf,
+    size_t len)
+{
+	unsigned int i;
+
+	if (len > BATCH_TX_BYTES)
+		return;		/* larger than any UDP/IPv4 datagram */
+	if (b->ntx == BATCH_TX || BATCH_TX_BYTES - b->txused < len)
+		batch_flush(b);
+	i = b->ntx++;
+	memcpy(b->txbuf + b->txused, buf, len);
+	b->txiov[i].iov_base = b->txbuf + b->txused;
+	b->txiov[i].iov_len = len;
+	b->txsin[i].sin_addr.s_addr = ip;
+	b->txsin[i].sin_port = htons(port);
+	b->txused += len;
+}
+
+void
+batch_flush(struct batch *b)
+{
+	unsigned int i = 0;
+	int n;
+
+	while (i < b->ntx) {
+		n = sendmmsg(b->fd, b->txm + i, b->ntx - i, 0);
+		if (n > 0)
+			i += (unsigned int)n;
+		else if (n == -1 && errno == EINTR)
+			continue;
+		else
+			/*
+			 * A full buffer or an ICMP error loses this one
+			 * datagram, as UDP may; the rest are still tried,
+			 * as separate sendto() calls would.
+			 */
+			i++;
+	}
+	b->ntx = 0;
+	b->txused = 0;
+}
+#else
+void
+batch_send(struct batch *b, uint32_t ip, uint16_t port, const void *buf,
+    size_t len)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = ip;
+	sin.sin_port = htons(port);
+	/* A full buffer or an ICMP error loses one datagram, as UDP may. */
+	(void)sendto(b->fd, buf, len, 0, (struct sockaddr *)&sin,
+	    sizeof(sin));
+}
+
+void
+batch_flush(struct batch *b)
+{
+	(void)b;
+}
+#endif
