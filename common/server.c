@@ -6,6 +6,17 @@
  * and relays bubbles and small ICMPv6 packets of its own clients.  It
  * keeps no per-client state; the only memory is a fixed-size rate-limit
  * table, so a flood of spoofed sources costs bounded memory.
+ *
+ * What the rate limit is for: no source may make us an amplifier, and no
+ * destination may be flooded through us.  So it counts per source IPv4
+ * what we answer or emit on a source's behalf alone (RAs, larger than the
+ * RS, and packets forwarded to native IPv6), and per destination client
+ * what we forward to a client (bubbles, small ICMPv6): forwarding is no
+ * amplification (8 bytes of origin indication), and a relay's indirect
+ * bubbles to many clients come from one source in bursts that a
+ * per-source limit would cut (5.4.1; the hostile tests showed it), while
+ * a per-destination limit still caps what any one mapping receives.
+ * Everything else is dropped without an answer.
  */
 
 #include "config.h"
@@ -25,8 +36,12 @@
 #define IP6_OFF_SRC		8
 #define IP6_OFF_DST		24
 
+/* A slot's key: the IPv4 address and what it is counted as. */
+#define RL_SOURCE		0
+#define RL_DEST			1
+
 struct rl_slot {
-	uint32_t	ip;
+	uint64_t	key;		/* ip | kind << 32 */
 	int		used;
 	uint64_t	last;		/* ms */
 	uint64_t	tokens;		/* milli-packets */
@@ -38,6 +53,7 @@ struct server {
 	struct server_counters	cnt;
 	struct in6_addr		ll;	/* our link-local, source of RAs */
 	struct in6_addr		src, dst;	/* of the packet in hand */
+	uint64_t		now;		/* its arrival, ms */
 	uint8_t			key[SIPHASH_KEY_LEN];
 	struct rl_slot		*rl;
 	size_t			rl_len;
@@ -147,40 +163,43 @@ rl_refill(const struct server *s, struct rl_slot *r, uint64_t now)
 }
 
 /*
- * Find the slot of ip, or take a free one or the least recently used one
+ * Find the slot of key, or take a free one or the least recently used one
  * of its bucket: the table never grows.
  */
 static struct rl_slot *
-rl_lookup(struct server *s, uint32_t ip, uint64_t now)
+rl_lookup(struct server *s, uint64_t key, uint64_t now)
 {
 	struct rl_slot	*b, *victim = NULL;
 	size_t		 i, nb = s->rl_len / RL_WAYS;
 
-	b = &s->rl[(siphash24(s->key, &ip, sizeof(ip)) % nb) * RL_WAYS];
+	b = &s->rl[(siphash24(s->key, &key, sizeof(key)) % nb) * RL_WAYS];
 	for (i = 0; i < RL_WAYS; i++) {
-		if (b[i].used && b[i].ip == ip)
+		if (b[i].used && b[i].key == key)
 			return &b[i];
 		if (victim == NULL || !b[i].used ||
 		    (victim->used && b[i].last < victim->last))
 			victim = &b[i];
 	}
 	victim->used = 1;
-	victim->ip = ip;
+	victim->key = key;
 	victim->last = now;
 	victim->tokens = (uint64_t)s->cfg.rate_burst * RL_MILLI;
 	return victim;
 }
 
-/* Token bucket per source IPv4: 1 if the packet may be processed. */
+/*
+ * Token bucket per IPv4 source or destination (kind): 1 if the packet
+ * may be sent.
+ */
 static int
-rl_allow(struct server *s, uint32_t ip, uint64_t now)
+rl_allow(struct server *s, uint32_t ip, int kind)
 {
 	struct rl_slot	*r;
 
 	if (s->rl == NULL)
 		return 1;
-	r = rl_lookup(s, ip, now);
-	rl_refill(s, r, now);
+	r = rl_lookup(s, ip | (uint64_t)kind << 32, s->now);
+	rl_refill(s, r, s->now);
 	if (r->tokens < RL_MILLI)
 		return 0;
 	r->tokens -= RL_MILLI;
@@ -238,6 +257,9 @@ server_rs(struct server *s, int sock, uint32_t ip, uint16_t port,
 	const struct in6_addr	*src = &s->src;
 	size_t			 n = 0, k;
 
+	/* An RA is larger than the RS: an amplifier if unlimited. */
+	if (!rl_allow(s, ip, RL_SOURCE))
+		return drop(s, SDROP_RATE_LIMIT);
 	if (ip6[7] != 255 ||
 	    !parse_rs(ip6, p->ip6_len) ||
 	    !icmp6_cksum_ok(ip6, p->ip6_len))
@@ -318,6 +340,9 @@ server_to_client(struct server *s, const struct teredo_packet *p,
 		return drop(s, SDROP_OWN_ADDRESS);
 	if (!ipv4_is_global(t.client) || t.port == 0)
 		return drop(s, SDROP_NON_GLOBAL);
+	/* Per destination: many relays may talk to one client at once. */
+	if (!rl_allow(s, t.client, RL_DEST))
+		return drop(s, SDROP_RATE_LIMIT);
 	n = build_origin(s->out, sizeof(s->out), ip, port);
 	if (n == 0 || p->ip6_len > sizeof(s->out) - n)
 		return drop(s, SDROP_MALFORMED);
@@ -376,6 +401,8 @@ server_forward(struct server *s, const struct teredo_packet *p,
 	/* Only the echo tests, not bubbles (5.2.9). */
 	if (ip6_is_bubble(p->ip6, p->ip6_len))
 		return drop(s, SDROP_NOT_ALLOWED);
+	if (!rl_allow(s, ip, RL_SOURCE))
+		return drop(s, SDROP_RATE_LIMIT);
 	s->io.send_ipv6(s->io.arg, p->ip6, p->ip6_len);
 	s->cnt.fwd_ipv6++;
 	return 0;
@@ -403,10 +430,7 @@ server_udp_input(struct server *s, uint64_t now, int sock, uint32_t ip,
 		(void)drop(s, SDROP_NON_GLOBAL);
 		return;
 	}
-	if (!rl_allow(s, ip, now)) {
-		(void)drop(s, SDROP_RATE_LIMIT);
-		return;
-	}
+	s->now = now;
 	/* Only clients send to a server: an origin indication is forged. */
 	if (teredo_parse(&p, buf, len) != 0 || p.has_origin) {
 		(void)drop(s, SDROP_MALFORMED);

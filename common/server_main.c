@@ -41,7 +41,16 @@
 #include "server_child.h"
 #include "teredo.h"
 
-#define SRV_RATE_PPS		100	/* never limits a normal client */
+/*
+ * The server's rate limit (server.c): 100 packets a second, bursts of
+ * 200, per source for what a source alone makes us emit (RAs, packets to
+ * native IPv6) and per destination client for what we forward to a
+ * client.  A client sends an RS every 30 s or so and a few echo tests;
+ * a client receives 4 bubbles per new peer per 300 s (RFC 4380 5.2.6).
+ * Neither comes near it; a relay's bursts of bubbles to many clients are
+ * spread over as many destinations.
+ */
+#define SRV_RATE_PPS		100
 #define SRV_RATE_BURST		200
 #define SRV_RATE_SOURCES	4096
 #define SUP_BACKOFF_MIN		1000	/* ms */

@@ -9,15 +9,16 @@
 #	tests/cross/targets.sh [-k] [-n] [TARGET...]
 #
 # TARGET: native clang musl s390x i686 macos-aarch64 macos-x86_64
-# (default: all).  -k keeps the build directories.  -n (root) also runs
+# (default: all).  A target whose tools are missing is skipped.  Every
+# build uses --enable-werror.  Prints one line per target: built yes/no,
+# unit tests passed/failed/skipped.  Exit 0 when nothing failed, else 1.
+#
+# -k keeps the build directories.  -n (root) also runs
 # tests/netns/os_linux.sh, the Linux backend against the real kernel, with
-# each Linux target's os_driver (known: under qemu-user 7.2 IFLA_MTU and
-# IFLA_AF_SPEC are not byte-swapped, qemu 8.0 does it: 3 failures on
-# s390x that are qemu's, not ours; -n results are shown, not counted in
-# the exit status).  A target whose tools
-# are missing is skipped.  Every build uses --enable-werror.  Prints one
-# line per target: built yes/no, unit tests passed/failed/skipped.
-# Exit 0 when nothing failed, 1 otherwise.
+# each Linux target's os_driver; shown, not counted in the exit status.
+# Known: qemu-user 7.2 (Debian 12) does not byte-swap IFLA_MTU and
+# IFLA_AF_SPEC in rtnetlink requests (qemu 8.0 does), hence 3 failures on
+# s390x that are qemu's, not ours.
 #
 #   native	gcc, glibc, libbsd when installed
 #   clang	clang, glibc
@@ -137,6 +138,16 @@ os_test() {
 	echo "; $(tail -1 "$b/os_linux.out")"
 }
 
+# features DIR: what configure chose, so that a link test gone wrong
+# (a library silently off) shows in the summary.
+features() {
+	lb=compat
+	grep -q '^CFLAGS = .*LIBBSD_OVERLAY' "$1/Makefile" && lb=libbsd
+	sc=no
+	grep -q '^#define HAVE_SECCOMP 1' "$1/config.h" && sc=yes
+	echo " [$lb, seccomp $sc]"
+}
+
 # build_and_test NAME EMULATOR CONFIGURE-ARGS...
 build_and_test() {
 	name=$1 emu=$2
@@ -151,7 +162,8 @@ build_and_test() {
 		result "$name" no "not run"
 		return
 	fi
-	result "$name" yes "$(unit_tests "$b" "$emu")$(os_test "$b" "$emu")"
+	result "$name" yes "$(unit_tests "$b" "$emu")$(os_test "$b" "$emu")$(
+	    features "$b")"
 }
 
 # A folder holding only the kernel's uapi headers, for musl-gcc.

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -509,6 +510,45 @@ test_rate(void)
 	server_free(s);
 }
 
+/*
+ * A relay's burst of indirect bubbles to many clients passes (the limit
+ * is per destination client for forwarded packets, not per source), and
+ * what one client receives is still capped, whoever sends it.
+ */
+static void
+test_rate_relay(void)
+{
+	struct sent t;
+	struct server *s = mk(&t, 100, 200, 4096);
+	uint8_t d[256], src[16], dst[16];
+	char ip[INET_ADDRSTRLEN];
+	size_t n;
+	int i;
+
+	v6(src, "fe80::b4d6:3d6d:6da4:16ae");
+	for (i = 0; i < 1000; i++) {
+		(void)snprintf(ip, sizeof(ip), "203.0.113.%d", 1 + i % 250);
+		teredo(dst, SRV0, 0, (uint16_t)(4000 + i / 250), ip);
+		n = mkpkt(d, src, dst, 59, 0, NULL, 0);
+		input(s, 1000, 0, "192.0.2.10", 3544, d, n);
+	}
+	CHECK(t.n == 1000 && dropped(s, SDROP_RATE_LIMIT) == 0);
+	/* 300 sources, one destination: the burst of 200, no more. */
+	teredo(dst, SRV0, 0, CLI_PORT, CLI_IP);
+	n = mkpkt(d, src, dst, 59, 0, NULL, 0);
+	for (i = 0; i < 300; i++) {
+		(void)snprintf(ip, sizeof(ip), "192.0.2.%d", 20 + i % 200);
+		input(s, 1000, 0, ip, (uint16_t)(3544 + i), d, n);
+	}
+	CHECK(t.n == 1200 && dropped(s, SDROP_RATE_LIMIT) == 100);
+	/* Router solicitations stay limited per source. */
+	n = mk_rs(d, 1, "fe80::ffff:ffff:ffff", "ff02::2", 255);
+	for (i = 0; i < 300; i++)
+		input(s, 1000, 0, "192.0.2.10", 3544, d, n);
+	CHECK(t.n == 1400 && dropped(s, SDROP_RATE_LIMIT) == 200);
+	server_free(s);
+}
+
 static long
 maxrss(void)
 {
@@ -569,6 +609,7 @@ main(void)
 	test_bad_source();
 	test_bad_dest();
 	test_rate();
+	test_rate_relay();
 	test_flood();
 	return T_DONE();
 }
