@@ -214,6 +214,15 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 
 	c->st.counters.rx_udp++;
 	c->st.counters.rx_udp_bytes += len;
+	/*
+	 * Teredo never uses non-global IPv4 (RFC 4380 2.7, RFC 6890): a
+	 * peer, relay or server behind such a source could never be
+	 * trusted with a mapping, so drop before anything is learnt.
+	 */
+	if (!ipv4_is_global(ip) || port == 0) {
+		core_drop(c, DROP_NON_GLOBAL);
+		return;
+	}
 	if (teredo_parse(&tp, buf, len) == -1) {
 		core_drop(c, DROP_MALFORMED);
 		return;

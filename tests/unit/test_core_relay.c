@@ -154,6 +154,12 @@ test_udp_rules(void)
 	n = pkt(buf, sizeof(buf), &b, &native, 1);
 	core_udp_input(c, 0, fake_ip("192.168.1.1"), cl_port, buf, n);
 	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 1);
+	/* Nothing is learnt from a non-global outer source (fuzz finding). */
+	n = pkt(buf, sizeof(buf), &a, &native, 1);
+	core_udp_input(c, 0, fake_ip("10.1.2.3"), 1234, buf, n);
+	core_udp_input(c, 0, 0, 0, buf, n);
+	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 3 && f.ntun == 1 &&
+	    f.nudp == 1);
 	/* Teredo to Teredo through us would loop. */
 	n = pkt(buf, sizeof(buf), &a, &b, 1);
 	core_udp_input(c, 0, cl_ip, cl_port, buf, n);
