@@ -88,11 +88,10 @@ batch_keep(struct batch *b, int k, const struct sockaddr_in *sin,
 }
 
 #ifdef HAVE_RECVMMSG
-/* One call for the whole batch; slots are compacted as they are kept. */
+/* One call for the whole batch; rx[] lists the datagrams kept. */
 static int
 batch_recv_n(struct batch *b, int *more)
 {
-	struct msghdr *h;
 	int i, k = 0, n;
 
 	for (i = 0; i < BATCH_RX; i++) {
@@ -104,10 +103,9 @@ batch_recv_n(struct batch *b, int *more)
 	while (n == -1 && errno == EINTR);
 	*more = n == BATCH_RX;
 	for (i = 0; i < n; i++) {
-		h = &b->rxm[i].msg_hdr;
 		b->rx[k].buf = b->rxbuf[i];
-		k = batch_keep(b, k, &b->rxsin[i], h->msg_namelen,
-		    (size_t)b->rxm[i].msg_len);
+		k = batch_keep(b, k, &b->rxsin[i],
+		    b->rxm[i].msg_hdr.msg_namelen, (size_t)b->rxm[i].msg_len);
 	}
 	return k;
 }

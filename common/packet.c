@@ -140,18 +140,16 @@ teredo_parse(struct teredo_packet *p, const void *buf, size_t len)
 	return 0;
 }
 
-const struct in6_addr *
+const void *
 ip6_src(const void *ip6)
 {
-	return (const struct in6_addr *)(const void *)
-	    ((const uint8_t *)ip6 + OFF_SRC);
+	return (const uint8_t *)ip6 + OFF_SRC;
 }
 
-const struct in6_addr *
+const void *
 ip6_dst(const void *ip6)
 {
-	return (const struct in6_addr *)(const void *)
-	    ((const uint8_t *)ip6 + OFF_DST);
+	return (const uint8_t *)ip6 + OFF_DST;
 }
 
 uint8_t

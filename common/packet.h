@@ -75,10 +75,13 @@ int	teredo_parse(struct teredo_packet *p, const void *buf, size_t len);
 /*
  * Header accessors for a validated IPv6 packet (at least 40 bytes).  The
  * packet may sit at any offset, so the pointers may be unaligned: use
- * them with memcpy/memcmp only, never dereference them.
+ * them with memcpy/memcmp only, never dereference them.  void, not
+ * struct in6_addr: a compiler may assume a struct in6_addr * to be 4-byte
+ * aligned and copy through it with word loads, which trap on
+ * strict-alignment CPUs (clang for MIPS did, in tests/sim).
  */
-const struct in6_addr *ip6_src(const void *ip6);
-const struct in6_addr *ip6_dst(const void *ip6);
+const void *ip6_src(const void *ip6);
+const void *ip6_dst(const void *ip6);
 uint8_t	ip6_nxt(const void *ip6);
 
 /* Whether a validated packet is a bubble (no payload, next header 59). */

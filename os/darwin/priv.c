@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <grp.h>
@@ -11,30 +10,22 @@
 #include <unistd.h>
 
 #include "os.h"
+#include "bsd/bsd.h"
 
 /*
- * Dropping root on macOS, which has no setresuid(2): for the superuser,
+ * The macOS part of the privilege drop (the rest is os/bsd/privdrop.c),
+ * and no sandbox.  macOS has no setresuid(2): for the superuser,
  * setgid(2) and setuid(2) set the real, effective and saved IDs at once,
- * and the verification below proves that root cannot be regained.
+ * and the verification proves that root cannot be regained.
  */
 
-/* Refuse a chroot directory that someone but root could fill (ntpd). */
-static int
-priv_chroot(const char *dir)
+int
+bsd_priv_setids(const struct passwd *pw)
 {
-	struct stat	 st;
-
-	if (stat(dir, &st) == -1)
+	if (setgid(pw->pw_gid) == -1 || setegid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1 || seteuid(pw->pw_uid) == -1)
 		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		errno = EPERM;
-		return -1;
-	}
-	return chroot(dir);
+	return 0;
 }
 
 /*
@@ -42,50 +33,21 @@ priv_chroot(const char *dir)
  * rather than the list given to setgroups(2), so only the absence of
  * group 0 is checked there.
  */
-static int
-priv_verify(const struct passwd *pw)
+int
+bsd_priv_checkids(const struct passwd *pw)
 {
 	gid_t	 groups[64];
 	int	 i, n;
 
-	if (setuid(0) != -1 || seteuid(0) != -1)
-		goto fail;
-	if (pw->pw_gid != 0 && (setgid(0) != -1 || setegid(0) != -1))
-		goto fail;
 	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
 	    getgid() != pw->pw_gid || getegid() != pw->pw_gid)
-		goto fail;
+		return -1;
 	if ((n = getgroups(64, groups)) == -1)
-		goto fail;
+		return -1;
 	for (i = 0; i < n; i++)
 		if (groups[i] == 0 && pw->pw_gid != 0)
-			goto fail;
+			return -1;
 	return 0;
-fail:
-	errno = EPERM;
-	return -1;
-}
-
-int
-os_privdrop(const struct passwd *pw, const char *chrootdir)
-{
-	gid_t	 gid;
-
-	if (pw == NULL || pw->pw_uid == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	gid = pw->pw_gid;
-	if (chrootdir != NULL && *chrootdir != '\0' &&
-	    priv_chroot(chrootdir) == -1)
-		return -1;
-	if (chdir("/") == -1)
-		return -1;
-	if (setgroups(1, &gid) == -1 || setgid(gid) == -1 ||
-	    setegid(gid) == -1 || setuid(pw->pw_uid) == -1 ||
-	    seteuid(pw->pw_uid) == -1)
-		return -1;
-	return priv_verify(pw);
 }
 
 int

@@ -3,244 +3,36 @@
 /*
  * NOT COMPILED HERE: no FreeBSD sysroot is reachable from the Linux build
  * machine.  Written from the FreeBSD 14 headers (netinet6/in6_var.h,
- * netinet6/nd6.h, net/route.h, net/if_dl.h) and route(4).
+ * net/route.h) and route(4).
  */
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/sockio.h>
 
 #include <net/if.h>
-#include <net/if_dl.h>
 #include <net/route.h>
 #include <netinet/in.h>
 #include <netinet6/in6_var.h>
-#include <netinet6/nd6.h>
 
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "os.h"
+#include "bsd/bsd.h"
 
 /*
- * Interface configuration: ioctls on an AF_INET6 socket for MTU, flags
- * and addresses (SIOCAIFADDR_IN6 with IN6_IFF_NODAD, so the address is
- * usable at once), and one message on a routing socket per route.
- * FreeBSD routes have no metric or priority: the metric is ignored, and a
- * second default route is refused by the kernel with EEXIST.
+ * FreeBSD's share of the interface configuration in os/bsd/ifconf.c.
+ * IN6_IFF_NODAD makes a new address usable at once.  FreeBSD routes have
+ * no metric or priority: the metric is ignored, and a second default
+ * route is refused by the kernel with EEXIST.
  */
 
-/* Sockaddrs in routing messages are padded to a long (route(4)). */
-#define RT_ROUNDUP(n)	((n) > 0 ? 1 + (((n) - 1) | (sizeof(long) - 1)) : \
-			    sizeof(long))
+const int	 bsd_sock_cloexec = SOCK_CLOEXEC;
+const int	 bsd_sock_nonblock = SOCK_NONBLOCK;
+const int	 bsd_addr_flags = IN6_IFF_NODAD;
+/* route(4): sockaddrs in routing messages are padded to a long. */
+const size_t	 bsd_rt_align = sizeof(long);
 
-static int
-if_ioctl(unsigned long req, void *arg)
+void
+bsd_route_hdr(struct rt_msghdr *rtm, unsigned int metric)
 {
-	int	 s, rc, saved;
-
-	if ((s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	rc = ioctl(s, req, arg);
-	saved = errno;
-	(void)close(s);
-	errno = saved;
-	return rc;
-}
-
-static int
-if_name(char *dst, const char *ifname)
-{
-	if (ifname == NULL || strlcpy(dst, ifname, IFNAMSIZ) >= IFNAMSIZ) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-unsigned int
-os_if_index(const char *ifname)
-{
-	unsigned int	 idx;
-
-	if ((idx = if_nametoindex(ifname)) == 0 && errno == 0)
-		errno = ENXIO;
-	return idx;
-}
-
-int
-os_if_set_mtu(const char *ifname, unsigned int mtu)
-{
-	struct ifreq	 ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (if_name(ifr.ifr_name, ifname) == -1)
-		return -1;
-	ifr.ifr_mtu = (int)mtu;
-	return if_ioctl(SIOCSIFMTU, &ifr);
-}
-
-int
-os_if_set_up(const char *ifname, int up)
-{
-	struct ifreq	 ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (if_name(ifr.ifr_name, ifname) == -1 ||
-	    if_ioctl(SIOCGIFFLAGS, &ifr) == -1)
-		return -1;
-	if (up)
-		ifr.ifr_flags |= IFF_UP;
-	else
-		ifr.ifr_flags &= ~IFF_UP;
-	return if_ioctl(SIOCSIFFLAGS, &ifr);
-}
-
-static void
-sin6_fill(struct sockaddr_in6 *sin6, const struct in6_addr *a,
-    unsigned int scope)
-{
-	memset(sin6, 0, sizeof(*sin6));
-	sin6->sin6_len = sizeof(*sin6);
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_addr = *a;
-	if (IN6_IS_ADDR_LINKLOCAL(a))
-		sin6->sin6_scope_id = scope;
-}
-
-static void
-sin6_mask(struct sockaddr_in6 *sin6, unsigned int plen)
-{
-	unsigned int	 i;
-
-	memset(sin6, 0, sizeof(*sin6));
-	sin6->sin6_len = sizeof(*sin6);
-	sin6->sin6_family = AF_INET6;
-	for (i = 0; i < plen / 8; i++)
-		sin6->sin6_addr.s6_addr[i] = 0xff;
-	if (plen % 8 != 0)
-		sin6->sin6_addr.s6_addr[i] = (0xff00 >> (plen % 8)) & 0xff;
-}
-
-int
-os_addr_add(const char *ifname, const struct in6_addr *addr,
-    unsigned int plen)
-{
-	struct in6_aliasreq	 ifra;
-	unsigned int		 idx;
-
-	if (plen > 128 || (idx = os_if_index(ifname)) == 0) {
-		if (plen > 128)
-			errno = EINVAL;
-		return -1;
-	}
-	memset(&ifra, 0, sizeof(ifra));
-	(void)if_name(ifra.ifra_name, ifname);
-	sin6_fill(&ifra.ifra_addr, addr, idx);
-	sin6_mask(&ifra.ifra_prefixmask, plen);
-	ifra.ifra_flags = IN6_IFF_NODAD;
-	ifra.ifra_lifetime.ia6t_vltime = ND6_INFINITE_LIFETIME;
-	ifra.ifra_lifetime.ia6t_pltime = ND6_INFINITE_LIFETIME;
-	return if_ioctl(SIOCAIFADDR_IN6, &ifra);
-}
-
-int
-os_addr_del(const char *ifname, const struct in6_addr *addr,
-    unsigned int plen)
-{
-	struct in6_ifreq	 ifr;
-	unsigned int		 idx;
-
-	(void)plen;	/* an IPv6 address is unique on its interface */
-	if ((idx = os_if_index(ifname)) == 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	(void)if_name(ifr.ifr_name, ifname);
-	sin6_fill(&ifr.ifr_addr, addr, idx);
-	return if_ioctl(SIOCDIFADDR_IN6, &ifr);
-}
-
-static size_t
-rt_put(char *buf, size_t off, const void *sa, size_t len)
-{
-	memcpy(buf + off, sa, len);
-	return off + RT_ROUNDUP(len);
-}
-
-/* The kernel answers a bad request by failing the write (route(4)). */
-static int
-rt_send(const void *msg, size_t len)
-{
-	ssize_t	 n;
-	int	 s, saved;
-
-	if ((s = socket(PF_ROUTE, SOCK_RAW | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	n = write(s, msg, len);
-	saved = errno;
-	(void)close(s);
-	errno = saved;
-	return n == -1 ? -1 : 0;
-}
-
-/* RTM_ADD or RTM_DELETE of dst/plen through the interface (no gateway). */
-static int
-route_msg(int type, const char *ifname, const struct in6_addr *dst,
-    unsigned int plen)
-{
-	struct {
-		struct rt_msghdr rtm;
-		char		 sa[512];
-	} m;
-	struct sockaddr_in6	 sin6;
-	struct sockaddr_dl	 sdl;
-	unsigned int		 idx;
-	size_t			 off = 0;
-
-	if (plen > 128 || (idx = os_if_index(ifname)) == 0) {
-		if (plen > 128)
-			errno = EINVAL;
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.rtm.rtm_version = RTM_VERSION;
-	m.rtm.rtm_type = type;
-	m.rtm.rtm_flags = RTF_UP | RTF_STATIC | (plen == 128 ? RTF_HOST : 0);
-	m.rtm.rtm_addrs = RTA_DST | RTA_GATEWAY |
-	    (plen < 128 ? RTA_NETMASK : 0);
-	m.rtm.rtm_index = idx;
-	m.rtm.rtm_seq = 1;
-	sin6_fill(&sin6, dst, idx);
-	off = rt_put(m.sa, off, &sin6, sizeof(sin6));
-	/* The gateway is the interface itself: its link-level address. */
-	memset(&sdl, 0, sizeof(sdl));
-	sdl.sdl_len = sizeof(sdl);
-	sdl.sdl_family = AF_LINK;
-	sdl.sdl_index = idx;
-	off = rt_put(m.sa, off, &sdl, sizeof(sdl));
-	if (plen < 128) {
-		sin6_mask(&sin6, plen);
-		off = rt_put(m.sa, off, &sin6, sizeof(sin6));
-	}
-	m.rtm.rtm_msglen = sizeof(m.rtm) + off;
-	return rt_send(&m, m.rtm.rtm_msglen);
-}
-
-int
-os_route_add(const char *ifname, const struct in6_addr *dst,
-    unsigned int plen, unsigned int metric)
-{
+	(void)rtm;
 	(void)metric;
-	return route_msg(RTM_ADD, ifname, dst, plen);
-}
-
-int
-os_route_del(const char *ifname, const struct in6_addr *dst,
-    unsigned int plen, unsigned int metric)
-{
-	(void)metric;
-	return route_msg(RTM_DELETE, ifname, dst, plen);
 }

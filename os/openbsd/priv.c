@@ -1,86 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /* Copyright (c) 2026 The miredo authors */
 /*
- * NOT COMPILED HERE: no OpenBSD sysroot is reachable from the Linux build
- * machine.  Written from OpenBSD's setresuid(2), chroot(2), pledge(2),
- * unveil(2).
+ * NOT COMPILED HERE for OpenBSD: no OpenBSD sysroot is reachable from the
+ * Linux build machine; tests/unit/test_bsd_priv.c compiles it on Linux
+ * with fakes.  Written from OpenBSD's pledge(2) and unveil(2).
  */
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include "os.h"
 
-/* Refuse a chroot directory that someone but root could fill (ntpd). */
-static int
-priv_chroot(const char *dir)
-{
-	struct stat	 st;
-
-	if (stat(dir, &st) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		errno = EPERM;
-		return -1;
-	}
-	return chroot(dir);
-}
-
-/* The drop must be irreversible, and exactly what we asked for. */
-static int
-priv_verify(const struct passwd *pw)
-{
-	uid_t	 ru, eu, su;
-	gid_t	 rg, eg, sg, groups[2];
-
-	if (setuid(0) != -1 || seteuid(0) != -1)
-		goto fail;
-	if (pw->pw_gid != 0 && (setgid(0) != -1 || setegid(0) != -1))
-		goto fail;
-	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1)
-		goto fail;
-	if (ru != pw->pw_uid || eu != pw->pw_uid || su != pw->pw_uid ||
-	    rg != pw->pw_gid || eg != pw->pw_gid || sg != pw->pw_gid)
-		goto fail;
-	if (getgroups(2, groups) != 1 || groups[0] != pw->pw_gid)
-		goto fail;
-	return 0;
-fail:
-	errno = EPERM;
-	return -1;
-}
-
-int
-os_privdrop(const struct passwd *pw, const char *chrootdir)
-{
-	gid_t	 gid;
-
-	if (pw == NULL || pw->pw_uid == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	gid = pw->pw_gid;
-	if (chrootdir != NULL && *chrootdir != '\0' &&
-	    priv_chroot(chrootdir) == -1)
-		return -1;
-	if (chdir("/") == -1)
-		return -1;
-	if (setgroups(1, &gid) == -1 ||
-	    setresgid(gid, gid, gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		return -1;
-	return priv_verify(pw);
-}
+/* The privilege drop is os/bsd/privdrop.c and os/bsd/resid.c. */
 
 int
 os_sandbox(enum os_role role)

@@ -8,7 +8,7 @@
 #
 #	tests/cross/targets.sh [-k] [-n] [TARGET...]
 #
-# TARGET: native clang musl s390x i686 macos-aarch64 macos-x86_64
+# TARGET: native clang musl s390x i686 mips macos-aarch64 macos-x86_64
 # (default: all).  A target whose tools are missing is skipped.  Every
 # build uses --enable-werror.  Prints one line per target: built yes/no,
 # unit tests passed/failed/skipped.  Exit 0 when nothing failed, else 1.
@@ -26,6 +26,10 @@
 #   s390x	big-endian 64-bit: gcc-s390x-linux-gnu libc6-dev-s390x-cross,
 #		static, tests run under qemu-s390x-static (qemu-user-static)
 #   i686	32-bit: gcc-i686-linux-gnu libc6-dev-i386-cross, runs natively
+#   mips	32-bit big-endian with alignment traps: zig cc for mips-linux-musl
+#		(static), tests under qemu-mips-static.  A misaligned word
+#		access is a SIGBUS here (x86 and s390x forgive it); find it
+#		with qemu-mips-static -g PORT and gdb-multiarch.
 #   macos-*	zig cc (macOS 13 headers and libSystem stubs): the programs
 #		are built and linked, and every common/*.c and compat/*.c is
 #		compiled on its own; nothing can run.  zig: $ZIG, zig on PATH,
@@ -43,7 +47,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-targets=${*:-native clang musl s390x i686 macos-aarch64 macos-x86_64}
+targets=${*:-native clang musl s390x i686 mips macos-aarch64 macos-x86_64}
 work=${TMPDIR:-/tmp}/miredo-targets.$$
 jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$work" || exit 1
@@ -265,6 +269,18 @@ for t in $targets; do
 		else
 			result i686 - "skipped (apt gcc-i686-linux-gnu" \
 			    "libc6-dev-i386-cross)"
+		fi ;;
+	mips)
+		zig=$(find_zig)
+		if [ -n "$zig" ] && [ -x "$zig" ] && have qemu-mips-static
+		then
+			build_and_test mips qemu-mips-static \
+			    --build="$(uname -m)-linux-gnu" \
+			    --host=mips-linux-musl \
+			    CC="$zig cc -target mips-linux-musl" \
+			    AR="$zig ar" RANLIB="$zig ranlib"
+		else
+			result mips - "skipped (needs zig and qemu-user-static)"
 		fi ;;
 	macos-aarch64)	macos aarch64 ;;
 	macos-x86_64)	macos x86_64 ;;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* Copyright (c) 2026 The miredo authors */
 /*
- * NOT COMPILED HERE: no OpenBSD sysroot is reachable from the Linux build
- * machine.  Written from OpenBSD's sys/net/route.h and route(4).
+ * Shared by os/freebsd, os/openbsd and os/darwin.  Compiled here only for
+ * macOS (tests/cross/darwin.sh, zig); no FreeBSD or OpenBSD sysroot is
+ * reachable from the Linux build machine, so those builds are unchecked.
+ * Written from the FreeBSD 14 and OpenBSD net/route.h and route(4).
  */
 #include "config.h"
 
@@ -13,12 +15,12 @@
 #include <net/route.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "os.h"
+#include "bsd.h"
 
 /*
  * Network-change monitor on a routing socket.  Its third argument makes
@@ -29,8 +31,7 @@
 int
 os_monitor_open(void)
 {
-	return socket(PF_ROUTE, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    AF_INET);
+	return bsd_socket(PF_ROUTE, SOCK_RAW, AF_INET, 1);
 }
 
 /*

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#ifndef OS_BSD_BSD_H
+#define OS_BSD_BSD_H
+
+/*
+ * Internal to the FreeBSD, OpenBSD and macOS backends.  The files in
+ * os/bsd/ hold what the three do the same way (SIOCAIFADDR_IN6, routing
+ * socket, privilege drop); what differs is a constant or a small function
+ * defined once per OS in os/<os>/ and declared here.  Nothing in os/bsd/
+ * tests an OS macro.
+ */
+
+#include <sys/types.h>
+#include <pwd.h>
+#include <stddef.h>
+
+struct rt_msghdr;
+
+/*
+ * Defined in os/<os>/ifconf.c.
+ */
+/* SOCK_CLOEXEC and SOCK_NONBLOCK, or 0 where socket(2) lacks them. */
+extern const int	 bsd_sock_cloexec;
+extern const int	 bsd_sock_nonblock;
+/* ifra_flags of a new address: IN6_IFF_NODAD where the OS has it. */
+extern const int	 bsd_addr_flags;
+/* Sockaddrs in routing messages are padded to this many bytes. */
+extern const size_t	 bsd_rt_align;
+/* Fill the OS's own rt_msghdr fields (priority, table) for a route. */
+void	 bsd_route_hdr(struct rt_msghdr *rtm, unsigned int metric);
+
+/*
+ * The set*id calls of the privilege drop and their check: os/bsd/resid.c
+ * (setresuid(2), FreeBSD and OpenBSD) or os/darwin/priv.c.
+ */
+int	 bsd_priv_setids(const struct passwd *pw);
+int	 bsd_priv_checkids(const struct passwd *pw);
+
+/*
+ * Shared helpers (os/bsd/ifconf.c).
+ */
+/* A close-on-exec socket, non-blocking if asked. */
+int	 bsd_socket(int domain, int type, int protocol, int nonblock);
+/* One interface ioctl on a throw-away AF_INET6 datagram socket. */
+int	 bsd_if_ioctl(unsigned long req, void *arg);
+
+#endif /* OS_BSD_BSD_H */
