@@ -7,17 +7,21 @@ if OS_LINUX
 libos_a_SOURCES += os/linux/tun.c os/linux/ifconf.c os/linux/priv.c \
 	os/linux/monitor.c os/linux/sandbox.c
 endif
-# The BSDs and macOS share only the 4-byte tunnel header code.
+# The BSDs and macOS share os/bsd/ (addresses, routes, monitor, privilege
+# drop, tunnel I/O) and the 4-byte tunnel header code; os/<os>/ holds what
+# differs, through the per-OS hooks declared in os/bsd/bsd.h.
+BSD_COMMON = os/bsd/bsd.h os/bsd/ifconf.c os/bsd/monitor.c \
+	os/bsd/privdrop.c os/bsd/tun.c os/tunhdr.c os/tunhdr.h
 if OS_FREEBSD
 libos_a_SOURCES += os/freebsd/tun.c os/freebsd/ifconf.c os/freebsd/priv.c \
-	os/freebsd/monitor.c os/tunhdr.c os/tunhdr.h
+	$(BSD_COMMON) os/bsd/resid.c
 endif
 if OS_DARWIN
 libos_a_SOURCES += os/darwin/tun.c os/darwin/ifconf.c os/darwin/priv.c \
-	os/darwin/monitor.c os/tunhdr.c os/tunhdr.h
+	$(BSD_COMMON)
 endif
 if OS_OPENBSD
 libos_a_SOURCES += os/openbsd/tun.c os/openbsd/ifconf.c os/openbsd/priv.c \
-	os/openbsd/monitor.c os/tunhdr.c os/tunhdr.h
+	$(BSD_COMMON) os/bsd/resid.c
 endif
-EXTRA_DIST += os/freebsd os/darwin os/openbsd
+EXTRA_DIST += os/freebsd os/darwin os/openbsd os/bsd

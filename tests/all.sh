@@ -19,7 +19,7 @@ skipped=0
 
 PACKAGES="build-essential autoconf automake pkg-config libbsd-dev
 libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
-iputils-ping netcat-openbsd tcpdump strace"
+iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack"
 
 step() { printf '\n=== %s\n' "$*"; }
 
@@ -124,6 +124,8 @@ build() {
 }
 
 main() {
+	local rc seccomp=""
+	[ "$(uname -s)" = Linux ] && seccomp=--with-seccomp
 	if [ "$(id -u)" = 0 ]; then
 		install_packages
 		stop_system_miredo
@@ -138,7 +140,9 @@ main() {
 	fi
 
 	step "build/ with warnings as errors, make check"
-	if build build --enable-werror; then
+	# On Linux the syscall filter must be in: --with-seccomp makes a
+	# missing or broken libseccomp a configure error, not a silent "no".
+	if build build --enable-werror $seccomp; then
 		(cd build && make -j"$jobs" check)
 		count_log build/test-suite.log
 	else
@@ -152,6 +156,15 @@ main() {
 		count_log build-asan/test-suite.log
 	else
 		step_result 1 "build with sanitizers"
+	fi
+
+	step "fuzzers: tests/fuzz/run.sh 15 (each harness 15 s)"
+	FUZZ_BUILDDIR=$top/build-fuzz bash tests/fuzz/run.sh 15
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		skipped=$((skipped + 1))
+	else
+		step_result $rc "fuzzers (tests/fuzz/run.sh 15)"
 	fi
 
 	step "make distcheck"

@@ -38,11 +38,13 @@ int	 bsd_priv_setids(const struct passwd *pw);
 int	 bsd_priv_checkids(const struct passwd *pw);
 
 /*
- * Shared helpers (os/bsd/ifconf.c).
+ * Shared helpers (os/bsd/ifconf.c unless said).
  */
 /* A close-on-exec socket, non-blocking if asked. */
 int	 bsd_socket(int domain, int type, int protocol, int nonblock);
 /* One interface ioctl on a throw-away AF_INET6 datagram socket. */
 int	 bsd_if_ioctl(unsigned long req, void *arg);
+/* Destroy a cloned interface (os/bsd/tun.c). */
+int	 bsd_if_destroy(const char *ifname);
 
 #endif /* OS_BSD_BSD_H */

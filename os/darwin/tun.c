@@ -23,7 +23,8 @@
  * macOS tunnel: a utun interface is a kernel control socket (PF_SYSTEM,
  * "com.apple.net.utun_control"); connecting to unit N+1 creates utunN,
  * unit 0 lets the kernel pick.  Every packet carries a 4-byte address
- * family.  Closing the socket destroys the interface.
+ * family, handled by os/bsd/tun.c.  Closing the socket destroys the
+ * interface.
  *
  * sys/sys_domain.h and net/if_utun.h are missing from some SDKs (and from
  * the zig toolchain used to cross-check this file), so the constants are
@@ -134,16 +135,4 @@ os_tun_close(int fd, const char *name)
 {
 	(void)name;	/* the utun goes away with its control socket */
 	return close(fd);
-}
-
-ssize_t
-os_tun_read(int fd, void *pkt, size_t len)
-{
-	return tunhdr_read(fd, AF_INET6, pkt, len);
-}
-
-ssize_t
-os_tun_write(int fd, const void *pkt, size_t len)
-{
-	return tunhdr_write(fd, AF_INET6, pkt, len);
 }

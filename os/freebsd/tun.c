@@ -3,7 +3,8 @@
 /*
  * NOT COMPILED HERE: no FreeBSD sysroot is reachable from the Linux build
  * machine.  Written from the FreeBSD 14 headers (net/if_tun.h, sys/sockio.h)
- * and tun(4); the header logic it shares (os/tunhdr.c) is unit-tested.
+ * and tun(4); packet I/O and SIOCIFDESTROY are os/bsd/tun.c, and the
+ * header logic (os/tunhdr.c) is unit-tested.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 
 #include "os.h"
 #include "tunhdr.h"
+#include "bsd/bsd.h"
 
 /*
  * FreeBSD tunnel: opening /dev/tun clones a new tunN (tun(4)); TUNSIFHEAD
@@ -31,34 +33,6 @@
  */
 
 _Static_assert(AF_INET6 == TUNHDR_INET6_FREEBSD, "FreeBSD AF_INET6 is 28");
-
-static int
-tun_ifioctl(unsigned long req, struct ifreq *ifr)
-{
-	int	 s, rc, saved;
-
-	if ((s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	rc = ioctl(s, req, ifr);
-	saved = errno;
-	(void)close(s);
-	errno = saved;
-	return rc;
-}
-
-static int
-tun_destroy(const char *name)
-{
-	struct ifreq	 ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name)) >=
-	    sizeof(ifr.ifr_name)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return tun_ifioctl(SIOCIFDESTROY, &ifr);
-}
 
 /* Give the clone the wanted name; on failure the clone is destroyed. */
 static int
@@ -72,13 +46,13 @@ tun_rename(struct ifreq *ifr, const char *want)
 		goto fail;
 	}
 	ifr->ifr_data = newname;
-	if (tun_ifioctl(SIOCSIFNAME, ifr) == -1)
+	if (bsd_if_ioctl(SIOCSIFNAME, ifr) == -1)
 		goto fail;
 	memcpy(ifr->ifr_name, newname, sizeof(ifr->ifr_name));
 	return 0;
 fail:
 	saved = errno;
-	(void)tun_destroy(ifr->ifr_name);
+	(void)bsd_if_destroy(ifr->ifr_name);
 	errno = saved;
 	return -1;
 }
@@ -107,7 +81,7 @@ os_tun_open(const char *want, char *name, size_t namesz)
 	return fd;
 fail_destroy:
 	saved = errno;
-	(void)tun_destroy(ifr.ifr_name);
+	(void)bsd_if_destroy(ifr.ifr_name);
 	errno = saved;
 fail:
 	saved = errno;
@@ -122,19 +96,7 @@ os_tun_close(int fd, const char *name)
 	int	 rc = close(fd);
 
 	/* Already gone (e.g. destroyed by the administrator) is fine. */
-	if (name != NULL && tun_destroy(name) == -1 && errno != ENXIO)
+	if (name != NULL && bsd_if_destroy(name) == -1 && errno != ENXIO)
 		rc = -1;
 	return rc;
-}
-
-ssize_t
-os_tun_read(int fd, void *pkt, size_t len)
-{
-	return tunhdr_read(fd, AF_INET6, pkt, len);
-}
-
-ssize_t
-os_tun_write(int fd, const void *pkt, size_t len)
-{
-	return tunhdr_write(fd, AF_INET6, pkt, len);
 }

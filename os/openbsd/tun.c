@@ -3,15 +3,13 @@
 /*
  * NOT COMPILED HERE: no OpenBSD sysroot is reachable from the Linux build
  * machine.  Written from OpenBSD's tun(4), sys/sys/sockio.h and
- * sys/sys/socket.h; the header logic it shares (os/tunhdr.c) is
- * unit-tested.
+ * sys/sys/socket.h; packet I/O and SIOCIFDESTROY are os/bsd/tun.c, and
+ * the header logic (os/tunhdr.c) is unit-tested.
  */
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/sockio.h>
 
 #include <net/if.h>
 
@@ -25,6 +23,7 @@
 
 #include "os.h"
 #include "tunhdr.h"
+#include "bsd/bsd.h"
 
 /*
  * OpenBSD tunnel: opening /dev/tunN creates tunN (tun(4)); every packet
@@ -96,33 +95,10 @@ os_tun_open(const char *want, char *name, size_t namesz)
 int
 os_tun_close(int fd, const char *name)
 {
-	struct ifreq	 ifr;
-	int		 rc, s, saved;
+	int	 rc = close(fd);
 
-	rc = close(fd);
-	if (name == NULL)
-		return rc;
-	memset(&ifr, 0, sizeof(ifr));
-	(void)strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
-	if ((s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
 	/* ENXIO: it went away with its descriptor, which is fine. */
-	if (ioctl(s, SIOCIFDESTROY, &ifr) == -1 && errno != ENXIO)
+	if (name != NULL && bsd_if_destroy(name) == -1 && errno != ENXIO)
 		rc = -1;
-	saved = errno;
-	(void)close(s);
-	errno = saved;
 	return rc;
-}
-
-ssize_t
-os_tun_read(int fd, void *pkt, size_t len)
-{
-	return tunhdr_read(fd, AF_INET6, pkt, len);
-}
-
-ssize_t
-os_tun_write(int fd, const void *pkt, size_t len)
-{
-	return tunhdr_write(fd, AF_INET6, pkt, len);
 }
