@@ -24,4 +24,6 @@ if OS_OPENBSD
 libos_a_SOURCES += os/openbsd/tun.c os/openbsd/ifconf.c os/openbsd/priv.c \
 	$(BSD_COMMON) os/bsd/resid.c
 endif
-EXTRA_DIST += os/freebsd os/darwin os/openbsd os/bsd
+# automake ships the sources of every branch above, built or not, so the
+# tarball has all backends; no EXTRA_DIST of whole directories, which
+# would also pick up the build tree's os/*/.deps.

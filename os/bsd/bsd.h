@@ -6,14 +6,16 @@
 /*
  * Internal to the FreeBSD, OpenBSD and macOS backends.  The files in
  * os/bsd/ hold what the three do the same way (SIOCAIFADDR_IN6, routing
- * socket, privilege drop); what differs is a constant or a small function
- * defined once per OS in os/<os>/ and declared here.  Nothing in os/bsd/
- * tests an OS macro.
+ * socket, monitor, privilege drop, tunnel I/O); what differs is a
+ * constant or a small function defined once per OS in os/<os>/ and
+ * declared here.  Nothing in os/bsd/ tests an OS macro.
  */
 
 #include <sys/types.h>
 #include <pwd.h>
 #include <stddef.h>
+
+#include "os.h"
 
 struct rt_msghdr;
 
@@ -31,11 +33,20 @@ extern const size_t	 bsd_rt_align;
 void	 bsd_route_hdr(struct rt_msghdr *rtm, unsigned int metric);
 
 /*
+ * Defined in os/<os>/tun.c: 1 where the interface outlives its descriptor
+ * (a cloned tun(4)) and os_tun_close() destroys it, 0 where it goes away
+ * with its descriptor (macOS utun).
+ */
+extern const int	 bsd_tun_destroy;
+
+/*
  * The set*id calls of the privilege drop and their check: os/bsd/resid.c
  * (setresuid(2), FreeBSD and OpenBSD) or os/darwin/priv.c.
  */
 int	 bsd_priv_setids(const struct passwd *pw);
 int	 bsd_priv_checkids(const struct passwd *pw);
+/* os_sandbox() of an OS with no sandbox: checks role (privdrop.c). */
+int	 bsd_sandbox_none(enum os_role role);
 
 /*
  * Shared helpers (os/bsd/ifconf.c unless said).

@@ -63,6 +63,20 @@ fail:
 }
 
 int
+bsd_sandbox_none(enum os_role role)
+{
+	switch (role) {
+	case OS_ROLE_PRIV:
+	case OS_ROLE_ENGINE:
+	case OS_ROLE_SERVER:
+		return 0;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+int
 os_privdrop(const struct passwd *pw, const char *chrootdir)
 {
 	gid_t	 gid;

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "os.h"
 #include "tunhdr.h"
@@ -37,6 +38,22 @@ ssize_t
 os_tun_write(int fd, const void *pkt, size_t len)
 {
 	return tunhdr_write(fd, AF_INET6, pkt, len);
+}
+
+/*
+ * A cloned tun(4) outlives its descriptor and is destroyed here; one that
+ * is already gone (ENXIO: with its descriptor, or by the administrator)
+ * is fine.  A macOS utun goes away with its control socket.
+ */
+int
+os_tun_close(int fd, const char *name)
+{
+	int	 rc = close(fd);
+
+	if (bsd_tun_destroy && name != NULL && bsd_if_destroy(name) == -1 &&
+	    errno != ENXIO)
+		rc = -1;
+	return rc;
 }
 
 /* Destroy a cloned interface (FreeBSD and OpenBSD tun). */

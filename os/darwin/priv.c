@@ -57,15 +57,7 @@ os_sandbox(enum os_role role)
 	 * No sandbox beyond the privilege drop on macOS (DESIGN.md): the
 	 * sandbox_init(3) profiles are deprecated, undocumented API.
 	 */
-	switch (role) {
-	case OS_ROLE_PRIV:
-	case OS_ROLE_ENGINE:
-	case OS_ROLE_SERVER:
-		return 0;
-	default:
-		errno = EINVAL;
-		return -1;
-	}
+	return bsd_sandbox_none(role);
 }
 
 const char *

@@ -18,6 +18,7 @@
 
 #include "os.h"
 #include "tunhdr.h"
+#include "bsd/bsd.h"
 
 /*
  * macOS tunnel: a utun interface is a kernel control socket (PF_SYSTEM,
@@ -53,6 +54,8 @@
 #endif
 
 _Static_assert(AF_INET6 == TUNHDR_INET6_DARWIN, "macOS AF_INET6 is 30");
+
+const int	 bsd_tun_destroy = 0;
 
 /* "utunN" is unit N + 1; anything else cannot be had on macOS. */
 static int
@@ -128,11 +131,4 @@ fail:
 	(void)close(fd);
 	errno = saved;
 	return -1;
-}
-
-int
-os_tun_close(int fd, const char *name)
-{
-	(void)name;	/* the utun goes away with its control socket */
-	return close(fd);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "os.h"
+#include "bsd/bsd.h"
 
 /* The privilege drop is os/bsd/privdrop.c and os/bsd/resid.c. */
 
@@ -25,15 +26,7 @@ os_sandbox(enum os_role role)
 	 * run time from one unconnected UDP socket.  The unprivileged,
 	 * chrooted process is the confinement here (DESIGN.md's table).
 	 */
-	switch (role) {
-	case OS_ROLE_PRIV:
-	case OS_ROLE_ENGINE:
-	case OS_ROLE_SERVER:
-		return 0;
-	default:
-		errno = EINVAL;
-		return -1;
-	}
+	return bsd_sandbox_none(role);
 }
 
 const char *

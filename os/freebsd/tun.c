@@ -34,6 +34,8 @@
 
 _Static_assert(AF_INET6 == TUNHDR_INET6_FREEBSD, "FreeBSD AF_INET6 is 28");
 
+const int	 bsd_tun_destroy = 1;
+
 /* Give the clone the wanted name; on failure the clone is destroyed. */
 static int
 tun_rename(struct ifreq *ifr, const char *want)
@@ -88,15 +90,4 @@ fail:
 	(void)close(fd);
 	errno = saved;
 	return -1;
-}
-
-int
-os_tun_close(int fd, const char *name)
-{
-	int	 rc = close(fd);
-
-	/* Already gone (e.g. destroyed by the administrator) is fine. */
-	if (name != NULL && bsd_if_destroy(name) == -1 && errno != ENXIO)
-		rc = -1;
-	return rc;
 }

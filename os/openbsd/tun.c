@@ -34,6 +34,8 @@
 
 _Static_assert(AF_INET6 == TUNHDR_INET6_OPENBSD, "OpenBSD AF_INET6 is 24");
 
+const int	 bsd_tun_destroy = 1;
+
 #define TUN_MAXUNIT	255
 
 static int
@@ -90,15 +92,4 @@ os_tun_open(const char *want, char *name, size_t namesz)
 		return -1;
 	}
 	return fd;
-}
-
-int
-os_tun_close(int fd, const char *name)
-{
-	int	 rc = close(fd);
-
-	/* ENXIO: it went away with its descriptor, which is fine. */
-	if (name != NULL && bsd_if_destroy(name) == -1 && errno != ENXIO)
-		rc = -1;
-	return rc;
 }

@@ -5,7 +5,8 @@
 # Cross-check the macOS backend (os/darwin) from Linux with zig's clang,
 # for x86_64 and arm64 macOS 13.  Run by hand: tests/cross/darwin.sh
 #
-# What it proves: os/darwin/*.c and os/tunhdr.c compile without warnings
+# What it proves: os/darwin/*.c, the shared os/bsd/*.c (but resid.c,
+# which macOS does not use) and os/tunhdr.c compile without warnings
 # (-Werror) against Apple's libc headers as shipped with zig, and
 # tests/netns/os_driver links them against libSystem's stubs, so every
 # os.h function exists and every libc/system call they make is one that
@@ -13,8 +14,8 @@
 # What it does not prove: that anything works.  Nothing runs; no macOS
 # kernel is involved.  zig lacks netinet6/in6_var.h and nd6.h: a
 # check-only stand-in (tests/cross/darwin-shim, searched after the real
-# include path) provides them, and static assertions in
-# os/darwin/ifconf.c pin its layout to the kernel ABI.  The utun
+# include path) provides them for os/bsd/ifconf.c, and static assertions
+# in os/darwin/ifconf.c pin its layout to the kernel ABI.  The utun
 # constants missing from zig are defined in os/darwin/tun.c itself.
 #
 # zig: $ZIG, else zig on PATH, else /tmp/zig-npm/package/zig, else it is

@@ -49,6 +49,12 @@ TOPO_NATOUT2=203.0.113.20
 declare -A TOPO_PID=()
 declare -A TOPO_T0=()
 
+# Sanitizer reports in the daemons' logs (tests/asan-netns.sh builds them
+# with ASan and UBSan, reporting on stderr) are printed on stderr and make
+# the script exit 1 from topo_cleanup.
+TOPO_SAN_RE='ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:'
+TOPO_SAN_SEEN=""
+
 topo_log()
 {
 	[ "$TOPO_VERBOSE" = 0 ] || echo "topo: $*" >&2
@@ -260,6 +266,23 @@ topo_down()
 	done
 	TOPO_NSLIST=""
 	TOPO_PID=()
+	topo_san_check
+}
+
+# topo_san_check: print each log of $TOPO_DIR holding a sanitizer report
+# (once per content: scripts remove and reuse the log names).
+topo_san_check()
+{
+	local f sum
+	[ -n "$TOPO_DIR" ] || return 0
+	for f in "$TOPO_DIR"/*.log; do
+		[ -f "$f" ] && grep -qE "$TOPO_SAN_RE" "$f" || continue
+		sum=$(cksum <"$f")
+		case $TOPO_SAN_SEEN in *"|$sum|"*) continue ;; esac
+		TOPO_SAN_SEEN="$TOPO_SAN_SEEN|$sum|"
+		echo "topo: sanitizer report in ${f##*/}:" >&2
+		sed 's/^/| /' "$f" >&2
+	done
 }
 
 topo_cleanup()
@@ -269,6 +292,10 @@ topo_cleanup()
 		rm -rf "$TOPO_DIR"
 	fi
 	TOPO_DIR=""
+	if [ -n "$TOPO_SAN_SEEN" ]; then
+		echo "FAIL: sanitizer reports in the daemons' logs (above)" >&2
+		exit 1
+	fi
 }
 
 # topo_bin IMPL PROGRAM: path of miredo or miredo-server for IMPL.
@@ -411,6 +438,7 @@ stop_daemons()
 	for ns in $TOPO_NSLIST; do
 		topo_kill "$ns"
 	done
+	topo_san_check
 }
 
 # check_ping NS ADDR SIZE: 3 replies within $TOPO_PING_WAIT s (ping keeps

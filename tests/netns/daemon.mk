@@ -10,3 +10,9 @@ dist_noinst_SCRIPTS += tests/netns/status.sh
 if OS_LINUX
 TESTS += tests/netns/status.sh
 endif
+# our client re-qualifies against another server on SIGHUP, then SIGTERM
+# leaves nothing behind (helper "asan")
+dist_noinst_SCRIPTS += tests/netns/client_reload.sh
+if OS_LINUX
+TESTS += tests/netns/client_reload.sh
+endif

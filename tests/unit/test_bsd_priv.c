@@ -20,9 +20,11 @@
  * runs against recorder fakes: this file defines chroot, stat, the set*id
  * calls and their getters over a simulated credential set (the POSIX
  * rules: root may set anything, others only their real or saved IDs), and
- * includes the backend's priv.c, chosen by PRIV_OS (1 FreeBSD, 2 OpenBSD,
- * 3 macOS).  It checks the order of the steps, the chroot refusals, and
- * that the verification catches a drop that left a saved uid of 0.
+ * includes the shared os/bsd/privdrop.c with the backend's set*id part
+ * (os/bsd/resid.c, or os/darwin/priv.c) and priv.c, chosen by PRIV_OS
+ * (1 FreeBSD, 2 OpenBSD, 3 macOS).  It checks the order of the steps,
+ * the chroot refusals, and that the verification catches a drop that left
+ * a saved uid of 0.
  */
 
 #if PRIV_OS == 2
@@ -267,10 +269,14 @@ pledge(const char *promises, const char *execpromises)
 }
 #endif
 
+/* The shared drop, then the OS's set*id calls, sandbox and name. */
+#include "../../os/bsd/privdrop.c"
 #if PRIV_OS == 1
+#include "../../os/bsd/resid.c"
 #include "../../os/freebsd/priv.c"
 #define OS_NAME		"freebsd"
 #elif PRIV_OS == 2
+#include "../../os/bsd/resid.c"
 #include "../../os/openbsd/priv.c"
 #define OS_NAME		"openbsd"
 #elif PRIV_OS == 3
