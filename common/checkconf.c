@@ -22,6 +22,11 @@
 
 static const struct option checkconf_longopts[] = {
 	{ "help",	no_argument,	NULL,	'h' },
+	{ "config",	required_argument, NULL, 'c' },
+	{ "foreground",	no_argument,	NULL,	'f' },
+	{ "pidfile",	required_argument, NULL, 'p' },
+	{ "chrootdir",	required_argument, NULL, 't' },
+	{ "user",	required_argument, NULL, 'u' },
 	{ "server",	no_argument,	NULL,	's' },
 	{ "verbose",	no_argument,	NULL,	'v' },
 	{ "version",	no_argument,	NULL,	'V' },
@@ -31,12 +36,15 @@ static const struct option checkconf_longopts[] = {
 static void
 checkconf_usage(FILE *fp)
 {
-	(void)fprintf(fp, "usage: miredo-checkconf [-hsvV] [file]\n"
+	(void)fprintf(fp, "usage: miredo-checkconf [-hsvV] [-c file | file]\n"
+	    "  -c, --config    the file to check (as with miredo)\n"
 	    "  -h, --help      show this help and exit\n"
 	    "  -s, --server    check a miredo-server.conf (default file %s)\n"
 	    "  -v, --verbose   print the configuration in canonical form\n"
 	    "  -V, --version   show the version and exit\n"
-	    "The default file is %s.\n",
+	    "The default file is %s.\n"
+	    "miredo's -f, -p, -t and -u are accepted and ignored, so that\n"
+	    "init scripts can pass the daemon's options.\n",
 	    SYSCONFDIR "/miredo/miredo-server.conf",
 	    SYSCONFDIR "/miredo/miredo.conf");
 }
@@ -52,43 +60,69 @@ checkconf_version(void)
 	(void)printf("OS backend: %s\n", OS_BACKEND);
 }
 
+/*
+ * Parse the options.  miredo's own options are accepted so that init
+ * scripts can run "miredo-checkconf $DAEMON_ARGS" (Debian's does, and its
+ * unit passes -f): -c names the file, -f -p -t -u are ignored.
+ * Returns -1 after printing usage or version (with *rc set).
+ */
+static int
+checkconf_options(int argc, char *argv[], const char **path, int *verbose,
+    int *server, int *rc)
+{
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "c:fhp:st:u:vV",
+	    checkconf_longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			*path = optarg;
+			break;
+		case 'f': case 'p': case 't': case 'u':
+			break;
+		case 'h':
+			checkconf_usage(stdout);
+			*rc = 0;
+			return -1;
+		case 's':
+			*server = 1;
+			break;
+		case 'v':
+			*verbose = 1;
+			break;
+		case 'V':
+			checkconf_version();
+			*rc = 0;
+			return -1;
+		default:
+			checkconf_usage(stderr);
+			*rc = 2;
+			return -1;
+		}
+	}
+	if (argc - optind > (*path == NULL ? 1 : 0)) {
+		(void)fprintf(stderr, "miredo-checkconf: extra argument: %s\n",
+		    argv[argc - 1]);
+		checkconf_usage(stderr);
+		*rc = 2;
+		return -1;
+	}
+	if (optind < argc)
+		*path = argv[optind];
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct conf	 c;
-	const char	*path;
-	int		 ch, verbose = 0, server = 0;
+	const char	*path = NULL;
+	int		 verbose = 0, server = 0, rc = 0;
 
 	log_init(1, 0, LOG_NOSYSLOG);
-	while ((ch = getopt_long(argc, argv, "hsvV", checkconf_longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			checkconf_usage(stdout);
-			return 0;
-		case 's':
-			server = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'V':
-			checkconf_version();
-			return 0;
-		default:
-			checkconf_usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind > 1) {
-		(void)fprintf(stderr, "miredo-checkconf: extra argument: %s\n",
-		    argv[optind + 1]);
-		checkconf_usage(stderr);
-		return 2;
-	}
-	if (optind < argc)
-		path = argv[optind];
-	else
+	if (checkconf_options(argc, argv, &path, &verbose, &server, &rc) == -1)
+		return rc;
+	if (path == NULL)
 		path = server ? SYSCONFDIR "/miredo/miredo-server.conf" :
 		    SYSCONFDIR "/miredo/miredo.conf";
 	conf_defaults(&c, server ? CONF_SERVER : CONF_MIREDO);

@@ -64,7 +64,7 @@ cat >"$shim/rm" <<EOF
 # written by tests/asan-netns.sh
 for a in "\$@"; do
 	case \$a in
-	/tmp/*) ;;
+	/tmp/*|${TMPDIR:-/tmp}/*) ;;
 	*) continue ;;
 	esac
 	[ -e "\$a" ] || continue

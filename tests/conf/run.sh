@@ -123,5 +123,13 @@ check_nodns
 [ $? -eq 2 ] && ok "--bogus exits 2" || notok "--bogus exits 2"
 "$bin" a b >/dev/null 2>&1
 [ $? -eq 2 ] && ok "extra argument exits 2" || notok "extra argument exits 2"
+# miredo's daemon options, as init scripts pass them (Debian: -f FILE).
+"$bin" -f -u nobody -p "$tmp/x.pid" 01-client.conf >/dev/null 2>&1 &&
+    "$bin" -c 01-client.conf >/dev/null 2>&1 &&
+    ! "$bin" -c bad-mtu-low.conf >/dev/null 2>&1 &&
+    ok "daemon options accepted (-f -u -p, -c FILE)" ||
+    notok "daemon options accepted (-f -u -p, -c FILE)"
+"$bin" -c 01-client.conf 01-client.conf >/dev/null 2>&1
+[ $? -eq 2 ] && ok "-c and a file exits 2" || notok "-c and a file exits 2"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
