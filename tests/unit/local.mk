@@ -9,6 +9,7 @@ include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/server.mk
 include $(srcdir)/tests/unit/daemon.mk
 include $(srcdir)/tests/unit/os.mk
+include $(srcdir)/tests/unit/perf.mk
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
