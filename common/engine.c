@@ -457,6 +457,7 @@ engine_main(const struct engine_args *a)
 	static struct engine e;
 	struct core_config cfg;
 	struct core_io io;
+	struct privmsg_ready ready;
 
 	log_procinit("engine");
 	engine_signals();
@@ -475,6 +476,8 @@ engine_main(const struct engine_args *a)
 		fatal("cannot drop privileges to %s", a->pw->pw_name);
 	if (os_sandbox(OS_ROLE_ENGINE) == -1)
 		fatal("cannot enter the sandbox");
+	ready.type = PRIV_MSG_READY;
+	engine_send(&e, &ready, sizeof(ready));
 	engine_core_config(a->conf, &cfg);
 	memset(&io, 0, sizeof(io));
 	io.arg = &e;

@@ -34,6 +34,9 @@
 #include "privmsg.h"
 #include "resolve.h"
 
+/* How long the first engine may take to drop privileges. */
+#define MIREDO_READY_MS	10000
+
 /* Parse the file; the command-line server name wins in client mode. */
 static int
 miredo_load_conf(const struct cmdline *cl, struct conf *c)
@@ -220,17 +223,52 @@ miredo_reload(struct miredo *m)
 	supervise_engine_start(m);
 }
 
-void
-miredo_shutdown(struct miredo *m, int sig)
+/* Stop the engine, remove what we configured, destroy the tunnel, exit. */
+static void __attribute__((noreturn))
+miredo_teardown(struct miredo *m, int status)
 {
-	log_info("signal %d: shutting down", sig);
 	supervise_engine_stop(m);
 	miredo_unconfigure(m);
 	if (os_tun_close(m->tun, m->ifname) == -1)
 		log_warn("cannot destroy %s", m->ifname);
 	hook_flush();
 	daemon_pidfile_remove();
-	exit(0);
+	exit(status);
+}
+
+void
+miredo_shutdown(struct miredo *m, int sig)
+{
+	log_info("signal %d: shutting down", sig);
+	miredo_teardown(m, 0);
+}
+
+/*
+ * Start-up has succeeded only once the first engine has dropped its
+ * privileges and entered its sandbox (PRIV_MSG_READY): only then may the
+ * launcher exit 0 (daemon_ready), so that init systems see a failure.
+ */
+static int
+miredo_wait_ready(struct miredo *m)
+{
+	union privmsg	u;
+	struct pollfd	pfd;
+	uint64_t	now, deadline = daemon_now_ms() + MIREDO_READY_MS;
+	ssize_t		n;
+	int		rc;
+
+	pfd.fd = m->chan;
+	pfd.events = POLLIN;
+	do {
+		if ((now = daemon_now_ms()) >= deadline)
+			return -1;
+		rc = poll(&pfd, 1, (int)(deadline - now));
+	} while (rc == -1 && errno == EINTR);
+	if (rc <= 0)
+		return -1;
+	if ((n = recv(m->chan, &u, sizeof(u), 0)) <= 0)
+		return -1;
+	return priv_dispatch(&m->pv, &u, (size_t)n) == PRIV_MSG_READY ? 0 : -1;
 }
 
 /* The status socket (ctl.h); miredo runs without it if it cannot. */
@@ -290,6 +328,11 @@ main(int argc, char *argv[])
 	supervise_signals();
 	miredo_open(&m);
 	supervise_engine_start(&m);
+	if (miredo_wait_ready(&m) == -1) {
+		log_warnx("the engine did not start");
+		daemon_ready(1);
+		miredo_teardown(&m, 1);
+	}
 	log_info("started on %s (%s)", m.ifname,
 	    m.conf.relay_type == CONF_CLIENT ? "client" : "relay");
 	daemon_ready(0);

@@ -166,6 +166,8 @@ priv_apply(struct priv *p, int type, const union privmsg *u)
 		p->old_state = p->state;
 		p->state = u->state;
 		return 0;
+	case PRIV_MSG_READY:
+		return 0;
 	default:
 		return -1;
 	}

@@ -22,6 +22,7 @@ static const char *const privmsg_names[PRIV_MSG_MAX] = {
 	[PRIV_MSG_MTU] = "PRIV_MSG_MTU",
 	[PRIV_MSG_LINK] = "PRIV_MSG_LINK",
 	[PRIV_MSG_STATE] = "PRIV_MSG_STATE",
+	[PRIV_MSG_READY] = "PRIV_MSG_READY",
 	[PRIV_MSG_RESOLVED] = "PRIV_MSG_RESOLVED",
 	[PRIV_MSG_NETCHANGE] = "PRIV_MSG_NETCHANGE",
 };
@@ -42,6 +43,8 @@ privmsg_size(uint32_t type)
 		return sizeof(struct privmsg_link);
 	case PRIV_MSG_STATE:
 		return sizeof(struct privmsg_state);
+	case PRIV_MSG_READY:
+		return sizeof(struct privmsg_ready);
 	case PRIV_MSG_RESOLVED:
 		return sizeof(struct privmsg_resolved);
 	case PRIV_MSG_NETCHANGE:
@@ -163,6 +166,8 @@ privmsg_check_values(uint32_t type, const void *buf,
 		return u.link.up <= 1 ? NULL : "bad link state";
 	case PRIV_MSG_STATE:
 		return privmsg_check_state(&u.state, pol);
+	case PRIV_MSG_READY:
+		return NULL;
 	default:
 		return "not a request";
 	}

@@ -24,6 +24,7 @@ enum privmsg_type {
 	PRIV_MSG_MTU,
 	PRIV_MSG_LINK,
 	PRIV_MSG_STATE,		/* configuration done: run the hook */
+	PRIV_MSG_READY,		/* privileges dropped, sandbox entered */
 	/* priv -> engine */
 	PRIV_MSG_RESOLVED,
 	PRIV_MSG_NETCHANGE,
@@ -65,6 +66,10 @@ struct privmsg_state {		/* PRIV_MSG_STATE */
 	struct in6_addr	addr;	/* Teredo address when up, else :: */
 };
 
+struct privmsg_ready {		/* PRIV_MSG_READY */
+	uint32_t	type;
+};
+
 struct privmsg_resolved {	/* PRIV_MSG_RESOLVED */
 	uint32_t	type;
 	uint32_t	server;		/* nbo */
@@ -83,6 +88,7 @@ union privmsg {
 	struct privmsg_mtu	mtu;
 	struct privmsg_link	link;
 	struct privmsg_state	state;
+	struct privmsg_ready	ready;
 	struct privmsg_resolved	resolved;
 	struct privmsg_netchange netchange;
 };

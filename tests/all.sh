@@ -158,6 +158,12 @@ main() {
 		step_result 1 "build with sanitizers"
 	fi
 
+	if [ "$(id -u)" = 0 ]; then
+		step "build-asan-netns/: namespace tests under ASan + UBSan"
+		bash tests/asan-netns.sh
+		step_result $? "tests/asan-netns.sh (daemons under ASan + UBSan)"
+	fi
+
 	step "fuzzers: tests/fuzz/run.sh 15 (each harness 15 s)"
 	FUZZ_BUILDDIR=$top/build-fuzz bash tests/fuzz/run.sh 15
 	rc=$?

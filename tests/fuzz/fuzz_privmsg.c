@@ -52,6 +52,8 @@ fp_oracle_values(uint32_t type, const uint8_t *m)
 {
 	const uint8_t	*a = m + 8;
 
+	if (type == PRIV_MSG_READY)	/* the type alone: nothing to check */
+		return 1;
 	if (fp_u32(m, 4) != FP_IFINDEX)
 		return 0;
 	switch (type) {
@@ -88,7 +90,8 @@ fp_oracle(const uint8_t *m, size_t len)
 		[PRIV_MSG_ADDR_ADD] = 28, [PRIV_MSG_ADDR_DEL] = 28,
 		[PRIV_MSG_ROUTE_ADD] = 32, [PRIV_MSG_ROUTE_DEL] = 32,
 		[PRIV_MSG_MTU] = 12, [PRIV_MSG_LINK] = 12,
-		[PRIV_MSG_STATE] = 32, [PRIV_MSG_RESOLVED] = 12,
+		[PRIV_MSG_STATE] = 32, [PRIV_MSG_READY] = 4,
+		[PRIV_MSG_RESOLVED] = 12,
 		[PRIV_MSG_NETCHANGE] = 4
 	};
 	uint32_t		type;
@@ -96,7 +99,7 @@ fp_oracle(const uint8_t *m, size_t len)
 	if (len < 4)
 		return -1;
 	type = fp_u32(m, 0);
-	if (type == 0 || type > PRIV_MSG_STATE || len != sizes[type])
+	if (type == 0 || type > PRIV_MSG_READY || len != sizes[type])
 		return -1;
 	return fp_oracle_values(type, m) ? (int)type : -1;
 }

@@ -125,7 +125,7 @@ check "ping6 client -> native host" check_ping cl1 "$TOPO_V6" 56
 # 3. SIGTERM: everything removed, by the daemon itself.
 kill -TERM "$pid"
 gone=0
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	kill -0 "$pid" 2>/dev/null || { gone=1; break; }
 	sleep 0.1
 done

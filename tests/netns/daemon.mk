@@ -16,3 +16,6 @@ dist_noinst_SCRIPTS += tests/netns/client_reload.sh
 if OS_LINUX
 TESTS += tests/netns/client_reload.sh
 endif
+# the netns tests with the daemons under ASan + UBSan (issue 9), run by
+# tests/all.sh as root
+EXTRA_DIST += tests/asan-netns.sh

@@ -248,9 +248,22 @@ check "bad BindAddress: message names the address" \
     grep -q "203.0.113.99.*Cannot assign requested address" "$TMPD/log5"
 check "bad start: no pid file, no interface" \
     sh -c "[ ! -e $PIDF ] && ! ip -n $NS link show $IF >/dev/null 2>&1"
-check "a -u user with uid 0 is refused" \
-    sh -c "! ip netns exec $NS $MIREDO -f -c $TMPD/relay.conf -p $PIDF \
-    -u root 2>&1 | grep -q 'uid 0' && false || true"
+sed -i 's/^BindAddress .*/BindAddress 192.0.2.10/' "$TMPD/relay.conf"
+nsrun "$MIREDO" -f -c "$TMPD/relay.conf" -p "$PIDF" -u root \
+    > "$TMPD/log6" 2>&1
+rc=$?
+check "a -u user with uid 0 is refused (exit 1)" [ $rc = 1 ]
+check "a -u user with uid 0: the message says so" grep -q "uid 0" "$TMPD/log6"
+# The engine cannot drop privileges (group-writable chroot directory):
+# the launcher must not report success.
+mkdir -p "$TMPD/badroot" && chmod 775 "$TMPD/badroot"
+nsrun "$MIREDO" -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    -t "$TMPD/badroot" > "$TMPD/log7" 2>&1
+rc=$?
+check "engine cannot drop privileges: launcher exits 1" [ $rc = 1 ]
+check "engine cannot drop privileges: no pid file, no interface" \
+    wait_for 5 sh -c "[ ! -e $PIDF ] && \
+    ! ip -n $NS link show $IF >/dev/null 2>&1"
 
 # 10. A client that starts before its server's name resolves.
 client_checks() {

@@ -210,6 +210,7 @@ test_types(void)
 {
 	struct privmsg_resolved r = { PRIV_MSG_RESOLVED, 1, 0 };
 	struct privmsg_netchange n = { PRIV_MSG_NETCHANGE };
+	struct privmsg_ready y = { PRIV_MSG_READY };
 	uint32_t raw[16];
 	const char *why;
 	uint32_t t;
@@ -217,7 +218,12 @@ test_types(void)
 	/* The engine may not send what only priv sends, nor unknown types. */
 	CHECK(check(&r, sizeof(r)) == -1);
 	CHECK(check(&n, sizeof(n)) == -1);
+	/* READY: the engine's start-up report, exactly 4 bytes. */
+	CHECK(check(&y, sizeof(y)) == PRIV_MSG_READY);
 	memset(raw, 0, sizeof(raw));
+	raw[0] = PRIV_MSG_READY;
+	CHECK(check(raw, 8) == -1);
+	CHECK(privmsg_check_engine(&y, sizeof(y), &why) == -1);
 	for (t = 0; t < 1000; t++) {
 		raw[0] = t;
 		if (privmsg_size(t) == 0)
