@@ -8,7 +8,7 @@ tests_unit_test_os_fake_SOURCES = tests/unit/test_os_fake.c \
 UNIT_TESTS += tests/unit/test_tunhdr
 tests_unit_test_tunhdr_SOURCES = tests/unit/test_tunhdr.c os/tunhdr.c os/tunhdr.h
 # Cross-check of the macOS backend with zig (by hand, not in make check).
-EXTRA_DIST += tests/cross/darwin.sh tests/cross/darwin-shim
+EXTRA_DIST += tests/cross/darwin.sh tests/cross/darwin-shim tests/cross/targets.sh
 # The BSD/macOS privilege drop against recorder fakes of the set*id calls
 # (one source, one program per backend: see the test's header comment).
 UNIT_TESTS += tests/unit/test_priv_freebsd tests/unit/test_priv_openbsd \
