@@ -49,7 +49,7 @@ rs_nonce(const struct fake_pkt *d, uint8_t nonce[8])
 		return -1;
 	if (!tp.has_auth || tp.confirmation != 0 || tp.has_origin)
 		return -1;
-	if (parse_rs(tp.ip6, tp.ip6_len) == -1 ||
+	if (!parse_rs(tp.ip6, tp.ip6_len) ||
 	    memcmp(ip6_src(tp.ip6), &teredo_ll_client, 16) != 0)
 		return -1;
 	memcpy(nonce, tp.nonce, 8);
