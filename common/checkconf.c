@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cmdline.h"
 #include "conf.h"
 #include "log.h"
 
@@ -16,21 +17,12 @@
  * can run it before the network (and DNS) is up.
  */
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR	"/etc"
-#endif
-
 static const struct option checkconf_longopts[] = {
-	{ "help",	no_argument,	NULL,	'h' },
-	{ "config",	required_argument, NULL, 'c' },
-	{ "foreground",	no_argument,	NULL,	'f' },
-	{ "pidfile",	required_argument, NULL, 'p' },
-	{ "chrootdir",	required_argument, NULL, 't' },
-	{ "user",	required_argument, NULL, 'u' },
-	{ "server",	no_argument,	NULL,	's' },
-	{ "verbose",	no_argument,	NULL,	'v' },
-	{ "version",	no_argument,	NULL,	'V' },
-	{ NULL,		0,		NULL,	0 }
+	/* before "version": getopt_long(3) lists ambiguous ones in order */
+	{ "server",	no_argument,		NULL,	's' },
+	{ "verbose",	no_argument,		NULL,	'v' },
+	CMDLINE_LONGOPTS,
+	{ NULL,		0,			NULL,	0 }
 };
 
 static void
@@ -45,19 +37,7 @@ checkconf_usage(FILE *fp)
 	    "The default file is %s.\n"
 	    "miredo's -f, -p, -t and -u are accepted and ignored, so that\n"
 	    "init scripts can pass the daemon's options.\n",
-	    SYSCONFDIR "/miredo/miredo-server.conf",
-	    SYSCONFDIR "/miredo/miredo.conf");
-}
-
-static void
-checkconf_version(void)
-{
-	(void)printf("miredo-checkconf (%s) %s\n", PACKAGE_NAME,
-	    PACKAGE_VERSION);
-	(void)printf("Copyright (c) 2026 The miredo authors\n");
-	(void)printf("Distributed under the ISC licence; "
-	    "there is NO warranty.\n");
-	(void)printf("OS backend: %s\n", OS_BACKEND);
+	    CMDLINE_CONF_SERVER, CMDLINE_CONF_MIREDO);
 }
 
 /*
@@ -72,7 +52,7 @@ checkconf_options(int argc, char *argv[], const char **path, int *verbose,
 {
 	int	ch;
 
-	while ((ch = getopt_long(argc, argv, "c:fhp:st:u:vV",
+	while ((ch = getopt_long(argc, argv, CMDLINE_SHORTOPTS "sv",
 	    checkconf_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -91,7 +71,7 @@ checkconf_options(int argc, char *argv[], const char **path, int *verbose,
 			*verbose = 1;
 			break;
 		case 'V':
-			checkconf_version();
+			cmdline_print_version("miredo-checkconf");
 			*rc = 0;
 			return -1;
 		default:
@@ -123,8 +103,7 @@ main(int argc, char *argv[])
 	if (checkconf_options(argc, argv, &path, &verbose, &server, &rc) == -1)
 		return rc;
 	if (path == NULL)
-		path = server ? SYSCONFDIR "/miredo/miredo-server.conf" :
-		    SYSCONFDIR "/miredo/miredo.conf";
+		path = server ? CMDLINE_CONF_SERVER : CMDLINE_CONF_MIREDO;
 	conf_defaults(&c, server ? CONF_SERVER : CONF_MIREDO);
 	if (conf_parse(&c, path, 1) == -1 || conf_check(&c, path) == -1)
 		return 1;

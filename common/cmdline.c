@@ -15,21 +15,8 @@
  * -h and -V, 2 for any command-line error.
  */
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR	"/etc"
-#endif
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR	"/var/run"
-#endif
-
 static const struct option cmdline_longopts[] = {
-	{ "config",	required_argument,	NULL,	'c' },
-	{ "foreground",	no_argument,		NULL,	'f' },
-	{ "help",	no_argument,		NULL,	'h' },
-	{ "pidfile",	required_argument,	NULL,	'p' },
-	{ "chrootdir",	required_argument,	NULL,	't' },
-	{ "user",	required_argument,	NULL,	'u' },
-	{ "version",	no_argument,		NULL,	'V' },
+	CMDLINE_LONGOPTS,
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -56,10 +43,9 @@ cmdline_usage(enum cmdline_prog prog, FILE *fp)
 	    "process\n"
 	    "  -u, --user USER       unprivileged user (default %s)\n"
 	    "  -V, --version         show the version and exit\n",
-	    prog == CMDLINE_SERVER ? SYSCONFDIR "/miredo/miredo-server.conf" :
-	    SYSCONFDIR "/miredo/miredo.conf",
-	    prog == CMDLINE_SERVER ? RUNSTATEDIR "/miredo-server.pid" :
-	    RUNSTATEDIR "/miredo.pid", MIREDO_USER);
+	    prog == CMDLINE_SERVER ? CMDLINE_CONF_SERVER : CMDLINE_CONF_MIREDO,
+	    prog == CMDLINE_SERVER ? CMDLINE_PID_SERVER : CMDLINE_PID_MIREDO,
+	    MIREDO_USER);
 }
 
 static void
@@ -72,11 +58,11 @@ cmdline_bad(enum cmdline_prog prog, const char *what, const char *arg)
 	exit(2);
 }
 
-static void
-cmdline_version(enum cmdline_prog prog)
+void
+cmdline_print_version(const char *prog)
 {
-	if (prog == CMDLINE_SERVER)
-		(void)printf("miredo-server (%s) %s\n", PACKAGE_NAME,
+	if (prog != NULL)
+		(void)printf("%s (%s) %s\n", prog, PACKAGE_NAME,
 		    PACKAGE_VERSION);
 	else
 		(void)printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -84,6 +70,13 @@ cmdline_version(enum cmdline_prog prog)
 	(void)printf("Distributed under the ISC licence; "
 	    "there is NO warranty.\n");
 	(void)printf("OS backend: %s\n", OS_BACKEND);
+}
+
+static void
+cmdline_version(enum cmdline_prog prog)
+{
+	cmdline_print_version(prog == CMDLINE_SERVER ? "miredo-server" :
+	    NULL);
 	exit(fflush(stdout) == 0 ? 0 : 1);
 }
 
@@ -92,11 +85,11 @@ cmdline_defaults(struct cmdline *cl, enum cmdline_prog prog)
 {
 	memset(cl, 0, sizeof(*cl));
 	if (prog == CMDLINE_SERVER) {
-		cl->config = SYSCONFDIR "/miredo/miredo-server.conf";
-		cl->pidfile = RUNSTATEDIR "/miredo-server.pid";
+		cl->config = CMDLINE_CONF_SERVER;
+		cl->pidfile = CMDLINE_PID_SERVER;
 	} else {
-		cl->config = SYSCONFDIR "/miredo/miredo.conf";
-		cl->pidfile = RUNSTATEDIR "/miredo.pid";
+		cl->config = CMDLINE_CONF_MIREDO;
+		cl->pidfile = CMDLINE_PID_MIREDO;
 	}
 	cl->user = MIREDO_USER;
 }
@@ -122,8 +115,8 @@ cmdline_parse(struct cmdline *cl, enum cmdline_prog prog, int argc,
 
 	cmdline_defaults(cl, prog);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:fhp:t:u:V", cmdline_longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMDLINE_SHORTOPTS,
+	    cmdline_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cmdline_set(prog, &cl->config, &seen_c, optarg, "-c");

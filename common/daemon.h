@@ -32,4 +32,10 @@ void	daemon_child(void);
 /* Milliseconds on a monotonic clock, for the cores' timers. */
 uint64_t daemon_now_ms(void);
 
+/*
+ * sigaction(2) for sig with handler fn (or SIG_IGN, SIG_DFL), no flags
+ * (no SA_RESTART) and no other signal blocked while fn runs.
+ */
+void	daemon_signal(int sig, void (*fn)(int));
+
 #endif /* DAEMON_H */

@@ -68,71 +68,67 @@ engine_send(struct engine *e, const void *msg, size_t len)
 		fatal("%s: priv channel", __func__);
 }
 
+/*
+ * Every message to priv but PRIV_MSG_READY starts with its type and our
+ * interface (the common initial members of the union's structs).
+ */
+static void
+engine_send_msg(struct engine *e, union privmsg *m, uint32_t type)
+{
+	m->addr.type = type;
+	m->addr.ifindex = e->ifindex;
+	engine_send(e, m, privmsg_size(type));
+}
+
 static void
 engine_send_addr(struct engine *e, uint32_t type, const struct in6_addr *a,
     unsigned int plen)
 {
-	struct privmsg_addr m;
+	union privmsg	m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = type;
-	m.ifindex = e->ifindex;
-	m.addr = *a;
-	m.plen = plen;
-	engine_send(e, &m, sizeof(m));
+	m.addr.addr = *a;
+	m.addr.plen = plen;
+	engine_send_msg(e, &m, type);
 }
 
 static void
 engine_send_route(struct engine *e, uint32_t type)
 {
-	struct privmsg_route m;
+	union privmsg	m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = type;
-	m.ifindex = e->ifindex;
-	m.plen = 0;
-	m.metric = PRIVMSG_CLIENT_METRIC;
-	engine_send(e, &m, sizeof(m));
+	m.route.plen = 0;
+	m.route.metric = PRIVMSG_CLIENT_METRIC;
+	engine_send_msg(e, &m, type);
 }
 
+/* PRIV_MSG_MTU with the MTU, or PRIV_MSG_LINK with 1 (up) or 0 (down). */
 static void
-engine_send_mtu(struct engine *e, unsigned int mtu)
+engine_send_if(struct engine *e, uint32_t type, uint32_t value)
 {
-	struct privmsg_mtu m;
+	union privmsg	m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = PRIV_MSG_MTU;
-	m.ifindex = e->ifindex;
-	m.mtu = mtu;
-	engine_send(e, &m, sizeof(m));
-}
-
-static void
-engine_send_link(struct engine *e, int up)
-{
-	struct privmsg_link m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = PRIV_MSG_LINK;
-	m.ifindex = e->ifindex;
-	m.up = (uint32_t)up;
-	engine_send(e, &m, sizeof(m));
+	if (type == PRIV_MSG_MTU)
+		m.mtu.mtu = value;
+	else
+		m.link.up = value;
+	engine_send_msg(e, &m, type);
 }
 
 static void
 engine_send_state(struct engine *e)
 {
-	struct privmsg_state m;
+	union privmsg	m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = PRIV_MSG_STATE;
-	m.ifindex = e->ifindex;
-	m.up = (uint32_t)e->up;
+	m.state.up = (uint32_t)e->up;
 	if (e->up) {
-		m.mtu = e->mtu;
-		m.addr = e->addr;
+		m.state.mtu = e->mtu;
+		m.state.addr = e->addr;
 	}
-	engine_send(e, &m, sizeof(m));
+	engine_send_msg(e, &m, PRIV_MSG_STATE);
 }
 
 /* core io.up: qualified, or a new address (RFC 4380 5.2.1, 5.2.5). */
@@ -147,9 +143,9 @@ engine_io_up(void *arg, const struct in6_addr *addr, unsigned int mtu)
 	if (e->up && !same)
 		engine_send_addr(e, PRIV_MSG_ADDR_DEL, &e->addr, 32);
 	if (!e->up || e->mtu != mtu)
-		engine_send_mtu(e, mtu);
+		engine_send_if(e, PRIV_MSG_MTU, mtu);
 	if (!e->up)
-		engine_send_link(e, 1);
+		engine_send_if(e, PRIV_MSG_LINK, 1);
 	engine_send_addr(e, PRIV_MSG_ADDR_ADD, addr, 32);
 	if (!e->up) {
 		engine_send_addr(e, PRIV_MSG_ADDR_ADD, &engine_ll, 64);
@@ -171,7 +167,7 @@ engine_io_down(void *arg)
 	engine_send_route(e, PRIV_MSG_ROUTE_DEL);
 	engine_send_addr(e, PRIV_MSG_ADDR_DEL, &e->addr, 32);
 	engine_send_addr(e, PRIV_MSG_ADDR_DEL, &engine_ll, 64);
-	engine_send_link(e, 0);
+	engine_send_if(e, PRIV_MSG_LINK, 0);
 	e->up = 0;
 	engine_send_state(e);
 }

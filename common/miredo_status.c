@@ -22,9 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR	"/var/run"
-#endif
+#include "cmdline.h"	/* RUNSTATEDIR */
 
 #define STATUS_SOCKET		RUNSTATEDIR "/miredo.ctl"
 #define STATUS_SERVER_SOCKET	RUNSTATEDIR "/miredo-server.ctl"

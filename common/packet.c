@@ -35,42 +35,13 @@
 static const struct in6_addr all_routers = { { {
 	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02 } } };
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /* A valid IPv6 header: version 6, payload length exactly the rest. */
 static int
 ip6_valid(const uint8_t *b, size_t len)
 {
 	if (len < IP6_HDR_LEN || (b[0] >> 4) != 6)
 		return 0;
-	return (size_t)get16(b + OFF_PLEN) + IP6_HDR_LEN == len;
+	return (size_t)teredo_get16(b + OFF_PLEN) + IP6_HDR_LEN == len;
 }
 
 /* RFC 4380 5.1.1: 00 01 idlen aulen id au nonce(8) confirmation. */
@@ -100,7 +71,7 @@ parse_origin(struct teredo_packet *p, const uint8_t *b, size_t len,
 	if (len - *off < TEREDO_ORIGIN_LEN)
 		return -1;
 	p->has_origin = 1;
-	p->origin_port = get16(b + *off + 2) ^ 0xffff;
+	p->origin_port = teredo_get16(b + *off + 2) ^ 0xffff;
 	/* Inverting all bits does not depend on the byte order. */
 	memcpy(&p->origin_ip, b + *off + 4, 4);
 	p->origin_ip ^= 0xffffffffu;
@@ -164,7 +135,7 @@ ip6_is_bubble(const void *ip6, size_t len)
 	const uint8_t	*b = ip6;
 
 	return len == IP6_HDR_LEN && b[OFF_NXT] == IP6_NXT_NONE &&
-	    get16(b + OFF_PLEN) == 0;
+	    teredo_get16(b + OFF_PLEN) == 0;
 }
 
 static uint32_t
@@ -173,7 +144,7 @@ cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 	size_t		i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
+		sum += teredo_get16(p + i);
 	if (len & 1)
 		sum += (uint32_t)p[len - 1] << 8;
 	/* Fold early so that the sum never overflows. */
@@ -190,7 +161,7 @@ icmp6_cksum(const struct in6_addr *src, const struct in6_addr *dst,
 	uint32_t	sum;
 
 	/* RFC 8200 8.1 pseudo-header: src, dst, length, 0, 0, 0, 58. */
-	put32(ph, (uint32_t)len);
+	teredo_put32(ph, (uint32_t)len);
 	ph[4] = ph[5] = ph[6] = 0;
 	ph[7] = IP6_NXT_ICMP6;
 	/* Bytes, not members: src and dst may be unaligned (ip6_src()). */
@@ -219,7 +190,7 @@ build_origin(uint8_t *buf, size_t bufsz, uint32_t ip, uint16_t port)
 	if (bufsz < TEREDO_ORIGIN_LEN)
 		return 0;
 	buf[0] = buf[1] = 0;
-	put16(buf + 2, port ^ 0xffff);
+	teredo_put16(buf + 2, port ^ 0xffff);
 	ip ^= 0xffffffffu;
 	memcpy(buf + 4, &ip, 4);
 	return TEREDO_ORIGIN_LEN;
@@ -244,8 +215,8 @@ static void
 put_ip6(uint8_t *b, size_t plen, uint8_t nxt, uint8_t hlim,
     const struct in6_addr *src, const struct in6_addr *dst)
 {
-	put32(b, 0x60000000u);
-	put16(b + OFF_PLEN, (uint16_t)plen);
+	teredo_put32(b, 0x60000000u);
+	teredo_put16(b + OFF_PLEN, (uint16_t)plen);
 	b[OFF_NXT] = nxt;
 	b[OFF_HLIM] = hlim;
 	memcpy(b + OFF_SRC, src, 16);
@@ -320,15 +291,15 @@ build_ra(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
 	o[1] = ND_OPT_PREFIX_LEN / 8;
 	o[2] = 64;
 	o[3] = 0x40;				/* A */
-	put32(o + 4, 0xffffffffu);		/* valid lifetime */
-	put32(o + 8, 0xffffffffu);		/* preferred lifetime */
-	put32(o + 16, prefix);
+	teredo_put32(o + 4, 0xffffffffu);	/* valid lifetime */
+	teredo_put32(o + 8, 0xffffffffu);	/* preferred lifetime */
+	teredo_put32(o + 16, prefix);
 	memcpy(o + 20, &server, 4);
 	if (mtu != 0) {
 		o += ND_OPT_PREFIX_LEN;
 		o[0] = ND_OPT_MTU;
 		o[1] = ND_OPT_MTU_LEN / 8;
-		put32(o + 4, mtu);
+		teredo_put32(o + 4, mtu);
 	}
 	return finish_icmp6(buf, len);
 }
@@ -348,8 +319,8 @@ build_echo(uint8_t *buf, size_t bufsz, int reply,
 	put_ip6(buf, len - IP6_HDR_LEN, IP6_NXT_ICMP6, DEF_HLIM, src, dst);
 	buf[IP6_HDR_LEN] = reply ? ICMP6_ECHO_REPLY : ICMP6_ECHO_REQUEST;
 	buf[IP6_HDR_LEN + 1] = 0;
-	put16(buf + IP6_HDR_LEN + 4, id);
-	put16(buf + IP6_HDR_LEN + 6, seq);
+	teredo_put16(buf + IP6_HDR_LEN + 4, id);
+	teredo_put16(buf + IP6_HDR_LEN + 6, seq);
 	if (datalen > 0)
 		memmove(buf + IP6_HDR_LEN + ICMP6_HDR_LEN, data, datalen);
 	return finish_icmp6(buf, len);
@@ -379,7 +350,7 @@ build_icmp6_error(uint8_t *buf, size_t bufsz, uint8_t type,
 	    &dst);
 	buf[IP6_HDR_LEN] = type;
 	buf[IP6_HDR_LEN + 1] = code;
-	put32(buf + IP6_HDR_LEN + 4, param);
+	teredo_put32(buf + IP6_HDR_LEN + 4, param);
 	return finish_icmp6(buf, hdr + quote);
 }
 
@@ -410,13 +381,13 @@ nd_opt_one(struct nd_opts *o, const uint8_t *p, size_t olen)
 		if (olen != ND_OPT_PREFIX_LEN || p[2] != 64)
 			return -1;
 		o->prefixes++;
-		o->prefix = get32(p + 16);
+		o->prefix = teredo_get32(p + 16);
 		memcpy(&o->server, p + 20, 4);
 		return 0;
 	case ND_OPT_MTU:
 		if (olen != ND_OPT_MTU_LEN || o->mtus++ > 0)
 			return -1;
-		o->mtu = get32(p + 4);
+		o->mtu = teredo_get32(p + 4);
 		if (o->mtu < TEREDO_MTU || o->mtu > TEREDO_MTU_MAX)
 			return -1;
 		return 0;
@@ -490,8 +461,8 @@ parse_echo(const void *ip6, size_t len, int *reply, uint16_t *id,
 	if (type != ICMP6_ECHO_REQUEST && type != ICMP6_ECHO_REPLY)
 		return -1;
 	*reply = type == ICMP6_ECHO_REPLY;
-	*id = get16(b + IP6_HDR_LEN + 4);
-	*seq = get16(b + IP6_HDR_LEN + 6);
+	*id = teredo_get16(b + IP6_HDR_LEN + 4);
+	*seq = teredo_get16(b + IP6_HDR_LEN + 6);
 	*data = b + IP6_HDR_LEN + ICMP6_HDR_LEN;
 	*datalen = len - IP6_HDR_LEN - ICMP6_HDR_LEN;
 	return 0;

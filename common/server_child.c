@@ -55,17 +55,6 @@ srv_child_signal(int sig)
 		srv_term = 1;
 }
 
-static void
-srv_child_sigset(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	(void)sigemptyset(&sa.sa_mask);
-	(void)sigaction(sig, &sa, NULL);
-}
-
 static int
 srv_udp_open(uint32_t ip)
 {
@@ -272,14 +261,14 @@ server_child_main(int sup, int ctl, const struct server_config *sc,
 	int		 null = -1;
 
 	log_procinit("server");
-	srv_child_sigset(SIGTERM, srv_child_signal);
-	srv_child_sigset(SIGUSR1, srv_child_signal);
-	srv_child_sigset(SIGHUP, SIG_IGN);
-	srv_child_sigset(SIGINT, SIG_IGN);
-	srv_child_sigset(SIGUSR2, SIG_IGN);
-	srv_child_sigset(SIGCHLD, SIG_DFL);
+	daemon_signal(SIGTERM, srv_child_signal);
+	daemon_signal(SIGUSR1, srv_child_signal);
+	daemon_signal(SIGHUP, SIG_IGN);
+	daemon_signal(SIGINT, SIG_IGN);
+	daemon_signal(SIGUSR2, SIG_IGN);
+	daemon_signal(SIGCHLD, SIG_DFL);
 	/* A status client that hangs up early must not kill us. */
-	srv_child_sigset(SIGPIPE, SIG_IGN);
+	daemon_signal(SIGPIPE, SIG_IGN);
 	memset(&ch, 0, sizeof(ch));
 	ch.sup = sup;
 	ch.ctl = ctl;

@@ -90,17 +90,6 @@ srv_signal(int sig)
 	errno = save;
 }
 
-static void
-srv_sigset(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	(void)sigemptyset(&sa.sa_mask);
-	(void)sigaction(sig, &sa, NULL);
-}
-
 static int
 srv_check_addr(const char *what, uint32_t ip)
 {
@@ -329,13 +318,13 @@ sup_signals(void)
 	    fcntl(sup_wake[0], F_SETFL, O_NONBLOCK) == -1 ||
 	    fcntl(sup_wake[1], F_SETFL, O_NONBLOCK) == -1)
 		fatal("self-pipe");
-	srv_sigset(SIGTERM, srv_signal);
-	srv_sigset(SIGINT, srv_signal);
-	srv_sigset(SIGHUP, srv_signal);
-	srv_sigset(SIGUSR1, srv_signal);
-	srv_sigset(SIGCHLD, srv_signal);
-	srv_sigset(SIGUSR2, SIG_IGN);
-	srv_sigset(SIGPIPE, SIG_IGN);
+	daemon_signal(SIGTERM, srv_signal);
+	daemon_signal(SIGINT, srv_signal);
+	daemon_signal(SIGHUP, srv_signal);
+	daemon_signal(SIGUSR1, srv_signal);
+	daemon_signal(SIGCHLD, srv_signal);
+	daemon_signal(SIGUSR2, SIG_IGN);
+	daemon_signal(SIGPIPE, SIG_IGN);
 }
 
 /* The status socket (ctl.h); the server runs without it if it cannot. */

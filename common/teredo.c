@@ -35,21 +35,34 @@ const struct in6_addr teredo_ll_cone = { { {
 	0xfe, 0x80, 0, 0, 0, 0, 0, 0,
 	0x80, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } } };
 
-static void
-put16(uint8_t *p, uint16_t v)
+/*
+ * Big-endian byte access for the whole codec (packet.c too): wire fields
+ * sit at any offset, so they are never read through a wider type.
+ */
+void
+teredo_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
-static uint16_t
-get16(const uint8_t *p)
+void
+teredo_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+}
+
+uint16_t
+teredo_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static uint32_t
-get32(const uint8_t *p)
+uint32_t
+teredo_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
@@ -61,13 +74,10 @@ teredo_addr_build(struct in6_addr *a, const struct teredo_addr *t)
 	uint8_t		*b = (uint8_t *)(void *)a;
 	uint32_t	 client = t->client ^ 0xffffffffu;
 
-	b[0] = t->prefix >> 24;
-	b[1] = (t->prefix >> 16) & 0xff;
-	b[2] = (t->prefix >> 8) & 0xff;
-	b[3] = t->prefix & 0xff;
+	teredo_put32(b, t->prefix);
 	memcpy(b + ADDR_SERVER, &t->server, 4);
-	put16(b + ADDR_FLAGS, t->flags);
-	put16(b + ADDR_PORT, t->port ^ 0xffff);
+	teredo_put16(b + ADDR_FLAGS, t->flags);
+	teredo_put16(b + ADDR_PORT, t->port ^ 0xffff);
 	memcpy(b + ADDR_CLIENT, &client, 4);
 }
 
@@ -76,10 +86,10 @@ teredo_addr_decode(const struct in6_addr *a, struct teredo_addr *t)
 {
 	const uint8_t	*b = BYTES(a);
 
-	t->prefix = get32(b);
+	t->prefix = teredo_get32(b);
 	memcpy(&t->server, b + ADDR_SERVER, 4);
-	t->flags = get16(b + ADDR_FLAGS);
-	t->port = get16(b + ADDR_PORT) ^ 0xffff;
+	t->flags = teredo_get16(b + ADDR_FLAGS);
+	t->port = teredo_get16(b + ADDR_PORT) ^ 0xffff;
 	memcpy(&t->client, b + ADDR_CLIENT, 4);
 	t->client ^= 0xffffffffu;
 }
@@ -87,7 +97,7 @@ teredo_addr_decode(const struct in6_addr *a, struct teredo_addr *t)
 int
 teredo_addr_in_prefix(const struct in6_addr *a, uint32_t prefix)
 {
-	return get32(BYTES(a)) == prefix;
+	return teredo_get32(BYTES(a)) == prefix;
 }
 
 uint16_t
@@ -96,7 +106,7 @@ teredo_flags(int cone, const uint8_t rnd[2])
 	uint16_t	f;
 
 	/* RFC 5991 2: CRAAAAUG AAAAAAAA, R, U and G zero. */
-	f = get16(rnd) & TEREDO_FLAG_RANDOM;
+	f = teredo_get16(rnd) & TEREDO_FLAG_RANDOM;
 	if (cone)
 		f |= TEREDO_FLAG_CONE;
 	return f;
@@ -155,7 +165,7 @@ ipv4_is_global(uint32_t ip)
 	uint32_t	h, mask;
 	size_t		i;
 
-	h = get32((const uint8_t *)&ip);
+	h = teredo_get32((const uint8_t *)&ip);
 	for (i = 0; i < sizeof(ipv4_blocks) / sizeof(ipv4_blocks[0]); i++) {
 		mask = 0xffffffffu << (32 - ipv4_blocks[i].len);
 		if ((h & mask) == ipv4_blocks[i].net)

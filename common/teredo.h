@@ -60,4 +60,13 @@ int	ipv4_is_global(uint32_t ip);
 /* Format "a.b.c.d" into buf (at least 16 bytes); returns buf. */
 const char *ipv4_ntop(uint32_t ip, char *buf);
 
+/*
+ * Big-endian reads and writes of wire fields at any (unaligned) offset,
+ * for the codec (teredo.c, packet.c).
+ */
+void	teredo_put16(uint8_t *p, uint16_t v);
+void	teredo_put32(uint8_t *p, uint32_t v);
+uint16_t teredo_get16(const uint8_t *p);
+uint32_t teredo_get32(const uint8_t *p);
+
 #endif /* TEREDO_H */

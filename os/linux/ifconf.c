@@ -34,6 +34,8 @@
  */
 
 #define NL_BUFSZ	512
+/* Adding an address or route that is already there succeeds. */
+#define NL_F_ADD	(NLM_F_CREATE | NLM_F_REPLACE)
 
 struct nl_req {
 	struct nlmsghdr	 nh;
@@ -193,22 +195,30 @@ os_if_set_up(const char *ifname, int up)
 	return link_change(ifname, up ? IFF_UP : 0, IFF_UP, NULL);
 }
 
+/*
+ * The interface index for an address or route request on a /plen, which
+ * has to be a valid IPv6 prefix length.
+ */
 static int
-addr_change(uint16_t type, const char *ifname, const struct in6_addr *addr,
-    unsigned int plen)
+nl_ifindex6(const char *ifname, unsigned int plen, int *idx)
 {
-	struct nl_req	 r;
-	int		 idx;
-
 	if (plen > 128) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl_ifindex(ifname, &idx) == -1)
+	return nl_ifindex(ifname, idx);
+}
+
+static int
+addr_change(uint16_t type, uint16_t flags, const char *ifname,
+    const struct in6_addr *addr, unsigned int plen)
+{
+	struct nl_req	 r;
+	int		 idx;
+
+	if (nl_ifindex6(ifname, plen, &idx) == -1)
 		return -1;
-	/* NLM_F_REPLACE: adding an address that is already there succeeds. */
-	nl_init(&r, type, type == RTM_NEWADDR ?
-	    NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(r.u.ifa));
+	nl_init(&r, type, flags, sizeof(r.u.ifa));
 	r.u.ifa.ifa_family = AF_INET6;
 	r.u.ifa.ifa_prefixlen = plen;
 	/* No duplicate address detection: usable at once (RFC 4380 5.2). */
@@ -225,33 +235,28 @@ int
 os_addr_add(const char *ifname, const struct in6_addr *addr,
     unsigned int plen)
 {
-	return addr_change(RTM_NEWADDR, ifname, addr, plen);
+	return addr_change(RTM_NEWADDR, NL_F_ADD, ifname, addr, plen);
 }
 
 int
 os_addr_del(const char *ifname, const struct in6_addr *addr,
     unsigned int plen)
 {
-	return addr_change(RTM_DELADDR, ifname, addr, plen);
+	return addr_change(RTM_DELADDR, 0, ifname, addr, plen);
 }
 
 static int
-route_change(uint16_t type, const char *ifname, const struct in6_addr *dst,
-    unsigned int plen, unsigned int metric)
+route_change(uint16_t type, uint16_t flags, const char *ifname,
+    const struct in6_addr *dst, unsigned int plen, unsigned int metric)
 {
 	struct nl_req	 r;
 	uint32_t	 oif, prio = metric;
 	int		 idx;
 
-	if (plen > 128) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (nl_ifindex(ifname, &idx) == -1)
+	if (nl_ifindex6(ifname, plen, &idx) == -1)
 		return -1;
 	oif = (uint32_t)idx;
-	nl_init(&r, type, type == RTM_NEWROUTE ?
-	    NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(r.u.rtm));
+	nl_init(&r, type, flags, sizeof(r.u.rtm));
 	r.u.rtm.rtm_family = AF_INET6;
 	r.u.rtm.rtm_dst_len = plen;
 	r.u.rtm.rtm_table = RT_TABLE_MAIN;
@@ -269,12 +274,13 @@ int
 os_route_add(const char *ifname, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return route_change(RTM_NEWROUTE, ifname, dst, plen, metric);
+	return route_change(RTM_NEWROUTE, NL_F_ADD, ifname, dst, plen,
+	    metric);
 }
 
 int
 os_route_del(const char *ifname, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return route_change(RTM_DELROUTE, ifname, dst, plen, metric);
+	return route_change(RTM_DELROUTE, 0, ifname, dst, plen, metric);
 }

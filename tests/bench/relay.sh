@@ -56,14 +56,8 @@ while getopts b:r:s:n:z:uN: o; do
 	esac
 done
 ours=$builddir/miredo
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
-for t in ip nft cc awk; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t missing"; exit 77; }
-done
-for b in "$ours" "$debian"; do
-	[ -x "$b" ] || { echo "SKIP: $b missing"; exit 77; }
-done
+. "$here/lib.sh" || exit 1
+tb_require ip nft cc awk
 
 P=tb$$
 NS_V6=$P-v6
@@ -80,35 +74,8 @@ IFNAME=tbt0
 # The fake peer's Teredo address: server SRV4, flags 0, MAPPORT, MAP4.
 TADDR=$(printf '2001:0:c000:203:0:%x:3fff:fdfd' $((MAPPORT ^ 0xffff)))
 HZ=$(getconf CLK_TCK)
-tmp=""
 relay_pid=""
-rcpu=""
-tcpu=""
-if [ "$pin" = 1 ] && [ "$(nproc)" -ge 2 ] &&
-    command -v taskset >/dev/null; then
-	rcpu="taskset -c 1"
-	tcpu="taskset -c 0"
-fi
-if [ "$nice" != 0 ]; then
-	rcpu="nice -n $nice $rcpu"
-	tcpu="nice -n $nice $tcpu"
-fi
-
-cleanup()
-{
-	local ns p
-	trap - EXIT INT TERM
-	for ns in "$NS_R" "$NS_P" "$NS_V6"; do
-		p=$(ip netns pids "$ns" 2>/dev/null)
-		[ -z "$p" ] || kill -KILL $p 2>/dev/null
-	done
-	for ns in "$NS_R" "$NS_P" "$NS_V6"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -z "$tmp" ] || [ -n "${TBENCH_KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+tb_init "$NS_R" "$NS_P" "$NS_V6"
 
 nsx()
 {
@@ -156,30 +123,6 @@ table ip tbench {
 EOF
 }
 
-# Per-process figures, summed over every process in the relay namespace.
-cpu_ticks()
-{
-	local p t=0
-	for p in $(ip netns pids "$NS_R"); do
-		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' \
-		    "/proc/$p/stat" 2>/dev/null || echo 0)))
-	done
-	echo "$t"
-}
-
-mem_kb()
-{
-	local p r=0 h=0 a b
-	for p in $(ip netns pids "$NS_R"); do
-		read -r a b < <(awk '$1 == "VmRSS:" { r = $2 }
-		    $1 == "VmHWM:" { h = $2 } END { print r + 0, h + 0 }' \
-		    "/proc/$p/status" 2>/dev/null)
-		r=$((r + ${a:-0}))
-		h=$((h + ${b:-0}))
-	done
-	echo "$r $h"
-}
-
 ifstat()
 {
 	nsx "$NS_R" cat "/sys/class/net/$1/statistics/$2" 2>/dev/null || echo 0
@@ -215,10 +158,17 @@ wait_for()
 	return 1
 }
 
+# tunnel_up: the relay's route to 2001::/32 through its tunnel.
+tunnel_up()
+{
+	ip -n "$NS_R" -6 route show 2001::/32 2>/dev/null |
+	    grep -q "dev $IFNAME"
+}
+
 # start_relay IMPL TAG [PEERMAX]: log in $tmp/TAG.log.
 start_relay()
 {
-	local impl=$1 bin=$ours conf=$tmp/$2.conf i
+	local impl=$1 bin=$ours conf=$tmp/$2.conf
 	[ "$impl" = debian ] && bin=$debian
 	log=$tmp/$2.log
 	cat >"$conf" <<EOF
@@ -229,35 +179,17 @@ BindPort $RLYPORT
 EOF
 	[ -z "${3:-}" ] || echo "PeerMax $3" >>"$conf"
 	rm -f "$tmp/relay.pid"
-	ip netns exec "$NS_R" $rcpu "$bin" -f -c "$conf" -p "$tmp/relay.pid" \
+	ip netns exec "$NS_R" $dcpu "$bin" -f -c "$conf" -p "$tmp/relay.pid" \
 	    >"$log" 2>&1 &
 	relay_pid=$!
-	for i in $(seq 50); do
-		if ip -n "$NS_R" -6 route show 2001::/32 2>/dev/null |
-		    grep -q "dev $IFNAME"; then
-			sleep 0.3
-			return 0
-		fi
-		kill -0 "$relay_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "relay.sh: $impl relay did not come up; log:" >&2
-	tail -5 "$log" >&2
-	return 1
+	tb_wait_up "$relay_pid" "relay.sh: $impl relay" tunnel_up
 }
 
 stop_relay()
 {
-	local i p
+	local i
 	[ -n "$relay_pid" ] || return 0
-	kill -TERM "$relay_pid" 2>/dev/null
-	for i in $(seq 50); do
-		kill -0 "$relay_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	p=$(ip netns pids "$NS_R")
-	[ -z "$p" ] || kill -KILL $p 2>/dev/null
-	wait "$relay_pid" 2>/dev/null
+	tb_stop "$relay_pid"
 	relay_pid=""
 	# The tunnel must be gone before the next relay creates its own.
 	for i in $(seq 30); do
@@ -272,13 +204,6 @@ stop_tool()
 {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
-}
-
-# field FILE KEY: the word after KEY on FILE's last result line.
-field()
-{
-	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
-	    END { print v + 0 }' "$1"
 }
 
 # figures NAME N SPAN TICKS OUT0 OUT1 T0 T1: "NAME=pkt/s NAME_us=CPU us
@@ -400,14 +325,6 @@ measure_touch()
 	    "$(mem N)"
 }
 
-# mem SUFFIX: "rssSUFFIX=kB hwmSUFFIX=kB".
-mem()
-{
-	local r h
-	read -r r h < <(mem_kb)
-	echo "rss$1=$r hwm$1=$h"
-}
-
 # round IMPL TAG [PEERMAX]: one line of KEY=VALUE results.
 round()
 {
@@ -429,19 +346,12 @@ round()
 	echo "$out status=$st"
 }
 
-tmp=$(mktemp -d "/tmp/tbench$$.XXXXXX") || exit 1
-cc -O2 -o "$tmp/tbench" "$here/tbench.c" || exit 1
-topology || { echo "relay.sh: topology set-up failed" >&2; exit 1; }
+tb_setup relay.sh
 
 echo "relay benchmark: ours=$ours debian=$debian"
 echo "$rounds rounds alternating, ${secs}s per direction, $size-byte UDP" \
-    "payload, $touch_n destinations touched, relay: ${rcpu:-unpinned}"
-res=$tmp/results
-for r in $(seq "$rounds"); do
-	for impl in ours debian; do
-		echo "round=$r impl=$impl $(round "$impl" "$impl$r")" >>"$res"
-	done
-done
+    "payload, $touch_n destinations touched, relay: ${dcpu:-unpinned}"
+tb_rounds
 # Ours again with a peer table as large as the touched set.
 if [ "$touch_n" -gt 0 ]; then
 	echo "round=x impl=ours/pm $(round ours ourspm $((touch_n + 1024)))" \

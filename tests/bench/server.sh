@@ -44,49 +44,16 @@ while getopts b:r:s:n:uN: o; do
 	esac
 done
 ours=$builddir/miredo-server
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
-for t in ip cc awk; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t missing"; exit 77; }
-done
-for b in "$ours" "$debian"; do
-	[ -x "$b" ] || { echo "SKIP: $b missing"; exit 77; }
-done
+. "$here/lib.sh" || exit 1
+tb_require ip cc awk
 
 P=tbs$$
 NS_S=$P-srv
 NS_C=$P-cli
 SRV4=198.51.100.10
 HZ=$(getconf CLK_TCK)
-tmp=""
 srv_pid=""
-scpu=""
-ccpu=""
-if [ "$pin" = 1 ] && [ "$(nproc)" -ge 2 ] &&
-    command -v taskset >/dev/null; then
-	scpu="taskset -c 1"
-	ccpu="taskset -c 0"
-fi
-if [ "$nice" != 0 ]; then
-	scpu="nice -n $nice $scpu"
-	ccpu="nice -n $nice $ccpu"
-fi
-
-cleanup()
-{
-	local ns p
-	trap - EXIT INT TERM
-	for ns in "$NS_S" "$NS_C"; do
-		p=$(ip netns pids "$ns" 2>/dev/null)
-		[ -z "$p" ] || kill -KILL $p 2>/dev/null
-	done
-	for ns in "$NS_S" "$NS_C"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -z "$tmp" ] || [ -n "${TBENCH_KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+tb_init "$NS_S" "$NS_C"
 
 topology()
 {
@@ -104,70 +71,28 @@ topology()
 	ip -n "$NS_C" route add local 198.18.0.0/20 dev lo
 }
 
-cpu_ticks()
+# listening: the server's port is open.
+listening()
 {
-	local p t=0
-	for p in $(ip netns pids "$NS_S"); do
-		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' \
-		    "/proc/$p/stat" 2>/dev/null || echo 0)))
-	done
-	echo "$t"
-}
-
-mem()
-{
-	local p r=0 h=0 a b
-	for p in $(ip netns pids "$NS_S"); do
-		read -r a b < <(awk '$1 == "VmRSS:" { r = $2 }
-		    $1 == "VmHWM:" { h = $2 } END { print r + 0, h + 0 }' \
-		    "/proc/$p/status" 2>/dev/null)
-		r=$((r + ${a:-0}))
-		h=$((h + ${b:-0}))
-	done
-	echo "rss$1=$r hwm$1=$h"
+	ip netns exec "$NS_S" ss -Hlun "sport = :3544" 2>/dev/null | grep -q .
 }
 
 start_server()
 {
-	local impl=$1 bin=$ours i
+	local impl=$1 bin=$ours
 	[ "$impl" = debian ] && bin=$debian
 	echo "ServerBindAddress $SRV4" >"$tmp/$2.conf"
 	log=$tmp/$2.log
-	ip netns exec "$NS_S" $scpu "$bin" -f -c "$tmp/$2.conf" \
+	ip netns exec "$NS_S" $dcpu "$bin" -f -c "$tmp/$2.conf" \
 	    -p "$tmp/server.pid" >"$log" 2>&1 &
 	srv_pid=$!
-	for i in $(seq 50); do
-		if ip netns exec "$NS_S" ss -Hlun "sport = :3544" 2>/dev/null |
-		    grep -q .; then
-			sleep 0.3
-			return 0
-		fi
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "server.sh: $impl server did not come up; log:" >&2
-	tail -5 "$log" >&2
-	return 1
+	tb_wait_up "$srv_pid" "server.sh: $impl server" listening
 }
 
 stop_server()
 {
-	local i p
-	kill -TERM "$srv_pid" 2>/dev/null
-	for i in $(seq 50); do
-		kill -0 "$srv_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	p=$(ip netns pids "$NS_S")
-	[ -z "$p" ] || kill -KILL $p 2>/dev/null
-	wait "$srv_pid" 2>/dev/null
+	tb_stop "$srv_pid"
 	srv_pid=""
-}
-
-field()
-{
-	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
-	    END { print v + 0 }' "$1"
 }
 
 round()
@@ -179,7 +104,7 @@ round()
 	fi
 	out="$(mem 0)"
 	c0=$(cpu_ticks); t0=$(date +%s.%N)
-	ip netns exec "$NS_C" $ccpu "$tmp/tbench" rs "$SRV4" 198.18.0.1 \
+	ip netns exec "$NS_C" $tcpu "$tmp/tbench" rs "$SRV4" 198.18.0.1 \
 	    "$nsrc" "$secs" >"$tmp/rs.out"
 	t1=$(date +%s.%N); c1=$(cpu_ticks)
 	out="$out $(mem 1)"
@@ -195,19 +120,12 @@ round()
 	echo "$out status=$st"
 }
 
-tmp=$(mktemp -d "/tmp/tbench$$.XXXXXX") || exit 1
-cc -O2 -o "$tmp/tbench" "$here/tbench.c" || exit 1
-topology || { echo "server.sh: topology set-up failed" >&2; exit 1; }
+tb_setup server.sh
 
 echo "server benchmark: ours=$ours debian=$debian"
 echo "$rounds rounds alternating, ${secs}s of RS flood from $nsrc" \
-    "sources, server: ${scpu:-unpinned}"
-res=$tmp/results
-for r in $(seq "$rounds"); do
-	for impl in ours debian; do
-		echo "round=$r impl=$impl $(round "$impl" "$impl$r")" >>"$res"
-	done
-done
+    "sources, server: ${dcpu:-unpinned}"
+tb_rounds
 awk -v cols="rs ra ra_us busy rss0 rss1 hwm1 status" \
     -v titles="rs/s ra/s us/ra busy% rss0 rss1 hwm1 status" \
     -v metrics="rs ra ra_us rss0 hwm1" \

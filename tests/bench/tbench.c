@@ -323,6 +323,25 @@ peer_packet(struct peer *pr, const uint8_t *p, size_t n,
 
 static char bufs[BATCH][PKT_MAX];
 
+/* msg[] and iov[] over bufs for recvmmsg; with from, the senders too. */
+static void
+batch_init(struct mmsghdr *msg, struct iovec *iov, struct sockaddr_in *from)
+{
+	int i;
+
+	memset(msg, 0, BATCH * sizeof(*msg));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = PKT_MAX;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+		if (from != NULL) {
+			msg[i].msg_hdr.msg_name = &from[i];
+			msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		}
+	}
+}
+
 /* Reads one batch from fd (non-blocking); returns the count. */
 static int
 peer_drain(struct peer *pr, int fd, int indirect)
@@ -332,15 +351,7 @@ peer_drain(struct peer *pr, int fd, int indirect)
 	struct sockaddr_in from[BATCH];
 	int i, n;
 
-	memset(msg, 0, sizeof(msg));
-	for (i = 0; i < BATCH; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = PKT_MAX;
-		msg[i].msg_hdr.msg_iov = &iov[i];
-		msg[i].msg_hdr.msg_iovlen = 1;
-		msg[i].msg_hdr.msg_name = &from[i];
-		msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
-	}
+	batch_init(msg, iov, from);
 	n = recvmmsg(fd, msg, BATCH, MSG_DONTWAIT, NULL);
 	for (i = 0; i < n; i++)
 		peer_packet(pr, (const uint8_t *)bufs[i], msg[i].msg_len,
@@ -515,13 +526,7 @@ cmd_recv6(char **av)
 	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == -1)
 		die("bind");
 	memset(&c, 0, sizeof(c));
-	memset(msg, 0, sizeof(msg));
-	for (i = 0; i < BATCH; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = PKT_MAX;
-		msg[i].msg_hdr.msg_iov = &iov[i];
-		msg[i].msg_hdr.msg_iovlen = 1;
-	}
+	batch_init(msg, iov, NULL);
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	printf("ready\n");
@@ -626,13 +631,7 @@ rs_drain(int fd, struct counter *c)
 	size_t len;
 	int i, n;
 
-	memset(msg, 0, sizeof(msg));
-	for (i = 0; i < BATCH; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = PKT_MAX;
-		msg[i].msg_hdr.msg_iov = &iov[i];
-		msg[i].msg_hdr.msg_iovlen = 1;
-	}
+	batch_init(msg, iov, NULL);
 	while ((n = recvmmsg(fd, msg, BATCH, MSG_DONTWAIT, NULL)) > 0) {
 		for (i = 0; i < n; i++) {
 			len = msg[i].msg_len;

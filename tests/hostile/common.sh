@@ -74,6 +74,25 @@ table inet hx {
 EOF
 }
 
+# hx_setup NAT [RELAY-CONF...]: the topology behind a NAT of that kind,
+# the attacker, our server, relay (with those extra lines) and client 1,
+# qualified; its address in CADDR.
+hx_setup()
+{
+	local nat=$1
+	shift
+	topo_init
+	topo_up "$nat" none || { echo "FAIL: topology"; exit 1; }
+	hx_attacker || { echo "FAIL: attacker namespace"; exit 1; }
+	start_server ours || { echo "FAIL: server did not start"; exit 1; }
+	hx_relay_conf "$@"
+	hx_start_relay || { echo "FAIL: relay did not start"; exit 1; }
+	start_client ours 1
+	wait_qualified 1 10 >/dev/null ||
+	    { echo "FAIL: client not qualified"; exit 1; }
+	CADDR=$(teredo_addr 1)
+}
+
 # hx_answers [COUNTER]: packets the attacker's spoofed sources got back
 # (answers: all of 198.19/16; probes: 198.19.3.3 only).
 hx_answers()

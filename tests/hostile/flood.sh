@@ -26,15 +26,7 @@ PPS=${HX_PPS:-100000}
 PEERMAX=${HX_PEERMAX:-16384}
 QBYTES=${HX_QBYTES:-1048576}
 
-topo_init
-topo_up restricted none || { echo "FAIL: topology"; exit 1; }
-hx_attacker || { echo "FAIL: attacker namespace"; exit 1; }
-start_server ours || { echo "FAIL: server did not start"; exit 1; }
-hx_relay_conf "PeerMax $PEERMAX" "PeerQueueBytes $QBYTES"
-hx_start_relay || { echo "FAIL: relay did not start"; exit 1; }
-start_client ours 1
-wait_qualified 1 10 >/dev/null || { echo "FAIL: client not qualified"; exit 1; }
-CADDR=$(teredo_addr 1)
+hx_setup restricted "PeerMax $PEERMAX" "PeerQueueBytes $QBYTES"
 check_ping v6 "$CADDR" 56 || hx_fail "first ping native host -> client"
 
 ENGINE=$(hx_engine relay)

@@ -22,15 +22,7 @@ N=${HX_N:-200}
 RATE=${HX_RATE:-2000}
 SLACK=${HX_SLACK:-3}
 
-topo_init
-topo_up fullcone none || { echo "FAIL: topology"; exit 1; }
-hx_attacker || { echo "FAIL: attacker namespace"; exit 1; }
-start_server ours || { echo "FAIL: server did not start"; exit 1; }
-hx_relay_conf
-hx_start_relay || { echo "FAIL: relay did not start"; exit 1; }
-start_client ours 1
-wait_qualified 1 10 >/dev/null || { echo "FAIL: client not qualified"; exit 1; }
-CADDR=$(teredo_addr 1)
+hx_setup fullcone
 eval "$(teredo_decode "$CADDR")"
 MAPPING=$client:$port
 echo "client $CADDR, mapping $MAPPING"

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: ISC
 # miredo's life cycle as a relay: privilege separation, signals, pid file,
-# restarts, clean shutdown (root; skips with 77 otherwise).
+# restarts, clean shutdown (root; skips with 77 otherwise).  lib.sh: the
+# namespace set-up and check helpers it shares with status.sh.
+EXTRA_DIST += tests/netns/lib.sh
 dist_noinst_SCRIPTS += tests/netns/lifecycle.sh
 if OS_LINUX
 TESTS += tests/netns/lifecycle.sh

@@ -28,52 +28,15 @@ CONFIG_H=${builddir:-.}/config.h
 NS=mtlc$$
 NSS=mtlc$$-srv
 IF=teredo
-TMPD=
+. "$(dirname "$0")/lib.sh" || exit 99
 cleanup() {
-	local p
-	for p in $(ip netns pids "$NS" 2>/dev/null) \
-	    $(ip netns pids "$NSS" 2>/dev/null); do
-		kill -9 "$p"
-	done
-	ip netns del "$NS" 2>/dev/null
-	ip netns del "$NSS" 2>/dev/null
+	netns_cleanup
 	rm -rf "/etc/netns/$NS"
-	[ -n "$TMPD" ] && rm -rf "$TMPD"
 }
 trap cleanup EXIT; [ -n "$KEEP" ] && trap "" EXIT
 trap 'exit 1' INT TERM
-ip netns add "$NS" || { echo "SKIP: cannot create a namespace"; exit 77; }
-ip netns add "$NSS" || exit 1
-TMPD=$(mktemp -d /tmp/mtlc.XXXXXX) || exit 1
-chmod 755 "$TMPD"
-ip -n "$NS" link set lo up
-ip -n "$NSS" link set lo up
-ip -n "$NS" link add v0 type veth peer name s0 netns "$NSS"
-ip -n "$NS" addr add 192.0.2.10/24 dev v0
-ip -n "$NSS" addr add 192.0.2.20/24 dev s0
-ip -n "$NSS" addr add 192.0.2.21/24 dev s0
-ip -n "$NS" link set v0 up
-ip -n "$NSS" link set s0 up
+netns_pair mtlc
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-check() {	# check DESCRIPTION command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else fail "$what"; fi
-}
-# wait_for SECONDS command...: poll every 0.1 s until command succeeds.
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 nsrun() { ip netns exec "$NS" "$@"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 engine_of() { ps -o pid= --ppid "$1" 2>/dev/null | head -n 1 | tr -d ' '; }

@@ -26,50 +26,11 @@ STATUS=$B/miredo-status
 
 NS=mtst$$
 NSS=mtst$$-srv
-T=
-cleanup() {
-	local p
-	for p in $(ip netns pids "$NS" 2>/dev/null) \
-	    $(ip netns pids "$NSS" 2>/dev/null); do
-		kill -9 "$p" 2>/dev/null
-	done
-	ip netns del "$NS" 2>/dev/null
-	ip netns del "$NSS" 2>/dev/null
-	[ -n "$T" ] && rm -rf "$T"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh" || exit 99
+trap netns_cleanup EXIT
 trap 'exit 1' INT TERM
-ip netns add "$NS" || { echo "SKIP: cannot create a namespace"; exit 77; }
-ip netns add "$NSS" || exit 1
-T=$(mktemp -d /tmp/mtst.XXXXXX) || exit 1
-chmod 755 "$T"
-ip -n "$NS" link set lo up
-ip -n "$NSS" link set lo up
-ip -n "$NS" link add v0 type veth peer name s0 netns "$NSS"
-ip -n "$NS" addr add 192.0.2.10/24 dev v0
-ip -n "$NSS" addr add 192.0.2.20/24 dev s0
-ip -n "$NSS" addr add 192.0.2.21/24 dev s0
-ip -n "$NS" link set v0 up
-ip -n "$NSS" link set s0 up
+netns_pair mtst
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-check() {	# check DESCRIPTION command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else fail "$what"; fi
-}
-wait_for() {	# wait_for SECONDS command...
-	local n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 # report SOCKET: the report, as root (the socket is root's).
 report() { "$STATUS" -s "$1" 2>&1; }
 # has SOCKET REGEX: a line of the report matches.
@@ -82,12 +43,12 @@ is_socket() { [ -S "$1" ]; }
 gone() { [ ! -e "$1" ]; }
 
 # 1. Our miredo-server.
-printf 'ServerBindAddress 192.0.2.20\n' > "$T/server.conf"
-ip netns exec "$NSS" "$SERVER" -f -c "$T/server.conf" -p "$T/server.pid" \
-    -u nobody > "$T/server.log" 2>&1 &
-SCTL=$T/server.ctl
+printf 'ServerBindAddress 192.0.2.20\n' > "$TMPD/server.conf"
+ip netns exec "$NSS" "$SERVER" -f -c "$TMPD/server.conf" -p "$TMPD/server.pid" \
+    -u nobody > "$TMPD/server.log" 2>&1 &
+SCTL=$TMPD/server.ctl
 if ! wait_for 5 is_socket "$SCTL" || ! wait_for 5 has "$SCTL" '^role:'; then
-	cat "$T/server.log"
+	cat "$TMPD/server.log"
 	echo "FAIL: miredo-server: no status socket"
 	exit 1
 fi
@@ -105,25 +66,25 @@ check "server counts a malformed datagram" \
     wait_for 3 positive "$SCTL" drop-malformed
 
 # 2. Our relay.
-cat > "$T/relay.conf" <<EOC
+cat > "$TMPD/relay.conf" <<EOC
 RelayType relay
 InterfaceName mtst0
 BindAddress 192.0.2.10
 BindPort 3545
 EOC
 start_relay() {
-	ip netns exec "$NS" "$MIREDO" -f -c "$T/relay.conf" \
-	    -p "$T/relay.pid" -u nobody > "$T/relay.log" 2>&1 &
+	ip netns exec "$NS" "$MIREDO" -f -c "$TMPD/relay.conf" \
+	    -p "$TMPD/relay.pid" -u nobody > "$TMPD/relay.log" 2>&1 &
 	RJOB=$!
-	wait_for 5 test -s "$T/relay.pid" && wait_for 5 has "$RCTL" '^role:'
+	wait_for 5 test -s "$TMPD/relay.pid" && wait_for 5 has "$RCTL" '^role:'
 }
-RCTL=$T/relay.ctl
+RCTL=$TMPD/relay.ctl
 if ! start_relay; then
-	cat "$T/relay.log"
+	cat "$TMPD/relay.log"
 	echo "FAIL: miredo: no status socket"
 	exit 1
 fi
-RPID=$(cat "$T/relay.pid")
+RPID=$(cat "$TMPD/relay.pid")
 check "relay socket mode 0660, owner root" \
     [ "$(stat -c '%a %U' "$RCTL")" = "660 root" ]
 check "miredo-status exits 0" "$STATUS" -s "$RCTL" > /dev/null
@@ -160,7 +121,7 @@ rc=$?
 check "unprivileged user: exit 1 ($out)" [ $rc = 1 ]
 check "unprivileged user: says permission denied" \
     sh -c "echo '$out' | grep -q 'permission denied'"
-out=$("$STATUS" -s "$T/none.ctl" 2>&1)
+out=$("$STATUS" -s "$TMPD/none.ctl" 2>&1)
 rc=$?
 check "no daemon: exit 1 ($out)" [ $rc = 1 ]
 check "no daemon: says not running" \
@@ -174,21 +135,21 @@ wait "$RJOB" 2> /dev/null	# no "Killed" from the shell
 wait_for 5 sh -c "! ip -n $NS link show mtst0 > /dev/null 2>&1"
 check "socket left behind by a killed priv" is_socket "$RCTL"
 check "relay starts over a stale socket" start_relay
-RPID=$(cat "$T/relay.pid")
+RPID=$(cat "$TMPD/relay.pid")
 check "new relay answers" has "$RCTL" '^state: relay$'
 kill -TERM "$RPID"
 check "relay: socket gone after SIGTERM" wait_for 5 gone "$RCTL"
-check "relay: pid file gone after SIGTERM" wait_for 5 gone "$T/relay.pid"
+check "relay: pid file gone after SIGTERM" wait_for 5 gone "$TMPD/relay.pid"
 
 # 5. A client qualified by our server: the address decoded.
-cat > "$T/client.conf" <<EOC
+cat > "$TMPD/client.conf" <<EOC
 InterfaceName mtst1
 ServerAddress 192.0.2.20
 BindAddress 192.0.2.10
 EOC
-ip netns exec "$NS" "$MIREDO" -f -c "$T/client.conf" -p "$T/client.pid" \
-    -u nobody > "$T/client.log" 2>&1 &
-CCTL=$T/client.ctl
+ip netns exec "$NS" "$MIREDO" -f -c "$TMPD/client.conf" -p "$TMPD/client.pid" \
+    -u nobody > "$TMPD/client.log" 2>&1 &
+CCTL=$TMPD/client.ctl
 check "client qualifies" wait_for 15 has "$CCTL" '^state: qualified$'
 check "client report: role client" has "$CCTL" '^role: client$'
 check "client report: address in 2001:0:c000:214::/64" \
@@ -203,19 +164,19 @@ check "client report: no NAT here" \
 check "client report: rs-sent > 0" positive "$CCTL" rs-sent
 check "client report: ra-received > 0" positive "$CCTL" ra-received
 check "server counted the RS" positive "$SCTL" rs-received
-CPID=$(cat "$T/client.pid" 2>/dev/null)
+CPID=$(cat "$TMPD/client.pid" 2>/dev/null)
 [ -n "$CPID" ] && kill -TERM "$CPID"
 check "client: socket gone after SIGTERM" wait_for 5 gone "$CCTL"
 
 # 6. The server goes.
-kill -TERM "$(cat "$T/server.pid")"
+kill -TERM "$(cat "$TMPD/server.pid")"
 check "server: socket gone after SIGTERM" wait_for 5 gone "$SCTL"
-check "server: pid file gone after SIGTERM" wait_for 5 gone "$T/server.pid"
+check "server: pid file gone after SIGTERM" wait_for 5 gone "$TMPD/server.pid"
 
 if [ $failures -ne 0 ]; then
 	for f in server.log relay.log client.log; do
 		echo "--- $f"
-		cat "$T/$f" 2>/dev/null
+		cat "$TMPD/$f" 2>/dev/null
 	done
 	echo "$failures check(s) failed"
 	exit 1

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core_fake.h"
+#include "teredo.h"
 
 static void
 fake_send_udp(void *arg, uint32_t ip, uint16_t port, const void *buf,
@@ -132,6 +133,21 @@ fake_ip6(const char *s)
 	struct in6_addr	a;
 
 	inet_pton(AF_INET6, s, &a);
+	return a;
+}
+
+struct in6_addr
+fake_teredo(uint32_t srv, uint32_t ip, uint16_t port)
+{
+	struct teredo_addr	ta;
+	struct in6_addr		a;
+
+	ta.prefix = TEREDO_PREFIX;
+	ta.server = srv;
+	ta.flags = 0;
+	ta.port = port;
+	ta.client = ip;
+	teredo_addr_build(&a, &ta);
 	return a;
 }
 

@@ -39,6 +39,8 @@ void	fake_run(struct core *c, uint64_t *now, uint64_t until);
 uint64_t fake_drop(const struct core *c, enum core_drop d);
 uint32_t fake_ip(const char *s);
 struct in6_addr fake_ip6(const char *s);
+/* The Teredo address (no flags) of client ip:port under server srv. */
+struct in6_addr fake_teredo(uint32_t srv, uint32_t ip, uint16_t port);
 /* Count captured UDP datagrams to ip:port. */
 unsigned int fake_count_to(const struct fake *f, uint32_t ip, uint16_t port);
 

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: ISC
 # daemon unit tests: privsep messages, priv's request handling, daemonizing.
 UNIT_TESTS += tests/unit/test_privmsg tests/unit/test_priv tests/unit/test_daemon
-tests_unit_test_privmsg_SOURCES = tests/unit/test_privmsg.c
+tests_unit_test_privmsg_SOURCES = tests/unit/test_privmsg.c tests/unit/tprivmsg.h
 tests_unit_test_privmsg_LDADD = libcore.a
 # priv.c against the in-memory OS backend
-tests_unit_test_priv_SOURCES = tests/unit/test_priv.c common/priv.c \
-	common/resolve.c common/hook.c tests/fake/os_fake.c
+tests_unit_test_priv_SOURCES = tests/unit/test_priv.c tests/unit/tprivmsg.h \
+	common/priv.c common/resolve.c common/hook.c tests/fake/os_fake.c
 tests_unit_test_priv_LDADD = libcore.a
 # pid file, detaching with a status pipe
 tests_unit_test_daemon_SOURCES = tests/unit/test_daemon.c

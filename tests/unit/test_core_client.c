@@ -268,16 +268,7 @@ test_server_loss(void)
 static struct in6_addr
 peer_addr(void)
 {
-	struct teredo_addr	ta;
-	struct in6_addr		a;
-
-	ta.prefix = TEREDO_PREFIX;
-	ta.server = server;
-	ta.flags = 0;
-	ta.port = peer_port;
-	ta.client = peer_ip;
-	teredo_addr_build(&a, &ta);
-	return a;
+	return fake_teredo(server, peer_ip, peer_port);
 }
 
 static size_t

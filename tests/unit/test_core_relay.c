@@ -42,21 +42,6 @@ relay_new(int cone, unsigned int peer_max)
 	return role_new(CORE_RELAY, cone, peer_max);
 }
 
-static struct in6_addr
-teredo(uint32_t srv, uint32_t ip, uint16_t port)
-{
-	struct teredo_addr	ta;
-	struct in6_addr		a;
-
-	ta.prefix = TEREDO_PREFIX;
-	ta.server = srv;
-	ta.flags = 0;
-	ta.port = port;
-	ta.client = ip;
-	teredo_addr_build(&a, &ta);
-	return a;
-}
-
 static size_t
 pkt(uint8_t *buf, size_t sz, const struct in6_addr *src,
     const struct in6_addr *dst, uint16_t seq)
@@ -76,15 +61,15 @@ test_tun_rules(void)
 	core_get_status(c, &st);
 	CHECK(st.state == CORE_STATE_RELAY);
 	/* Loops: our own IPv4 as the server or the client. */
-	a = teredo(me, cl_ip, cl_port);
+	a = fake_teredo(me, cl_ip, cl_port);
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
-	a = teredo(server, me, cl_port);
+	a = fake_teredo(server, me, cl_port);
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
 	CHECK(fake_drop(c, DROP_LOOP) == 2 && f.nudp == 0);
 	/* Non-global embedded client. */
-	a = teredo(server, fake_ip("10.1.2.3"), cl_port);
+	a = fake_teredo(server, fake_ip("10.1.2.3"), cl_port);
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
 	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 1 && f.nudp == 0);
@@ -105,7 +90,7 @@ static void
 test_bubbles_cone(void)
 {
 	struct core	*c;
-	struct in6_addr	 a = teredo(server, cl_ip, cl_port);
+	struct in6_addr	 a = fake_teredo(server, cl_ip, cl_port);
 	uint8_t		 buf[256];
 	size_t		 n;
 
@@ -127,7 +112,7 @@ static void
 test_udp_rules(void)
 {
 	struct core	*c = relay_new(1, 64);
-	struct in6_addr	 a = teredo(server, cl_ip, cl_port), b;
+	struct in6_addr	 a = fake_teredo(server, cl_ip, cl_port), b;
 	uint8_t		 buf[256];
 	size_t		 n;
 
@@ -150,7 +135,7 @@ test_udp_rules(void)
 	core_udp_input(c, 0, cl_ip, cl_port, buf, n);
 	CHECK(fake_drop(c, DROP_NOT_TEREDO) == 1);
 	/* CVE-2006-6264: non-global embedded IPv4, even if it matches. */
-	b = teredo(server, fake_ip("192.168.1.1"), cl_port);
+	b = fake_teredo(server, fake_ip("192.168.1.1"), cl_port);
 	n = pkt(buf, sizeof(buf), &b, &native, 1);
 	core_udp_input(c, 0, fake_ip("192.168.1.1"), cl_port, buf, n);
 	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 1);
@@ -170,15 +155,29 @@ test_udp_rules(void)
 	core_free(c);
 }
 
+/*
+ * The relay's only datagram so far, its indirect bubble: s and d are its
+ * destination and source, the addresses of the answer.
+ */
+static void
+first_bubble(struct in6_addr *s, struct in6_addr *d)
+{
+	struct teredo_packet	 tp;
+
+	CHECK(f.nudp == 1 && teredo_parse(&tp, f.udp[0].buf,
+	    f.udp[0].len) == 0);
+	memcpy(s, ip6_dst(tp.ip6), 16);
+	memcpy(d, ip6_src(tp.ip6), 16);
+}
+
 /* The client behind a symmetric NAT answers our indirect bubble. */
 static void
 test_symmetric(void)
 {
 	struct core		*c = relay_new(1, 64);
-	struct in6_addr		 a = teredo(server, cl_ip, cl_port);
+	struct in6_addr		 a = fake_teredo(server, cl_ip, cl_port);
 	struct in6_addr		 s, d;
 	uint32_t		 nat = fake_ip("203.0.113.8");
-	struct teredo_packet	 tp;
 	uint8_t			 buf[256];
 	size_t			 n;
 	int			 i;
@@ -187,10 +186,7 @@ test_symmetric(void)
 		n = pkt(buf, sizeof(buf), &native, &a, i);
 		core_tun_input(c, 0, buf, n);
 	}
-	CHECK(f.nudp == 1 && teredo_parse(&tp, f.udp[0].buf,
-	    f.udp[0].len) == 0);
-	memcpy(&s, ip6_dst(tp.ip6), 16);
-	memcpy(&d, ip6_src(tp.ip6), 16);
+	first_bubble(&s, &d);
 	CHECK(d.s6_addr[0] == 0xfe && d.s6_addr[1] == 0x80);
 	/* Answer from another mapping: the hash proves it. */
 	n = build_bubble(buf, sizeof(buf), &s, &d);
@@ -217,19 +213,15 @@ static void
 test_epoch(void)
 {
 	struct core		*c = relay_new(1, 64);
-	struct in6_addr		 a = teredo(server, cl_ip, cl_port);
+	struct in6_addr		 a = fake_teredo(server, cl_ip, cl_port);
 	struct in6_addr		 s, d;
 	uint32_t		 nat = fake_ip("203.0.113.8");
-	struct teredo_packet	 tp;
 	uint8_t			 buf[256];
 	size_t			 n;
 
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 1000, buf, n);
-	CHECK(f.nudp == 1 && teredo_parse(&tp, f.udp[0].buf,
-	    f.udp[0].len) == 0);
-	memcpy(&s, ip6_dst(tp.ip6), 16);
-	memcpy(&d, ip6_src(tp.ip6), 16);
+	first_bubble(&s, &d);
 	n = build_bubble(buf, sizeof(buf), &s, &d);
 	core_udp_input(c, 650000, nat, 7777, buf, n);
 	CHECK(fake_drop(c, DROP_BAD_SOURCE) == 1);
@@ -250,7 +242,7 @@ test_flood(void)
 
 	/* 10000 different destinations: the table stays at its cap. */
 	for (i = 0; i < 10000; i++) {
-		struct in6_addr a = teredo(server, cl_ip,
+		struct in6_addr a = fake_teredo(server, cl_ip,
 		    (uint16_t)(1000 + i));
 
 		n = pkt(buf, sizeof(buf), &native, &a, 1);
@@ -334,7 +326,7 @@ garbage_run(struct core *c, uint8_t base[][256], const size_t *blen)
 static void
 test_garbage(void)
 {
-	struct in6_addr	 a = teredo(server, cl_ip, cl_port), ll, me6;
+	struct in6_addr	 a = fake_teredo(server, cl_ip, cl_port), ll, me6;
 	struct core	*c;
 	uint8_t		 base[4][256];
 	size_t		 blen[4];

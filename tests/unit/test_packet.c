@@ -12,6 +12,7 @@
 #include "teredo.h"
 #include "packet.h"
 #include "t.h"
+#include "tdata.h"
 
 #define VEC_MAX		512
 
@@ -23,20 +24,6 @@ struct vec {
 
 static struct vec	vecs[16];
 static size_t		nvecs;
-
-static FILE *
-data_open(const char *name)
-{
-	const char	*srcdir = getenv("srcdir");
-	char		 path[1024];
-	FILE		*f;
-
-	(void)snprintf(path, sizeof(path), "%s/tests/data/%s",
-	    srcdir != NULL ? srcdir : ".", name);
-	if ((f = fopen(path, "r")) == NULL)
-		fprintf(stderr, "cannot open %s\n", path);
-	return f;
-}
 
 static size_t
 unhex(uint8_t *out, size_t outsz, const char *s)

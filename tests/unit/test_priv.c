@@ -21,45 +21,26 @@
 #include "priv.h"
 #include "resolve.h"
 #include "t.h"
+#include "tprivmsg.h"
 
 static struct priv p;
 static char ifname[IF_NAMESIZE];
 static unsigned int ifindex;
 
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		memset(&a, 0xee, sizeof(a));
-	return a;
-}
-
 static int
 send_addr(uint32_t type, uint32_t idx, const char *addr, uint32_t plen)
 {
-	struct privmsg_addr m;
+	struct privmsg_addr m = maddr(type, idx, addr, plen);
 
-	memset(&m, 0, sizeof(m));
-	m.type = type;
-	m.ifindex = idx;
-	m.addr = a6(addr);
-	m.plen = plen;
 	return priv_dispatch(&p, &m, sizeof(m));
 }
 
 static int
 send_route(uint32_t type, const char *dst, uint32_t plen)
 {
-	struct privmsg_route m;
+	struct privmsg_route m = mroute(type, ifindex, dst, plen,
+	    PRIVMSG_CLIENT_METRIC);
 
-	memset(&m, 0, sizeof(m));
-	m.type = type;
-	m.ifindex = ifindex;
-	m.dst = a6(dst);
-	m.plen = plen;
-	m.metric = PRIVMSG_CLIENT_METRIC;
 	return priv_dispatch(&p, &m, sizeof(m));
 }
 

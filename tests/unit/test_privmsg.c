@@ -7,18 +7,9 @@
 
 #include "privmsg.h"
 #include "t.h"
+#include "tprivmsg.h"
 
 static const struct privmsg_policy pol = { 7, 0x20010000u };
-
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		memset(&a, 0xee, sizeof(a));
-	return a;
-}
 
 static int
 check(const void *m, size_t len)
@@ -29,34 +20,6 @@ check(const void *m, size_t len)
 	t = privmsg_check(m, len, &pol, &why);
 	CHECK((t == -1) == (why != NULL));
 	return t;
-}
-
-static struct privmsg_addr
-maddr(uint32_t type, uint32_t ifindex, const char *addr, uint32_t plen)
-{
-	struct privmsg_addr m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = type;
-	m.ifindex = ifindex;
-	m.addr = a6(addr);
-	m.plen = plen;
-	return m;
-}
-
-static struct privmsg_route
-mroute(uint32_t type, uint32_t ifindex, const char *dst, uint32_t plen,
-    uint32_t metric)
-{
-	struct privmsg_route m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = type;
-	m.ifindex = ifindex;
-	m.dst = a6(dst);
-	m.plen = plen;
-	m.metric = metric;
-	return m;
 }
 
 static void

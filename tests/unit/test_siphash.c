@@ -10,20 +10,7 @@
 
 #include "siphash.h"
 #include "t.h"
-
-static FILE *
-data_open(const char *name)
-{
-	const char	*srcdir = getenv("srcdir");
-	char		 path[1024];
-	FILE		*f;
-
-	(void)snprintf(path, sizeof(path), "%s/tests/data/%s",
-	    srcdir != NULL ? srcdir : ".", name);
-	if ((f = fopen(path, "r")) == NULL)
-		fprintf(stderr, "cannot open %s\n", path);
-	return f;
-}
+#include "tdata.h"
 
 /* The 64 published vectors: key 00..0f, message 00..len-1. */
 static void

@@ -11,21 +11,7 @@
 
 #include "teredo.h"
 #include "t.h"
-
-/* Open tests/data/name under $srcdir (automake exports it). */
-static FILE *
-data_open(const char *name)
-{
-	const char	*srcdir = getenv("srcdir");
-	char		 path[1024];
-	FILE		*f;
-
-	(void)snprintf(path, sizeof(path), "%s/tests/data/%s",
-	    srcdir != NULL ? srcdir : ".", name);
-	if ((f = fopen(path, "r")) == NULL)
-		fprintf(stderr, "cannot open %s\n", path);
-	return f;
-}
+#include "tdata.h"
 
 static uint32_t
 ip4(const char *s)
