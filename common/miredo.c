@@ -123,6 +123,8 @@ miredo_bind(const struct conf *c)
 		(void)close(fd);
 		return -1;
 	}
+	if (os_udp_nodf(fd) == -1)
+		log_warn("cannot clear DF on the UDP socket");
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return fd;
 }

@@ -21,6 +21,7 @@
 
 #define SUPERVISE_BACKOFF_MIN	1000	/* engine restart back-off, ms */
 #define SUPERVISE_BACKOFF_MAX	60000
+#define SUPERVISE_STOP_MS	5000	/* engine stop, then SIGKILL */
 
 struct miredo {
 	struct cmdline	cl;

@@ -75,6 +75,9 @@ srv_udp_open(uint32_t ip)
 			(void)close(fd);
 		return -1;
 	}
+	if (os_udp_nodf(fd) == -1)
+		log_warn("cannot clear DF on UDP %s:%d", ipv4_ntop(ip, buf),
+		    TEREDO_PORT);
 	return fd;
 }
 

@@ -181,19 +181,23 @@ sup_spawn(struct sup *sp)
 	return 0;
 }
 
-/* Stop the child and wait for it (it answers SIGTERM within a second). */
+/*
+ * Stop the child and wait for it.  Closing its socket first makes it
+ * leave by itself even where we may not signal it (no CAP_KILL: it runs
+ * as another user); SIGTERM is the fast path.
+ */
 static void
 sup_stop(struct sup *sp)
 {
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	sp->fd = -1;
 	if (sp->pid > 0) {
 		(void)kill(sp->pid, SIGTERM);
 		while (waitpid(sp->pid, NULL, 0) == -1 && errno == EINTR)
 			continue;
 	}
-	if (sp->fd != -1)
-		(void)close(sp->fd);
 	sp->pid = -1;
-	sp->fd = -1;
 }
 
 static void

@@ -143,13 +143,34 @@ supervise_engine_gone(struct miredo *m)
 void
 supervise_engine_stop(struct miredo *m)
 {
-	int st;
+	pid_t	r;
+	int	st, i;
 
 	if (m->engine == -1)
 		return;
+	/*
+	 * Closing the channel makes the engine exit by itself: that needs no
+	 * permission to signal another user (a unit without CAP_KILL would
+	 * otherwise hang here).  SIGTERM is the fast path, SIGKILL the last
+	 * resort after SUPERVISE_STOP_MS.
+	 */
+	if (m->chan != -1)
+		(void)close(m->chan);
+	m->chan = -1;
 	(void)kill(m->engine, SIGTERM);
-	while (waitpid(m->engine, &st, 0) == -1 && errno == EINTR)
-		continue;
+	for (i = 0; i < SUPERVISE_STOP_MS / 10; i++) {
+		r = waitpid(m->engine, &st, WNOHANG);
+		if (r == m->engine || (r == -1 && errno != EINTR))
+			break;
+		(void)usleep(10000);
+	}
+	if (i == SUPERVISE_STOP_MS / 10) {
+		log_warnx("engine (pid %ld) does not stop: killing it",
+		    (long)m->engine);
+		(void)kill(m->engine, SIGKILL);
+		while (waitpid(m->engine, &st, 0) == -1 && errno == EINTR)
+			continue;
+	}
 	supervise_engine_gone(m);
 }
 

@@ -28,6 +28,14 @@ int	 os_tun_close(int fd, const char *name);	/* also destroys it */
 ssize_t	 os_tun_read(int fd, void *pkt, size_t len);
 ssize_t	 os_tun_write(int fd, const void *pkt, size_t len);
 
+/*
+ * Never set DF on our UDP datagrams (RFC 4380 5.1.1: a Teredo datagram
+ * may be fragmented on its way; a 1280-byte IPv6 packet must get
+ * through whatever the IPv4 path MTU).  Where the kernel does not set DF
+ * on UDP by default this is a no-op.
+ */
+int	 os_udp_nodf(int fd);
+
 /* Interface configuration (privileged). */
 unsigned int os_if_index(const char *ifname);	/* 0 with errno on failure */
 int	 os_if_set_mtu(const char *ifname, unsigned int mtu);

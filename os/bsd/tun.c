@@ -70,3 +70,11 @@ bsd_if_destroy(const char *ifname)
 	}
 	return bsd_if_ioctl(SIOCIFDESTROY, &ifr);
 }
+
+int
+os_udp_nodf(int fd)
+{
+	/* The BSDs and macOS set DF on UDP only when IP_DONTFRAG asks. */
+	(void)fd;
+	return 0;
+}

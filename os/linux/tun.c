@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <netinet/in.h>
+
 #include <linux/if_tun.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -190,4 +192,13 @@ ssize_t
 os_tun_write(int fd, const void *pkt, size_t len)
 {
 	return write(fd, pkt, len);
+}
+
+int
+os_udp_nodf(int fd)
+{
+	int	v = IP_PMTUDISC_DONT;
+
+	/* Linux sets DF on UDP unless told otherwise (ip_no_pmtu_disc). */
+	return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
 }

@@ -343,6 +343,13 @@ os_tun_open(const char *want, char *name, size_t namesz)
 }
 
 int
+os_udp_nodf(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+int
 os_tun_close(int fd, const char *name)
 {
 	struct os_fake_call	*c = fake_record(OS_FAKE_TUN_CLOSE, name);

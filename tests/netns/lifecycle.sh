@@ -227,6 +227,21 @@ check "engine cannot drop privileges: launcher exits 1" [ $rc = 1 ]
 check "engine cannot drop privileges: no pid file, no interface" \
     wait_for 5 sh -c "[ ! -e $PIDF ] && \
     ! ip -n $NS link show $IF >/dev/null 2>&1"
+# A unit without CAP_KILL (a tight CapabilityBoundingSet): priv cannot
+# signal its engine, which runs as another user; SIGTERM must still stop
+# both, because the engine leaves when priv closes the channel.
+nsrun setpriv --bounding-set -kill "$MIREDO" -c "$TMPD/relay.conf" \
+    -p "$PIDF" -u nobody > "$TMPD/log8" 2>&1
+rc=$?
+check "without CAP_KILL: launcher exits 0" [ $rc = 0 ]
+DPID=$(cat "$PIDF" 2>/dev/null)
+[ -n "$DPID" ] && kill -TERM "$DPID"
+check "without CAP_KILL: SIGTERM stops the daemon" \
+    wait_for 8 sh -c "! kill -0 $DPID 2>/dev/null"
+check "without CAP_KILL: no pid file, no interface, no engine left" \
+    wait_for 5 sh -c "[ ! -e $PIDF ] && \
+    ! ip -n $NS link show $IF >/dev/null 2>&1 && \
+    [ -z \"\$(ip netns pids $NS)\" ]"
 
 # 10. A client that starts before its server's name resolves.
 client_checks() {

@@ -134,6 +134,27 @@ cmd_setuid0(void)
 		reply(0, NULL);
 }
 
+/* os_udp_nodf on a UDP socket, then what the kernel says (0 = DONT). */
+static void
+cmd_nodf(void)
+{
+	char		 v[16];
+	int		 s, val = -1;
+	socklen_t	 len = sizeof(val);
+
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    os_udp_nodf(s) == -1 ||
+	    getsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &val, &len) == -1) {
+		reply(-1, NULL);
+		if (s != -1)
+			(void)close(s);
+		return;
+	}
+	(void)close(s);
+	snprintf(v, sizeof(v), "%d", val);
+	reply(0, v);
+}
+
 static void
 cmd_socket(const char *kind)
 {
@@ -270,6 +291,8 @@ dispatch(const char *cmd, char **av)
 		cmd_setuid0();
 	else if (strcmp(cmd, "socket") == 0)
 		cmd_socket(av[0]);
+	else if (strcmp(cmd, "nodf") == 0)
+		cmd_nodf();
 	else if (strcmp(cmd, "pid") == 0) {
 		snprintf(v, sizeof(v), "%ld", (long)getpid());
 		reply(0, v);

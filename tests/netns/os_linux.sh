@@ -164,6 +164,7 @@ want "ok *" pid
 pid=${REPLY#ok }
 want "err Operation not permitted" privdrop nobody "$TMPD/bad"
 want "ok" socket inet
+want "ok 0" nodf	# IP_PMTUDISC_DONT: no DF on our UDP (the default is 1)
 want "ok" privdrop nobody "$TMPD/root"
 want "ok" setuid0
 st=/proc/$pid/status

@@ -159,6 +159,23 @@ else
 	fail "SIGTERM cleanup"
 fi
 
+# Without CAP_KILL (a tight unit) the supervisor cannot signal its child,
+# which runs as nobody: SIGTERM must still stop both.
+printf 'ServerBindAddress 198.51.100.10\n' >"$C"
+nsx setpriv --bounding-set -kill "$SRV" -c "$C" -p "$T/s3.pid" 2>/dev/null
+P=$(cat "$T/s3.pid" 2>/dev/null)
+[ -n "$P" ] && kill -TERM "$P"
+for i in $(seq 50); do
+	kill -0 "$P" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -n "$P" ] && ! kill -0 "$P" 2>/dev/null && [ ! -e "$T/s3.pid" ] &&
+    [ -z "$(ip netns pids "$NS")" ]; then
+	ok "without CAP_KILL: SIGTERM stops supervisor and server"
+else
+	fail "without CAP_KILL: SIGTERM cleanup"
+fi
+
 # The server process never outlives its supervisor.
 printf 'ServerBindAddress 198.51.100.10\n' >"$C"
 nsx "$SRV" -c "$C" -p "$T/s2.pid" 2>/dev/null
