@@ -201,9 +201,12 @@ if [ "$keep" = 1 ]; then
 	[ "$impl" != ours ] ||
 	    say "  $TOPO_BUILDDIR/miredo-status -s $TOPO_DIR/client1.ctl   (status)"
 	say "Logs: $TOPO_DIR/*.log"
-	trap 'topo_cleanup; trap - EXIT; echo; say "demo: torn down."; exit 0' INT
+	trap 'kill $! 2>/dev/null; topo_cleanup; trap - EXIT; echo;
+	    say "demo: torn down."; exit 0' INT TERM HUP
+	# wait, not a foreground sleep: a trap runs at once, not after it.
 	while :; do
-		sleep 3600
+		sleep 3600 &
+		wait $!
 	done
 fi
 stop_daemons
