@@ -53,7 +53,7 @@ RelayType relay
 InterfaceName $IF
 InterfaceMTU $1
 BindAddress 192.0.2.10
-BindPort 3545
+BindPort 545
 EOC
 }
 
@@ -71,6 +71,9 @@ if ! wait_for 5 test -s "$PIDF" || ! PRIV=$(cat "$PIDF") ||
 	exit 1
 fi
 check "priv is miredo" grep -q miredo "/proc/$PRIV/comm"
+# BindPort below 1024: bound by priv before the engine drops privileges.
+check "UDP socket bound to 192.0.2.10:545 (a privileged port)" \
+    sh -c "ip netns exec $NS ss -H -uln 'sport = :545' | grep -q 192.0.2.10:545"
 check "tunnel MTU 1400" mtu_is 1400
 check "tunnel is up" ip -n "$NS" link show "$IF" up | grep -q UP
 check "link-local fe80::ffff:ffff:ffff/64" \
