@@ -4,6 +4,7 @@
 #include "compat.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>

@@ -134,17 +134,42 @@ cmd_setuid0(void)
 		reply(0, NULL);
 }
 
-/* os_udp_nodf on a UDP socket, then what the kernel says (0 = DONT). */
+/*
+ * The socket option that says whether the kernel sets DF on a UDP
+ * socket, where 0 means it does not: Linux's IP_MTU_DISCOVER
+ * (IP_PMTUDISC_DONT is 0), else IP_DONTFRAG (FreeBSD, macOS).  Elsewhere
+ * the nodf command fails with ENOTSUP rather than guess.
+ */
+#if defined(IP_MTU_DISCOVER)
+#define DRIVER_DF_OPT	IP_MTU_DISCOVER
+#elif defined(IP_DONTFRAG)
+#define DRIVER_DF_OPT	IP_DONTFRAG
+#endif
+
+static int
+driver_df(int s, int *val)
+{
+#ifdef DRIVER_DF_OPT
+	socklen_t	 len = sizeof(*val);
+
+	return getsockopt(s, IPPROTO_IP, DRIVER_DF_OPT, val, &len);
+#else
+	(void)s;
+	(void)val;
+	errno = ENOTSUP;
+	return -1;
+#endif
+}
+
+/* os_udp_nodf on a UDP socket, then what the kernel says (0 = no DF). */
 static void
 cmd_nodf(void)
 {
 	char		 v[16];
 	int		 s, val = -1;
-	socklen_t	 len = sizeof(val);
 
 	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
-	    os_udp_nodf(s) == -1 ||
-	    getsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &val, &len) == -1) {
+	    os_udp_nodf(s) == -1 || driver_df(s, &val) == -1) {
 		reply(-1, NULL);
 		if (s != -1)
 			(void)close(s);

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 
 #include <stdio.h>

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 
 #include <stdio.h>

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 
 #include <string.h>

@@ -2,6 +2,8 @@
 /* Copyright (c) 2026 The miredo authors */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -5,6 +5,8 @@
 
 /* Building privsep requests for test_privmsg and test_priv. */
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <string.h>
 
