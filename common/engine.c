@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "chan.h"
 #include "core.h"
 #include "ctl.h"
 #include "daemon.h"
@@ -39,6 +40,7 @@ struct engine {
 	unsigned int	mtu;
 	struct ctl_engine ctlinfo;	/* for the status report */
 	int		ctl;		/* status listener, or -1 */
+	struct chan_reader rd;		/* the frame being read from priv */
 	unsigned char	buf[ENGINE_PKTMAX];
 };
 
@@ -59,12 +61,7 @@ engine_sigusr1(int sig)
 static void
 engine_send(struct engine *e, const void *msg, size_t len)
 {
-	ssize_t n;
-
-	do
-		n = send(e->chan, msg, len, 0);
-	while (n == -1 && errno == EINTR);
-	if (n != (ssize_t)len)
+	if (chan_send(e->chan, msg, len) == -1)
 		fatal("%s: priv channel", __func__);
 }
 
@@ -256,24 +253,34 @@ engine_log_status(const struct engine *e)
 	    (unsigned long long)drops);
 }
 
-static void
-engine_chan_input(struct engine *e, uint64_t now)
+/*
+ * One message from priv: 1 if one was handled, 0 if none is complete yet.
+ * Exits when priv went away, dies when it broke the protocol.
+ */
+static int
+engine_chan_msg(struct engine *e, uint64_t now)
 {
-	union privmsg m;
+	struct privmsg_resolved r;
+	const void *msg;
 	const char *why;
-	ssize_t n;
+	size_t len;
 
-	n = recv(e->chan, &m, sizeof(m), 0);
-	if (n == -1 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
+	switch (chan_read(e->chan, &e->rd, &msg, &len)) {
+	case CHAN_AGAIN:
+		return 0;
+	case CHAN_MSG:
+		break;
+	case CHAN_BAD:
+		fatalx("%s: malformed frame from priv", __func__);
+	default:
 		log_debug("%s: priv is gone", __func__);
 		exit(0);
 	}
-	switch (privmsg_check_engine(&m, (size_t)n, &why)) {
+	/* The check proves len is the exact size of the type. */
+	switch (privmsg_check_engine(msg, len, &why)) {
 	case PRIV_MSG_RESOLVED:
-		core_set_server(e->core, now, m.resolved.server,
-		    m.resolved.server2);
+		memcpy(&r, msg, sizeof(r));
+		core_set_server(e->core, now, r.server, r.server2);
 		break;
 	case PRIV_MSG_NETCHANGE:
 		core_netchange(e->core, now);
@@ -281,6 +288,16 @@ engine_chan_input(struct engine *e, uint64_t now)
 	default:
 		fatalx("%s: bad message from priv: %s", __func__, why);
 	}
+	return 1;
+}
+
+static void
+engine_chan_input(struct engine *e, uint64_t now)
+{
+	int i;
+
+	for (i = 0; i < 8 && engine_chan_msg(e, now); i++)
+		continue;
 }
 
 static void
@@ -462,6 +479,8 @@ engine_main(const struct engine_args *a)
 	e.chan = a->chan_fd;
 	e.ifindex = a->ifindex;
 	e.ctl = a->ctl_fd;
+	chan_reader_init(&e.rd);
+	engine_nonblock(e.chan);
 	engine_nonblock(e.tun);
 	engine_nonblock(e.udp);
 	engine_local_addr(&e);

@@ -18,6 +18,8 @@ libcore_a_SOURCES += common/peer.c common/peer.h common/core.c common/core.h \
 libcore_a_SOURCES += common/server.c common/server.h
 # daemon layer shared by the programs: privsep messages, daemonizing
 libcore_a_SOURCES += common/privmsg.c common/privmsg.h common/daemon.c common/daemon.h
+# port: the priv<->engine channel's framing, the same on every OS
+libcore_a_SOURCES += common/chan.c common/chan.h
 # daemon: miredo's priv process (see miredo_SOURCES)
 EXTRA_DIST += common/priv.h common/resolve.h common/hook.h common/miredo.h
 

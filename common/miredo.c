@@ -253,24 +253,26 @@ miredo_shutdown(struct miredo *m, int sig)
 static int
 miredo_wait_ready(struct miredo *m)
 {
-	union privmsg	u;
 	struct pollfd	pfd;
 	uint64_t	now, deadline = daemon_now_ms() + MIREDO_READY_MS;
-	ssize_t		n;
-	int		rc;
+	const void	*msg;
+	size_t		len;
+	enum chan_rc	rc;
 
 	pfd.fd = m->chan;
 	pfd.events = POLLIN;
-	do {
+	/* The frame may come in pieces: poll until it is whole. */
+	while ((rc = chan_read(m->chan, &m->chan_rd, &msg, &len)) ==
+	    CHAN_AGAIN) {
 		if ((now = daemon_now_ms()) >= deadline)
 			return -1;
-		rc = poll(&pfd, 1, (int)(deadline - now));
-	} while (rc == -1 && errno == EINTR);
-	if (rc <= 0)
+		if (poll(&pfd, 1, (int)(deadline - now)) == -1 &&
+		    errno != EINTR)
+			return -1;
+	}
+	if (rc != CHAN_MSG)
 		return -1;
-	if ((n = recv(m->chan, &u, sizeof(u), 0)) <= 0)
-		return -1;
-	return priv_dispatch(&m->pv, &u, (size_t)n) == PRIV_MSG_READY ? 0 : -1;
+	return priv_dispatch(&m->pv, msg, len) == PRIV_MSG_READY ? 0 : -1;
 }
 
 /* The status socket (ctl.h); miredo runs without it if it cannot. */

@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdint.h>
 
+#include "chan.h"
 #include "cmdline.h"
 #include "conf.h"
 #include "priv.h"
@@ -32,7 +33,8 @@ struct miredo {
 	int		tun, udp, mon;
 	int		ctl;		/* status listener (ctl.h), or -1 */
 	pid_t		engine;		/* -1 when not running */
-	int		chan;		/* priv end of the socketpair */
+	int		chan;		/* priv end of the channel (chan.h) */
+	struct chan_reader chan_rd;	/* the frame being read from it */
 	uint64_t	engine_started, restart_at;
 	unsigned int	backoff;
 	struct priv	pv;

@@ -4,8 +4,8 @@
 #define PRIVMSG_H
 
 /*
- * Messages between miredo's engine and its root parent ("priv") over a
- * SOCK_SEQPACKET socketpair.  One fixed-size struct per type, each
+ * Messages between miredo's engine and its root parent ("priv"), framed
+ * by common/chan.h.  One fixed-size struct per type, each
  * starting with its uint32_t type.  The receiver checks the exact length
  * first, then the values (privmsg_check()).  Pure functions, no I/O, so
  * that the unit tests and the fuzzer drive them directly.

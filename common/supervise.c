@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chan.h"
 #include "daemon.h"
 #include "engine.h"
 #include "hook.h"
@@ -61,11 +62,24 @@ supervise_signals(void)
 	(void)sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* A malformed message, or a channel that cannot be trusted any more. */
+static void
+supervise_engine_kill(struct miredo *m)
+{
+	log_warnx("killing the engine (pid %ld)", (long)m->engine);
+	(void)kill(m->engine, SIGKILL);
+	(void)close(m->chan);
+	m->chan = -1;
+}
+
 static void
 supervise_send(struct miredo *m, const void *msg, size_t len)
 {
-	if (m->chan != -1 && send(m->chan, msg, len, 0) == -1)
-		log_warn("%s: engine channel", __func__);
+	if (m->chan == -1 || chan_send(m->chan, msg, len) == 0)
+		return;
+	/* Part of a frame may be out: the stream is out of step. */
+	log_warn("%s: engine channel", __func__);
+	supervise_engine_kill(m);
 }
 
 void
@@ -92,8 +106,9 @@ supervise_engine_start(struct miredo *m)
 	int sv[2];
 
 	m->restart_at = 0;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
+	if (chan_pair(sv) == -1)
 		fatal("%s: socketpair", __func__);
+	chan_reader_init(&m->chan_rd);
 	(void)fflush(NULL);
 	if ((m->engine = fork()) == -1)
 		fatal("%s: fork", __func__);
@@ -120,7 +135,6 @@ supervise_engine_start(struct miredo *m)
 	(void)close(sv[1]);
 	m->chan = sv[0];
 	(void)fcntl(m->chan, F_SETFL, O_NONBLOCK);
-	(void)fcntl(m->chan, F_SETFD, FD_CLOEXEC);
 	m->engine_started = daemon_now_ms();
 	log_debug("%s: engine is pid %ld", __func__, (long)m->engine);
 	if (m->conf.relay_type == CONF_CLIENT && m->rs.have)
@@ -237,30 +251,30 @@ supervise_signal(struct miredo *m)
 static void
 supervise_chan_input(struct miredo *m)
 {
-	union {
-		union privmsg	m;
-		unsigned char	buf[PRIVMSG_BUFSZ];
-	} u;
-	ssize_t n;
+	const void *msg;
+	size_t len;
 	int i;
 
 	for (i = 0; i < 32 && m->chan != -1; i++) {
-		n = recv(m->chan, &u, sizeof(u), 0);
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		switch (chan_read(m->chan, &m->chan_rd, &msg, &len)) {
+		case CHAN_AGAIN:
 			return;
-		if (n <= 0) {
-			/* EOF: the engine is exiting; SIGCHLD follows. */
+		case CHAN_MSG:
+			break;
+		case CHAN_BAD:
+			log_warnx("%s: malformed frame from the engine",
+			    __func__);
+			supervise_engine_kill(m);
+			return;
+		default:
+			/* EOF or error: the engine is going; SIGCHLD next. */
 			(void)close(m->chan);
 			m->chan = -1;
 			return;
 		}
-		switch (priv_dispatch(&m->pv, &u, (size_t)n)) {
+		switch (priv_dispatch(&m->pv, msg, len)) {
 		case -1:
-			log_warnx("killing the engine (pid %ld)",
-			    (long)m->engine);
-			(void)kill(m->engine, SIGKILL);
-			(void)close(m->chan);
-			m->chan = -1;
+			supervise_engine_kill(m);
 			return;
 		case PRIV_MSG_STATE:
 			hook_request(m->conf.hook, m->ifname, &m->pv.state,

@@ -14,3 +14,7 @@ tests_unit_test_daemon_LDADD = libcore.a
 UNIT_TESTS += tests/unit/test_ctl
 tests_unit_test_ctl_SOURCES = tests/unit/test_ctl.c
 tests_unit_test_ctl_LDADD = libcore.a
+# port: the priv<->engine channel's framing (common/chan.c)
+UNIT_TESTS += tests/unit/test_chan
+tests_unit_test_chan_SOURCES = tests/unit/test_chan.c
+tests_unit_test_chan_LDADD = libcore.a
