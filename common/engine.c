@@ -489,6 +489,12 @@ engine_main(const struct engine_args *a)
 	log_info("engine started");
 	if (os_privdrop(a->pw, a->chrootdir) == -1)
 		fatal("cannot drop privileges to %s", a->pw->pw_name);
+	/* Each descriptor kept, with what it is still used for (os.h). */
+	if (os_sandbox_fd(e.tun, OS_FD_TUN) == -1 ||
+	    os_sandbox_fd(e.udp, OS_FD_UDP) == -1 ||
+	    os_sandbox_fd(e.chan, OS_FD_CHAN) == -1 ||
+	    os_sandbox_fd(e.ctl, OS_FD_CTL) == -1)
+		fatal("cannot limit the engine's descriptors");
 	if (os_sandbox(OS_ROLE_ENGINE) == -1)
 		fatal("cannot enter the sandbox");
 	ready.type = PRIV_MSG_READY;

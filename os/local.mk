@@ -14,7 +14,7 @@ BSD_COMMON = os/bsd/bsd.h os/bsd/ifconf.c os/bsd/monitor.c \
 	os/bsd/privdrop.c os/bsd/tun.c os/tunhdr.c os/tunhdr.h
 if OS_FREEBSD
 libos_a_SOURCES += os/freebsd/tun.c os/freebsd/ifconf.c os/freebsd/priv.c \
-	$(BSD_COMMON) os/bsd/resid.c
+	os/freebsd/sandbox.c $(BSD_COMMON) os/bsd/resid.c
 endif
 if OS_DARWIN
 libos_a_SOURCES += os/darwin/tun.c os/darwin/ifconf.c os/darwin/priv.c \

@@ -65,6 +65,18 @@ int	 os_monitor_read(int fd);
 int	 os_privdrop(const struct passwd *pw, const char *chrootdir);
 /* Enter the sandbox for a role (after privdrop, sockets already open). */
 int	 os_sandbox(enum os_role role);
+/*
+ * Before os_sandbox(): what a kept descriptor is still used for, where
+ * the sandbox limits each descriptor's rights (Capsicum on FreeBSD).  A
+ * negative fd is ignored.  Elsewhere a no-op returning 0.
+ */
+enum os_fd_use {
+	OS_FD_TUN,		/* read and write packets */
+	OS_FD_UDP,		/* send to and receive from any peer */
+	OS_FD_CHAN,		/* the channel to priv */
+	OS_FD_CTL		/* a listener: accept, send a reply */
+};
+int	 os_sandbox_fd(int fd, enum os_fd_use use);
 
 /* The backend's name, e.g. "linux", for -V. */
 const char *os_name(void);

@@ -51,6 +51,14 @@ bsd_priv_checkids(const struct passwd *pw)
 }
 
 int
+os_sandbox_fd(int fd, enum os_fd_use use)
+{
+	(void)fd;
+	(void)use;
+	return 0;
+}
+
+int
 os_sandbox(enum os_role role)
 {
 	/*

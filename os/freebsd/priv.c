@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* Copyright (c) 2026 The miredo authors */
 /*
- * NOT COMPILED HERE for FreeBSD: no FreeBSD sysroot is reachable from the
- * Linux build machine; tests/unit/test_bsd_priv.c compiles it on Linux
- * with fakes.  Written from FreeBSD's capsicum(4) and cap_enter(2).
+ * Compiled against FreeBSD 14.2's headers by ../shared/sysroots/check.sh
+ * (not linked, not run), and on Linux with fakes by
+ * tests/unit/test_bsd_priv.c.  Written from FreeBSD's capsicum(4) and
+ * cap_enter(2).
  */
 #include "config.h"
 
@@ -20,11 +21,15 @@ int
 os_sandbox(enum os_role role)
 {
 	/*
-	 * Capsicum does not fit a Teredo engine or server: in capability
-	 * mode sendto(2) with a destination address fails with ECAPMODE
-	 * (sys/kern/uipc_syscalls.c), and both send to peers they learn at
-	 * run time from one unconnected UDP socket.  The unprivileged,
-	 * chrooted process is the confinement here (DESIGN.md's table).
+	 * Capsicum here is the rights of each descriptor the engine keeps
+	 * (os_sandbox_fd(), os/freebsd/sandbox.c), without capability
+	 * mode: after cap_enter(2), sendto(2) with a destination address
+	 * fails with ECAPMODE (sendit() in sys/kern/uipc_syscalls.c), and
+	 * the engine and the server send to peers they learn at run time
+	 * from one unconnected UDP socket.  So a compromised engine can
+	 * still make new sockets; it is unprivileged and chrooted, and its
+	 * descriptors do only what they are for (no ioctl, no bind, no
+	 * connect on the tunnel, the channel or the status socket).
 	 */
 	return bsd_sandbox_none(role);
 }

@@ -132,6 +132,15 @@ sandbox_seccomp(void)
 }
 #endif /* HAVE_SECCOMP */
 
+/* The seccomp filter is per process, not per descriptor. */
+int
+os_sandbox_fd(int fd, enum os_fd_use use)
+{
+	(void)fd;
+	(void)use;
+	return 0;
+}
+
 int
 os_sandbox(enum os_role role)
 {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* Copyright (c) 2026 The miredo authors */
 /*
- * NOT COMPILED HERE for OpenBSD: no OpenBSD sysroot is reachable from the
- * Linux build machine; tests/unit/test_bsd_priv.c compiles it on Linux
- * with fakes.  Written from OpenBSD's pledge(2) and unveil(2).
+ * Compiled against OpenBSD 7.8's headers by ../shared/sysroots/check.sh
+ * (not linked, not run), and on Linux against recorder fakes by
+ * tests/unit/test_bsd_priv.c.  Written from OpenBSD's pledge(2) and
+ * unveil(2).
  */
 #include "config.h"
 
@@ -15,6 +16,46 @@
 #include "os.h"
 
 /* The privilege drop is os/bsd/privdrop.c and os/bsd/resid.c. */
+
+/* pledge(2) is per process, not per descriptor. */
+int
+os_sandbox_fd(int fd, enum os_fd_use use)
+{
+	(void)fd;
+	(void)use;
+	return 0;
+}
+
+/*
+ * The engine and the server open nothing after set-up.  unveil("/", "")
+ * turns the veil on with the whole tree (the chroot, or the real root
+ * without one) visible to no call; pledge(2) then drops the "unveil"
+ * promise, so it cannot be lifted.  Without rpath/wpath/cpath pledge
+ * already refuses paths: the veil is a second wall behind it (and behind
+ * the chroot).
+ *
+ * The promises, against the Linux filter (os/linux/sandbox.c), which
+ * allows I/O on existing descriptors, sendto to any peer, accept on the
+ * status socket, poll, time, memory, and signals to itself:
+ * - "stdio": read/write/recv/send on the descriptors we hold, poll,
+ *   clock_gettime, getentropy (arc4random), sendsyslog(2) for syslog,
+ *   kill(2) of ourselves;
+ * - "inet": sendto(2) with a destination address (pledge_sendit() in
+ *   kern_pledge.c wants "inet", "unix" or "dns" for that), needed for
+ *   peers learnt at run time.  "unix" would pass there too, but only
+ *   through that detail of the kernel; pledge(2) documents "inet".
+ * The status socket (common/ctl.h) is an AF_UNIX listener opened before
+ * pledge(2); accept(2) is allowed under "inet" or "unix" with no domain
+ * check (pledge_socket with domain -1).  Untested on a real kernel:
+ * should one refuse it, the promises become "stdio inet unix".
+ */
+static int
+sandbox_engine(void)
+{
+	if (unveil("/", "") == -1)
+		return -1;
+	return pledge("stdio inet", NULL);
+}
 
 int
 os_sandbox(enum os_role role)
@@ -32,19 +73,7 @@ os_sandbox(enum os_role role)
 		return 0;
 	case OS_ROLE_ENGINE:
 	case OS_ROLE_SERVER:
-		/*
-		 * Its sockets are open: "stdio" for I/O on them and syslog,
-		 * "inet" for sendto(2) to peers learnt at run time.  Without
-		 * rpath/wpath/cpath no path can be opened, so no unveil(2)
-		 * is needed on top.
-		 * The status socket (common/ctl.h) is an AF_UNIX listener
-		 * opened before pledge(2); accept(2) on it needs no "unix":
-		 * pledge lets "inet" or "unix" call accept and makes no
-		 * domain check for it (kern_pledge.c, pledge_socket with
-		 * domain -1).  Untested here (see above); should a kernel
-		 * refuse it, the promises become "stdio inet unix".
-		 */
-		return pledge("stdio inet", NULL);
+		return sandbox_engine();
 	default:
 		errno = EINVAL;
 		return -1;

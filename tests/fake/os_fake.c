@@ -587,6 +587,14 @@ os_privdrop(const struct passwd *pw, const char *chrootdir)
 }
 
 int
+os_sandbox_fd(int fd, enum os_fd_use use)
+{
+	(void)fd;
+	(void)use;
+	return 0;
+}
+
+int
 os_sandbox(enum os_role role)
 {
 	struct os_fake_call	*c = fake_record(OS_FAKE_SANDBOX, NULL);

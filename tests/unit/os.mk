@@ -19,3 +19,10 @@ tests_unit_test_priv_openbsd_SOURCES = tests/unit/test_bsd_priv.c
 tests_unit_test_priv_openbsd_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=2
 tests_unit_test_priv_darwin_SOURCES = tests/unit/test_bsd_priv.c
 tests_unit_test_priv_darwin_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=3
+# port: FreeBSD's Capsicum rights per descriptor, against a stand-in of
+# <sys/capsicum.h> (tests/fake/capsicum)
+UNIT_TESTS += tests/unit/test_capsicum
+tests_unit_test_capsicum_SOURCES = tests/unit/test_capsicum.c
+tests_unit_test_capsicum_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(srcdir)/tests/fake/capsicum
+EXTRA_DIST += tests/fake/capsicum/sys/capsicum.h
