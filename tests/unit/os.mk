@@ -26,3 +26,5 @@ tests_unit_test_capsicum_SOURCES = tests/unit/test_capsicum.c
 tests_unit_test_capsicum_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(srcdir)/tests/fake/capsicum
 EXTRA_DIST += tests/fake/capsicum/sys/capsicum.h
+# port: the OS-neutral tests against the BSD headers (tests/all.sh)
+EXTRA_DIST += tests/cross/unit_headers.sh
