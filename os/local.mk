@@ -16,7 +16,7 @@ endif
 # differs, through the per-OS hooks declared in os/bsd/bsd.h.
 BSD_COMMON = os/bsd/bsd.h os/bsd/ifconf.c os/bsd/monitor.c \
 	os/bsd/privdrop.c os/bsd/tun.c os/tunhdr.c os/tunhdr.h \
-	os/bsd/native.c
+	os/bsd/native.c os/bsd/rtmsg.c os/bsd/rtmsg.h
 if OS_FREEBSD
 libos_a_SOURCES += os/freebsd/tun.c os/freebsd/ifconf.c os/freebsd/priv.c \
 	$(BSD_COMMON) os/bsd/resid.c

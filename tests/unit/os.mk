@@ -19,3 +19,8 @@ tests_unit_test_priv_openbsd_SOURCES = tests/unit/test_bsd_priv.c
 tests_unit_test_priv_openbsd_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=2
 tests_unit_test_priv_darwin_SOURCES = tests/unit/test_bsd_priv.c
 tests_unit_test_priv_darwin_CPPFLAGS = $(AM_CPPFLAGS) -DPRIV_OS=3
+# What the BSD/macOS backends hand the kernel (routing-socket sockaddrs,
+# in6_aliasreq), byte by byte per OS: os/bsd/rtmsg.c is OS-neutral.
+UNIT_TESTS += tests/unit/test_bsd_rtmsg
+tests_unit_test_bsd_rtmsg_SOURCES = tests/unit/test_bsd_rtmsg.c \
+	os/bsd/rtmsg.c os/bsd/rtmsg.h
