@@ -20,6 +20,7 @@
 #    tunnel descriptor, its two UDP sockets, Unix sockets (supervisor,
 #    status, syslog) above stdio; not the descriptors its launcher left
 #    open (fds 7 and 8 here), which the supervisor inherited;
+#  - built with libseccomp, all of this runs under the server's filter;
 #  - on SIGTERM the supervisor removes the tunnel.
 # Root only (77 otherwise).  IMPL=debian uses Debian's miredo as client
 # and relay instead of ours.
@@ -157,6 +158,14 @@ if [ -n "$pid" ] && out=$(check_fds "$pid"); then
 	ok "$out"
 else
 	fail "${out:-no server process}"
+fi
+# Built with libseccomp: the tunnel is written under the filter.
+if grep -q "define HAVE_SECCOMP 1" "$TOPO_BUILDDIR/config.h" 2>/dev/null; then
+	if grep -q "^Seccomp:[[:space:]]*2" "/proc/$pid/status" 2>/dev/null; then
+		ok "the server process runs under its seccomp filter"
+	else
+		fail "the server process has no seccomp filter"
+	fi
 fi
 
 start_relay "$IMPL" || fail "the relay did not start"
