@@ -221,7 +221,11 @@ sup_native_open(struct os_native *nat, enum conf_native how)
 		    how == CONF_NATIVE_TUNNEL ? "tunnel" : "the OS's way");
 		return -1;
 	}
-	if (nat->kind == OS_NATIVE_TUNNEL)
+	if (nat->kind == OS_NATIVE_TUNNEL && nat->forwarding == 0)
+		log_warnx("native IPv6 output through tunnel %s, but IPv6 "
+		    "forwarding is off: the clients' echo tests to native "
+		    "hosts will be dropped", nat->name);
+	else if (nat->kind == OS_NATIVE_TUNNEL)
 		log_info("native IPv6 output through tunnel %s (IPv6 "
 		    "forwarding must be enabled)", nat->name);
 	else

@@ -15,5 +15,7 @@ int	 native_tun_open(struct os_native *nat);
 ssize_t	 native_tun_send(const struct os_native *nat, const void *pkt,
 	    size_t len);
 int	 native_tun_close(struct os_native *nat);
+/* Per OS: 1 if IPv6 forwarding is on, 0 if off, -1 if unknown. */
+int	 native_ip6_forwarding(void);
 
 #endif /* OS_NATIVE_H */

@@ -45,6 +45,8 @@ native_tun_open(struct os_native *nat)
 		errno = saved;
 		return -1;
 	}
+	/* Without forwarding the kernel drops what we write: tell. */
+	nat->forwarding = native_ip6_forwarding();
 	return 0;
 }
 

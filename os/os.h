@@ -92,6 +92,8 @@ struct os_native {
 	int			 fd;		/* -1 when closed */
 	enum os_native_kind	 kind;		/* RAW or TUNNEL once open */
 	char			 name[32];	/* the tunnel's, or "" */
+	/* TUNNEL: 1 if the kernel forwards IPv6, 0 if not, -1 unknown. */
+	int			 forwarding;
 };
 
 /* Fills nat (fd -1 on failure).  Privileged. */

@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/sysctl.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <string.h>
@@ -19,6 +22,19 @@
  * the source address that IPV6_PKTINFO may set must be one of ours
  * (RFC 3542 6.1), never the Teredo client's.  OS_NATIVE_RAW is ENOTSUP.
  */
+
+/* net.inet6.ip6.forwarding, by its MIB, the same on all three. */
+int
+native_ip6_forwarding(void)
+{
+	int	 mib[4] = { CTL_NET, PF_INET6, IPPROTO_IPV6, IPV6CTL_FORWARDING };
+	int	 on = 0;
+	size_t	 len = sizeof(on);
+
+	if (sysctl(mib, 4, &on, &len, NULL, 0) == -1 || len != sizeof(on))
+		return -1;
+	return on != 0;
+}
 
 int
 os_native_open(struct os_native *nat, enum os_native_kind kind)

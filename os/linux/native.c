@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,25 @@
 
 #define IP6_DST_OFF	24	/* offset of the destination address */
 #define IP6_HDR_LEN	40
+
+/* net.ipv6.conf.all.forwarding (ip-sysctl.rst). */
+int
+native_ip6_forwarding(void)
+{
+	char	 c = 0;
+	int	 fd;
+	ssize_t	 n;
+
+	fd = open("/proc/sys/net/ipv6/conf/all/forwarding",
+	    O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, &c, 1);
+	(void)close(fd);
+	if (n != 1 || (c != '0' && c != '1'))
+		return -1;
+	return c == '1';
+}
 
 int
 os_native_open(struct os_native *nat, enum os_native_kind kind)

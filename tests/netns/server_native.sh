@@ -21,7 +21,8 @@
 #    status, syslog) above stdio; not the descriptors its launcher left
 #    open (fds 7 and 8 here), which the supervisor inherited;
 #  - built with libseccomp, all of this runs under the server's filter;
-#  - on SIGTERM the supervisor removes the tunnel.
+#  - on SIGTERM the supervisor removes the tunnel;
+#  - started with forwarding off, the server warns.
 # Root only (77 otherwise).  IMPL=debian uses Debian's miredo as client
 # and relay instead of ours.
 
@@ -218,6 +219,15 @@ if ! ip -n "$TOPO_P-srv" link show "$TUN" >/dev/null 2>&1; then
 	ok "tunnel $TUN removed on SIGTERM"
 else
 	fail "tunnel $TUN left behind"
+fi
+# Forwarding is still off: a server started now says so.
+topo_start server srv ours miredo-server
+if topo_wait_role server 5 grep -q "IPv6 forwarding is off" \
+    "$TOPO_DIR/server.log"; then
+	ok "started with forwarding off: $(grep -o "native IPv6.*" \
+	    "$TOPO_DIR/server.log" | head -1)"
+else
+	fail "no warning about IPv6 forwarding being off"
 fi
 stop_daemons
 topo_down
