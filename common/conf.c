@@ -50,7 +50,8 @@ struct conf_directive {
 
 static conf_handler conf_set_relaytype, conf_set_host, conf_set_prefix,
     conf_set_uint, conf_set_port, conf_set_ifname, conf_set_bindaddr,
-    conf_set_facility, conf_set_hook, conf_set_serverbind;
+    conf_set_facility, conf_set_hook, conf_set_serverbind,
+    conf_set_native;
 
 #define F(field)	offsetof(struct conf, field)
 
@@ -84,6 +85,7 @@ static const struct conf_directive conf_directives[] = {
 	    F(server_bind2), 0, 0 },
 	{ "ServerICMPMax", CONF_SERVER_BIT, conf_set_uint, F(icmp_max),
 	    0, 1232 },
+	{ "ServerNativeOutput", CONF_SERVER_BIT, conf_set_native, 0, 0, 0 },
 };
 #define CONF_NDIRECTIVES (sizeof(conf_directives) / sizeof(conf_directives[0]))
 
@@ -193,6 +195,24 @@ conf_set_relaytype(struct conf_state *st, const struct conf_directive *d,
 	} else {
 		conf_error(st, "%s: unknown value \"%s\" (client, autoclient, "
 		    "relay, cone or restricted)", d->name, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conf_set_native(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (strcasecmp(val, "auto") == 0)
+		st->c->native = CONF_NATIVE_AUTO;
+	else if (strcasecmp(val, "raw") == 0)
+		st->c->native = CONF_NATIVE_RAW;
+	else if (strcasecmp(val, "tunnel") == 0)
+		st->c->native = CONF_NATIVE_TUNNEL;
+	else {
+		conf_error(st, "%s: unknown value \"%s\" (auto, raw or "
+		    "tunnel)", d->name, val);
 		return -1;
 	}
 	return 0;

@@ -19,6 +19,13 @@ enum conf_relay_type {
 	CONF_RESTRICTED		/* "restricted": relay without the cone flag */
 };
 
+/* ServerNativeOutput: how miredo-server sends to native IPv6 (os.h). */
+enum conf_native {
+	CONF_NATIVE_AUTO,	/* "auto": the OS's way */
+	CONF_NATIVE_RAW,	/* "raw": a raw socket (Linux only) */
+	CONF_NATIVE_TUNNEL	/* "tunnel": through a tunnel interface */
+};
+
 #define CONF_NAME_MAX	256
 
 /*
@@ -51,6 +58,7 @@ struct conf {
 	unsigned int	peer_max;		/* PeerMax, 4096 */
 	unsigned int	queue_bytes;		/* PeerQueueBytes, 1048576 */
 	unsigned int	icmp_max;	/* ServerICMPMax (server), 88 */
+	enum conf_native native;	/* ServerNativeOutput (server), auto */
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
 };
 

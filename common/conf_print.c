@@ -23,6 +23,10 @@ static const char *const conf_relay_names[] = {
 	"client", "relay", "restricted"
 };
 
+static const char *const conf_native_names[] = {
+	"auto", "raw", "tunnel"
+};
+
 uint32_t
 conf_server_bind2(const struct conf *c)
 {
@@ -99,6 +103,9 @@ conf_print_server(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "SyslogFacility %s\n",
 	    conf_value_facility_name(c->syslog_facility));
 	(void)fprintf(fp, "ServerICMPMax %u\n", c->icmp_max);
+	if (c->native != CONF_NATIVE_AUTO)
+		(void)fprintf(fp, "ServerNativeOutput %s\n",
+		    conf_native_names[c->native]);
 }
 
 void

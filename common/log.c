@@ -55,6 +55,12 @@ log_setfacility(int facility)
 }
 
 void
+log_reopen(void)
+{
+	log_setfacility(log_facility);
+}
+
+void
 log_procinit(const char *procname)
 {
 	log_procname = procname;

@@ -14,6 +14,8 @@ void	log_init(int debug, int verbose, int facility);
 /* Facility for log_init(): stderr only, no syslog (miredo-checkconf, tests). */
 #define LOG_NOSYSLOG	(-1)
 void	log_setfacility(int facility);
+/* Reconnect to syslog (after a process closed its descriptors). */
+void	log_reopen(void);
 void	log_procinit(const char *procname);
 void	log_setverbose(int verbose);
 int	log_getverbose(void);

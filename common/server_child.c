@@ -2,10 +2,12 @@
 /* Copyright (c) 2026 The miredo authors */
 
 /*
- * The working process of miredo-server: binds the two UDP sockets (port
- * 3544) and the raw IPv6 socket while still root, drops privileges for
- * good, enters the sandbox, then feeds datagrams to the sans-I/O server
- * core (server.c) until SIGTERM or until its supervisor goes away.
+ * The working process of miredo-server: keeps only the descriptors it
+ * needs, binds the two UDP sockets (port 3544) while still root, drops
+ * privileges for good, enters the sandbox, then feeds datagrams to the
+ * sans-I/O server core (server.c) until SIGTERM or until its supervisor
+ * goes away.  Its native IPv6 output (os.h) is the supervisor's: a
+ * tunnel must outlive a child, and only root may destroy it.
  */
 
 #include "config.h"
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -38,7 +41,7 @@
 struct srv_child {
 	struct server	*core;
 	int		 udp[2];
-	int		 raw;
+	struct os_native nat;		/* the supervisor's, inherited */
 	int		 sup;		/* socket to the supervisor */
 	int		 ctl;		/* status listener, or -1 */
 	const struct server_config *sc;
@@ -97,18 +100,14 @@ srv_send_udp(void *arg, int sock, uint32_t ip, uint16_t port,
 	    sizeof(sin));
 }
 
-/* The raw socket takes the whole packet; the kernel routes on dst. */
+/* A whole IPv6 packet; the kernel routes it on its destination. */
 static void
 srv_send_ipv6(void *arg, const void *pkt, size_t len)
 {
 	struct srv_child *ch = arg;
-	struct sockaddr_in6 sin6;
 
-	memset(&sin6, 0, sizeof(sin6));
-	sin6.sin6_family = AF_INET6;
-	memcpy(&sin6.sin6_addr, (const uint8_t *)pkt + 24, 16);
-	(void)sendto(ch->raw, pkt, len, 0, (struct sockaddr *)&sin6,
-	    sizeof(sin6));
+	/* Lost like a datagram: the client's echo test tries again. */
+	(void)os_native_send(&ch->nat, pkt, len);
 }
 
 static void
@@ -228,10 +227,6 @@ srv_child_setup(struct srv_child *ch, const struct server_config *sc,
 	if ((ch->udp[0] = srv_udp_open(sc->addr[0])) == -1 ||
 	    (ch->udp[1] = srv_udp_open(sc->addr[1])) == -1)
 		return -1;
-	if ((ch->raw = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW)) == -1) {
-		log_warn("cannot open the raw IPv6 socket");
-		return -1;
-	}
 	if (os_privdrop(pw, chrootdir) == -1) {
 		log_warn("cannot drop privileges to %s", pw->pw_name);
 		return -1;
@@ -255,14 +250,63 @@ srv_child_setup(struct srv_child *ch, const struct server_config *sc,
 	return 0;
 }
 
+/*
+ * Keep stdio and the descriptors in keep (-1 entries skipped), renumbered
+ * from 3 in their order, and close every other one: what the supervisor
+ * holds (its self-pipe, the pid file, what its own launcher left open)
+ * is none of the child's business.  syslog's socket is closed first, so
+ * that it cannot later write to a number reused by one of ours; the
+ * next log_* call reopens it.
+ */
+static int
+srv_child_fds(int *keep[], int n)
+{
+	int	 tmp[4];
+	int	 i, j;
+
+	if (n > (int)(sizeof(tmp) / sizeof(tmp[0]))) {
+		errno = EINVAL;
+		return -1;
+	}
+	closelog();
+	/* Above the target range first, so no dup2 closes one we keep. */
+	for (i = j = 0; i < n; i++) {
+		if (*keep[i] == -1)
+			continue;
+		if ((tmp[j++] = fcntl(*keep[i], F_DUPFD, 3 + n)) == -1)
+			return -1;
+	}
+	for (i = j = 0; i < n; i++) {
+		if (*keep[i] == -1)
+			continue;
+		if (dup2(tmp[j++], 3 + i) == -1)
+			return -1;
+		*keep[i] = 3 + i;
+	}
+	closefrom(3 + n);
+	log_reopen();
+	return 0;
+}
+
 void
-server_child_main(int sup, int ctl, const struct server_config *sc,
-    const struct passwd *pw, const char *chrootdir, int foreground)
+server_child_main(int sup, int ctl, const struct os_native *nat,
+    const struct server_config *sc, const struct passwd *pw,
+    const char *chrootdir, int foreground)
 {
 	struct srv_child ch;
 	uint8_t		 st;
 	int		 null = -1;
+	int		*keep[3];
 
+	memset(&ch, 0, sizeof(ch));
+	ch.nat = *nat;
+	keep[0] = &sup;
+	keep[1] = &ctl;
+	keep[2] = &ch.nat.fd;
+	if (srv_child_fds(keep, 3) == -1) {
+		log_warn("cannot close the supervisor's descriptors");
+		_exit(1);
+	}
 	log_procinit("server");
 	daemon_signal(SIGTERM, srv_child_signal);
 	daemon_signal(SIGUSR1, srv_child_signal);
@@ -272,7 +316,6 @@ server_child_main(int sup, int ctl, const struct server_config *sc,
 	daemon_signal(SIGCHLD, SIG_DFL);
 	/* A status client that hangs up early must not kill us. */
 	daemon_signal(SIGPIPE, SIG_IGN);
-	memset(&ch, 0, sizeof(ch));
 	ch.sup = sup;
 	ch.ctl = ctl;
 	ch.sc = sc;

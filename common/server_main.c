@@ -2,10 +2,10 @@
 /* Copyright (c) 2026 The miredo authors */
 
 /*
- * miredo-server: a root supervisor that keeps the pid file and the
- * configuration, and a child that binds the two UDP sockets (port 3544)
- * and the raw IPv6 socket as root, drops privileges, enters the sandbox
- * and runs the sans-I/O server core.  SIGHUP re-reads the configuration
+ * miredo-server: a root supervisor that keeps the pid file, the
+ * configuration and the native IPv6 output (a raw socket or a tunnel,
+ * os.h), and a child that binds the two UDP sockets (port 3544) as root,
+ * drops privileges, enters the sandbox and runs the sans-I/O server core.  SIGHUP re-reads the configuration
  * and restarts the child (sockets can only be bound again by root); a
  * child that dies is restarted with back-off.
  */
@@ -62,6 +62,7 @@ struct sup {
 	struct conf		 conf;
 	struct server_config	 sc;
 	struct passwd		*pw;
+	struct os_native	 nat;		/* native IPv6 output */
 	pid_t			 pid;		/* child, or -1 */
 	int			 fd;		/* socket to it, or -1 */
 	int			 ctl;		/* status socket, -1 */
@@ -169,7 +170,7 @@ sup_spawn(struct sup *sp)
 		(void)close(sup_wake[0]);
 		(void)close(sup_wake[1]);
 		sup_wake[0] = sup_wake[1] = -1;
-		server_child_main(sv[1], sp->ctl, &sp->sc, sp->pw,
+		server_child_main(sv[1], sp->ctl, &sp->nat, &sp->sc, sp->pw,
 		    sp->cl->chrootdir, sp->cl->foreground);
 	default:
 		break;
@@ -200,16 +201,59 @@ sup_stop(struct sup *sp)
 	sp->pid = -1;
 }
 
+/*
+ * The native IPv6 output (os.h) as ServerNativeOutput asks.  The
+ * supervisor owns it: a tunnel lives as long as the daemon, across the
+ * restarts of the child, and only root may destroy a BSD tun(4).
+ */
+static int
+sup_native_open(struct os_native *nat, enum conf_native how)
+{
+	static const enum os_native_kind kinds[] = {
+		[CONF_NATIVE_AUTO] = OS_NATIVE_AUTO,
+		[CONF_NATIVE_RAW] = OS_NATIVE_RAW,
+		[CONF_NATIVE_TUNNEL] = OS_NATIVE_TUNNEL
+	};
+
+	if (os_native_open(nat, kinds[how]) == -1) {
+		log_warn("cannot open the native IPv6 output (%s)",
+		    how == CONF_NATIVE_RAW ? "raw IPv6 socket" :
+		    how == CONF_NATIVE_TUNNEL ? "tunnel" : "the OS's way");
+		return -1;
+	}
+	if (nat->kind == OS_NATIVE_TUNNEL && nat->forwarding == 0)
+		log_warnx("native IPv6 output through tunnel %s, but IPv6 "
+		    "forwarding is off: the clients' echo tests to native "
+		    "hosts will be dropped", nat->name);
+	else if (nat->kind == OS_NATIVE_TUNNEL)
+		log_info("native IPv6 output through tunnel %s (IPv6 "
+		    "forwarding must be enabled)", nat->name);
+	else
+		log_info("native IPv6 output through a raw IPv6 socket");
+	return 0;
+}
+
 static void
 sup_reload(struct sup *sp)
 {
 	struct conf		 c;
 	struct server_config	 sc;
+	struct os_native	 nat;
 
 	log_info("reloading %s", sp->cl->config);
 	if (srv_load(sp->cl, &c, &sc) != 0) {
 		log_warnx("reload failed: keeping the running configuration");
 		return;
+	}
+	if (c.native != sp->conf.native) {
+		if (sup_native_open(&nat, c.native) == -1) {
+			log_warnx("reload failed: keeping the running "
+			    "configuration");
+			return;
+		}
+		sup_stop(sp);
+		(void)os_native_close(&sp->nat);
+		sp->nat = nat;
 	}
 	sp->conf = c;
 	sp->sc = sc;
@@ -368,6 +412,7 @@ main(int argc, char *argv[])
 	sp.pid = -1;
 	sp.fd = -1;
 	sp.ctl = -1;
+	sp.nat.fd = -1;
 	sp.backoff = SUP_BACKOFF_MIN;
 	if (srv_load(&cl, &sp.conf, &sp.sc) != 0)
 		exit(1);
@@ -388,7 +433,9 @@ main(int argc, char *argv[])
 	log_procinit("supervisor");
 	sup_signals();
 	sup_ctl(&sp);
-	if (sup_first(&sp) != 0) {
+	if (sup_native_open(&sp.nat, sp.conf.native) == -1 ||
+	    sup_first(&sp) != 0) {
+		(void)os_native_close(&sp.nat);
 		daemon_pidfile_remove();
 		daemon_ready(1);
 		exit(1);
@@ -397,6 +444,8 @@ main(int argc, char *argv[])
 	if (!cl.foreground)
 		log_init(0, 0, sp.conf.syslog_facility);
 	sup_loop(&sp);
+	if (os_native_close(&sp.nat) == -1)
+		log_warn("cannot remove the native IPv6 tunnel");
 	daemon_pidfile_remove();
 	return 0;
 }

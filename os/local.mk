@@ -2,16 +2,21 @@
 # The OS backend: exactly one is built, chosen by configure.
 noinst_LIBRARIES += libos.a
 libos_a_SOURCES = os/os.h
+# miredo-server's native IPv6 output through a tunnel: every backend has
+# it (os/native_tun.c); Linux adds its raw socket (os/linux/native.c).
+libos_a_SOURCES += os/native.h os/native_tun.c
 libos_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 if OS_LINUX
 libos_a_SOURCES += os/linux/tun.c os/linux/ifconf.c os/linux/priv.c \
 	os/linux/monitor.c os/linux/sandbox.c
+libos_a_SOURCES += os/linux/native.c
 endif
 # The BSDs and macOS share os/bsd/ (addresses, routes, monitor, privilege
 # drop, tunnel I/O) and the 4-byte tunnel header code; os/<os>/ holds what
 # differs, through the per-OS hooks declared in os/bsd/bsd.h.
 BSD_COMMON = os/bsd/bsd.h os/bsd/ifconf.c os/bsd/monitor.c \
-	os/bsd/privdrop.c os/bsd/tun.c os/tunhdr.c os/tunhdr.h
+	os/bsd/privdrop.c os/bsd/tun.c os/tunhdr.c os/tunhdr.h \
+	os/bsd/native.c os/bsd/rtmsg.c os/bsd/rtmsg.h
 if OS_FREEBSD
 libos_a_SOURCES += os/freebsd/tun.c os/freebsd/ifconf.c os/freebsd/priv.c \
 	os/freebsd/sandbox.c $(BSD_COMMON) os/bsd/resid.c

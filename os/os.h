@@ -78,6 +78,44 @@ enum os_fd_use {
 };
 int	 os_sandbox_fd(int fd, enum os_fd_use use);
 
+/*
+ * miredo-server's output to native IPv6: whole IPv6 packets, header
+ * included, whose source is a Teredo client's address and not one of
+ * ours (RFC 4380 5.3.1 and 5.2.9: a client's echo test to a native host;
+ * the answer goes to the client through a relay, not back to us).  Two
+ * ways, opened as root before the privilege drop:
+ *  - OS_NATIVE_RAW: a raw AF_INET6 socket that takes the whole packet.
+ *    Only Linux's IPPROTO_RAW does; on the BSDs and macOS the kernel
+ *    always builds the IPv6 header itself (ip6(4)), so there it is
+ *    ENOTSUP.
+ *  - OS_NATIVE_TUNNEL: a tunnel interface of our own, brought up; a
+ *    packet written to it enters the IP stack as if received on it, and
+ *    the kernel forwards it, so IPv6 forwarding must be enabled.  Every
+ *    OS has it (os/native_tun.c, on the os_tun_* functions above).
+ * OS_NATIVE_AUTO is the OS's choice: RAW on Linux, TUNNEL elsewhere.
+ */
+enum os_native_kind {
+	OS_NATIVE_AUTO,
+	OS_NATIVE_RAW,
+	OS_NATIVE_TUNNEL
+};
+
+struct os_native {
+	int			 fd;		/* -1 when closed */
+	enum os_native_kind	 kind;		/* RAW or TUNNEL once open */
+	char			 name[32];	/* the tunnel's, or "" */
+	/* TUNNEL: 1 if the kernel forwards IPv6, 0 if not, -1 unknown. */
+	int			 forwarding;
+};
+
+/* Fills nat (fd -1 on failure).  Privileged. */
+int	 os_native_open(struct os_native *nat, enum os_native_kind kind);
+/* One packet; the kernel routes it on its destination. */
+ssize_t	 os_native_send(const struct os_native *nat, const void *pkt,
+	    size_t len);
+/* Closes; a tunnel is also destroyed (privileged where the OS wants). */
+int	 os_native_close(struct os_native *nat);
+
 /* The backend's name, e.g. "linux", for -V. */
 const char *os_name(void);
 

@@ -27,8 +27,12 @@ extern const int	 bsd_sock_cloexec;
 extern const int	 bsd_sock_nonblock;
 /* ifra_flags of a new address: IN6_IFF_NODAD where the OS has it. */
 extern const int	 bsd_addr_flags;
-/* Sockaddrs in routing messages are padded to this many bytes. */
-extern const size_t	 bsd_rt_align;
+/*
+ * The OS's layout of what os/bsd/rtmsg.c builds (AF_ values, padding of
+ * routing-socket sockaddrs, sockaddr_dl and in6_aliasreq), pinned to the
+ * real headers by static assertions next to its definition.
+ */
+extern const struct bsd_layout bsd_layout;
 /* Fill the OS's own rt_msghdr fields (priority, table) for a route. */
 void	 bsd_route_hdr(struct rt_msghdr *rtm, unsigned int metric);
 

@@ -28,11 +28,14 @@
 
 #include "os.h"
 #include "bsd.h"
+#include "rtmsg.h"
 
 /*
  * Interface configuration: ioctls on an AF_INET6 socket for MTU, flags
  * and addresses (SIOCAIFADDR_IN6 with the OS's bsd_addr_flags), and one
- * message on a routing socket per route.  What the OS makes of the metric
+ * message on a routing socket per route.  The in6_aliasreq and the
+ * routing message's sockaddrs are built by os/bsd/rtmsg.c from the OS's
+ * bsd_layout, which tests/unit/test_bsd_rtmsg.c checks byte by byte.  What the OS makes of the metric
  * is its bsd_route_hdr(): OpenBSD has route priorities, FreeBSD and macOS
  * have nothing of the kind and ignore it.
  */
@@ -119,32 +122,6 @@ os_if_set_up(const char *ifname, int up)
 	return bsd_if_ioctl(SIOCSIFFLAGS, &ifr);
 }
 
-static void
-sin6_fill(struct sockaddr_in6 *sin6, const struct in6_addr *a,
-    unsigned int scope)
-{
-	memset(sin6, 0, sizeof(*sin6));
-	sin6->sin6_len = sizeof(*sin6);
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_addr = *a;
-	if (IN6_IS_ADDR_LINKLOCAL(a))
-		sin6->sin6_scope_id = scope;
-}
-
-static void
-sin6_mask(struct sockaddr_in6 *sin6, unsigned int plen)
-{
-	unsigned int	 i;
-
-	memset(sin6, 0, sizeof(*sin6));
-	sin6->sin6_len = sizeof(*sin6);
-	sin6->sin6_family = AF_INET6;
-	for (i = 0; i < plen / 8; i++)
-		sin6->sin6_addr.s6_addr[i] = 0xff;
-	if (plen % 8 != 0)
-		sin6->sin6_addr.s6_addr[i] = (0xff00 >> (plen % 8)) & 0xff;
-}
-
 /* The interface's index, checking plen on the way. */
 static unsigned int
 if_index_plen(const char *ifname, unsigned int plen)
@@ -160,19 +137,20 @@ int
 os_addr_add(const char *ifname, const struct in6_addr *addr,
     unsigned int plen)
 {
-	struct in6_aliasreq	 ifra;
+	union {
+		struct in6_aliasreq	 r;
+		unsigned char		 b[sizeof(struct in6_aliasreq)];
+	} ifra;
 	unsigned int		 idx;
 
 	if ((idx = if_index_plen(ifname, plen)) == 0)
 		return -1;
-	memset(&ifra, 0, sizeof(ifra));
-	(void)if_name(ifra.ifra_name, ifname);
-	sin6_fill(&ifra.ifra_addr, addr, idx);
-	sin6_mask(&ifra.ifra_prefixmask, plen);
-	ifra.ifra_flags = bsd_addr_flags;
-	ifra.ifra_lifetime.ia6t_vltime = ND6_INFINITE_LIFETIME;
-	ifra.ifra_lifetime.ia6t_pltime = ND6_INFINITE_LIFETIME;
-	return bsd_if_ioctl(SIOCAIFADDR_IN6, &ifra);
+	if (bsd_ifra(&bsd_layout, ifra.b, ifname, addr, plen, idx,
+	    bsd_addr_flags) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return bsd_if_ioctl(SIOCAIFADDR_IN6, &ifra.r);
 }
 
 int
@@ -187,17 +165,8 @@ os_addr_del(const char *ifname, const struct in6_addr *addr,
 		return -1;
 	memset(&ifr, 0, sizeof(ifr));
 	(void)if_name(ifr.ifr_name, ifname);
-	sin6_fill(&ifr.ifr_addr, addr, idx);
+	bsd_sin6(&bsd_layout, (unsigned char *)&ifr.ifr_addr, addr, idx);
 	return bsd_if_ioctl(SIOCDIFADDR_IN6, &ifr);
-}
-
-/* Sockaddrs in routing messages are padded (route(4)). */
-static size_t
-rt_put(char *buf, size_t off, const void *sa, size_t len)
-{
-	memcpy(buf + off, sa, len);
-	return off + (len > 0 ? 1 + ((len - 1) | (bsd_rt_align - 1)) :
-	    bsd_rt_align);
 }
 
 /* The kernel answers a bad request by failing the write (route(4)). */
@@ -223,36 +192,27 @@ route_msg(int type, const char *ifname, const struct in6_addr *dst,
 {
 	struct {
 		struct rt_msghdr rtm;
-		char		 sa[512];
+		unsigned char	 sa[512];
 	} m;
-	struct sockaddr_in6	 sin6;
-	struct sockaddr_dl	 sdl;
 	unsigned int		 idx;
-	size_t			 off = 0;
+	size_t			 off;
+	int			 addrs;
 
 	if ((idx = if_index_plen(ifname, plen)) == 0)
 		return -1;
 	memset(&m, 0, sizeof(m));
+	if ((off = bsd_rt_sockaddrs(&bsd_layout, m.sa, sizeof(m.sa), dst,
+	    plen, idx, &addrs)) == 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	m.rtm.rtm_version = RTM_VERSION;
 	m.rtm.rtm_type = type;
 	m.rtm.rtm_flags = RTF_UP | RTF_STATIC | (plen == 128 ? RTF_HOST : 0);
-	m.rtm.rtm_addrs = RTA_DST | RTA_GATEWAY |
-	    (plen < 128 ? RTA_NETMASK : 0);
+	m.rtm.rtm_addrs = addrs;
 	m.rtm.rtm_index = idx;
 	m.rtm.rtm_seq = 1;
 	bsd_route_hdr(&m.rtm, metric);
-	sin6_fill(&sin6, dst, idx);
-	off = rt_put(m.sa, off, &sin6, sizeof(sin6));
-	/* The gateway is the interface itself: its link-level address. */
-	memset(&sdl, 0, sizeof(sdl));
-	sdl.sdl_len = sizeof(sdl);
-	sdl.sdl_family = AF_LINK;
-	sdl.sdl_index = idx;
-	off = rt_put(m.sa, off, &sdl, sizeof(sdl));
-	if (plen < 128) {
-		sin6_mask(&sin6, plen);
-		off = rt_put(m.sa, off, &sin6, sizeof(sin6));
-	}
 	m.rtm.rtm_msglen = sizeof(m.rtm) + off;
 	return rt_send(&m, m.rtm.rtm_msglen);
 }

@@ -8,6 +8,7 @@
 #include <sys/sockio.h>
 
 #include <net/if.h>
+#include <net/if_dl.h>
 #include <net/route.h>
 #include <netinet/in.h>
 #include <netinet6/in6_var.h>
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "bsd/bsd.h"
+#include "bsd/rtmsg.h"
 
 /*
  * macOS's share of the interface configuration in os/bsd/ifconf.c.
@@ -41,8 +43,13 @@ _Static_assert(ND6_INFINITE_LIFETIME == 0xffffffff, "ND6 ABI");
 const int	 bsd_sock_cloexec = 0;
 const int	 bsd_sock_nonblock = 0;
 const int	 bsd_addr_flags = IN6_IFF_NODAD;
-/* Sockaddrs in routing messages are padded to 32 bits on macOS. */
-const size_t	 bsd_rt_align = sizeof(uint32_t);
+/* xnu bsd/net/rtsock.c ROUNDUP32(): padded to 32 bits. */
+const struct bsd_layout bsd_layout = BSD_LAYOUT_REAL(sizeof(uint32_t));
+#ifdef __LP64__
+/* What tests/unit/test_bsd_rtmsg.c expects of this OS. */
+BSD_LAYOUT_DARWIN(BSD_LAYOUT_CHECK);
+_Static_assert(sizeof(uint32_t) == 4, "routing-socket padding");
+#endif
 
 void
 bsd_route_hdr(struct rt_msghdr *rtm, unsigned int metric)

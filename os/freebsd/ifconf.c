@@ -11,11 +11,15 @@
 #include <sys/socket.h>
 
 #include <net/if.h>
+#include <net/if_dl.h>
 #include <net/route.h>
 #include <netinet/in.h>
 #include <netinet6/in6_var.h>
+#include <netinet6/nd6.h>
+#include <stddef.h>
 
 #include "bsd/bsd.h"
+#include "bsd/rtmsg.h"
 
 /*
  * FreeBSD's share of the interface configuration in os/bsd/ifconf.c.
@@ -27,8 +31,13 @@
 const int	 bsd_sock_cloexec = SOCK_CLOEXEC;
 const int	 bsd_sock_nonblock = SOCK_NONBLOCK;
 const int	 bsd_addr_flags = IN6_IFF_NODAD;
-/* route(4): sockaddrs in routing messages are padded to a long. */
-const size_t	 bsd_rt_align = sizeof(long);
+/* net/route.h SA_SIZE(): sockaddrs padded to a long. */
+const struct bsd_layout bsd_layout = BSD_LAYOUT_REAL(sizeof(long));
+#ifdef __LP64__
+/* What tests/unit/test_bsd_rtmsg.c expects of this OS. */
+BSD_LAYOUT_FREEBSD(BSD_LAYOUT_CHECK);
+_Static_assert(sizeof(long) == 8, "routing-socket padding");
+#endif
 
 void
 bsd_route_hdr(struct rt_msghdr *rtm, unsigned int metric)

@@ -11,12 +11,17 @@
 #include <sys/socket.h>
 
 #include <net/if.h>
+#include <net/if_dl.h>
 #include <net/route.h>
 #include <netinet/in.h>
+#include <netinet6/in6_var.h>
+#include <netinet6/nd6.h>
 
+#include <stddef.h>
 #include <unistd.h>
 
 #include "bsd/bsd.h"
+#include "bsd/rtmsg.h"
 
 /*
  * OpenBSD's share of the interface configuration in os/bsd/ifconf.c.
@@ -32,8 +37,13 @@
 const int	 bsd_sock_cloexec = SOCK_CLOEXEC;
 const int	 bsd_sock_nonblock = SOCK_NONBLOCK;
 const int	 bsd_addr_flags = 0;
-/* rtsock.c: sockaddrs in routing messages are padded to a long. */
-const size_t	 bsd_rt_align = sizeof(long);
+/* sys/net/rtsock.c ROUNDUP(): sockaddrs padded to a long. */
+const struct bsd_layout bsd_layout = BSD_LAYOUT_REAL(sizeof(long));
+#ifdef __LP64__
+/* What tests/unit/test_bsd_rtmsg.c expects of this OS. */
+BSD_LAYOUT_OPENBSD(BSD_LAYOUT_CHECK);
+_Static_assert(sizeof(long) == 8, "routing-socket padding");
+#endif
 
 /* miredo's metric 1029 ("after native routes") becomes RTP_MAX. */
 static int

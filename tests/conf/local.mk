@@ -50,6 +50,7 @@ EXTRA_DIST += \
 	tests/conf/bad-srv-directive.conf \
 	tests/conf/bad-srv-icmp.conf \
 	tests/conf/bad-srv-missing.conf \
+	tests/conf/bad-srv-native.conf \
 	tests/conf/bad-srv-private.conf \
 	tests/conf/bad-timeout.conf \
 	tests/conf/bad-trailing.conf \

@@ -12,3 +12,7 @@ tests/dist/dirs.sh: $(srcdir)/tests/dist/dirs.sh.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) tests/dist && \
 	$(docs_subst) < $(srcdir)/tests/dist/dirs.sh.in > $@.tmp && \
 	mv -f $@.tmp $@
+# The launchd, FreeBSD and OpenBSD service files against what their
+# service managers require (helper "srv"; own DTD of the plist format).
+TESTS += tests/dist/platforms.sh
+EXTRA_DIST += tests/dist/platforms.sh tests/dist/plist-1.0.dtd

@@ -28,3 +28,8 @@ tests_unit_test_capsicum_CPPFLAGS = $(AM_CPPFLAGS) \
 EXTRA_DIST += tests/fake/capsicum/sys/capsicum.h
 # port: the OS-neutral tests against the BSD headers (tests/all.sh)
 EXTRA_DIST += tests/cross/unit_headers.sh
+# What the BSD/macOS backends hand the kernel (routing-socket sockaddrs,
+# in6_aliasreq), byte by byte per OS: os/bsd/rtmsg.c is OS-neutral.
+UNIT_TESTS += tests/unit/test_bsd_rtmsg
+tests_unit_test_bsd_rtmsg_SOURCES = tests/unit/test_bsd_rtmsg.c \
+	os/bsd/rtmsg.c os/bsd/rtmsg.h
