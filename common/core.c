@@ -34,6 +34,7 @@ static const char *const core_drop_names[DROP_MAX] = {
 	[DROP_UNREACHABLE] = "unreachable",
 	[DROP_BAD_TUN] = "bad-tunnel-packet",
 	[DROP_OTHER] = "other",
+	[DROP_BAD_TRAILER] = "bad-trailer",
 };
 
 static void
@@ -227,6 +228,9 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		core_drop(c, DROP_MALFORMED);
 		return;
 	}
+	/* The core has no use for RFC 6081 trailers yet: tp.tr is there. */
+	if (tp.trailer_bad)
+		core_drop(c, DROP_BAD_TRAILER);
 	inbound_packet(c, now, ip, port, &tp);
 }
 
@@ -238,7 +242,7 @@ core_tun_input(struct core *c, uint64_t now, const void *pkt, size_t len)
 	c->st.counters.rx_tun++;
 	/* A bare IPv6 packet that fits in one UDP datagram. */
 	if (len > TEREDO_UDP_MAX || teredo_parse(&tp, pkt, len) == -1 ||
-	    tp.ip6 != pkt) {
+	    tp.ip6 != pkt || tp.ip6_len != len) {
 		core_drop(c, DROP_BAD_TUN);
 		return;
 	}

@@ -67,6 +67,11 @@ enum core_drop {
 	DROP_UNREACHABLE,	/* peer could not be reached */
 	DROP_BAD_TUN,		/* malformed packet from the tunnel */
 	DROP_OTHER,
+	/*
+	 * RFC 6081 trailer that does not parse: only the trailer is
+	 * dropped, the packet goes on without it.
+	 */
+	DROP_BAD_TRAILER,
 	DROP_MAX
 };
 
