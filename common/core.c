@@ -35,6 +35,7 @@ static const char *const core_drop_names[DROP_MAX] = {
 	[DROP_BAD_TUN] = "bad-tunnel-packet",
 	[DROP_OTHER] = "other",
 	[DROP_BAD_TRAILER] = "bad-trailer",
+	[DROP_UNKNOWN_PEER] = "unknown-peer",
 };
 
 static void

@@ -72,6 +72,7 @@ enum core_drop {
 	 * dropped, the packet goes on without it.
 	 */
 	DROP_BAD_TRAILER,
+	DROP_UNKNOWN_PEER,	/* relay: a client it never sent to (5.4.2) */
 	DROP_MAX
 };
 

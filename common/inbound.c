@@ -168,14 +168,26 @@ inbound_teredo(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 {
 	const struct in6_addr	*src = ip6_src(tp->ip6);
 	struct teredo_addr	 ta;
-	int			 ok;
+	int			 ok, proven;
 
 	if (inbound_check_teredo(c, src, &ta) == -1)
 		return;
+	proven = ip6_is_bubble(tp->ip6, tp->ip6_len) &&
+	    bubble_check(c, now, tp->ip6);
+	/*
+	 * 5.4.2: a relay takes packets only from clients it sent to (an
+	 * entry exists) or an answer to its own bubble, as miredo.  Anyone
+	 * who can forge IPv4 sources could otherwise inject any 2001::
+	 * source into the native network, and each forgery would create a
+	 * trusted entry that evicts the genuine ones.  A client must
+	 * create the entry (5.2.3 item 3).
+	 */
+	if (!core_is_client(c) && p == NULL && !proven) {
+		core_drop(c, DROP_UNKNOWN_PEER);
+		return;
+	}
 	/* The embedded mapping, or a proven one (symmetric NATs). */
-	ok = (ta.client == ip && ta.port == port) ||
-	    (ip6_is_bubble(tp->ip6, tp->ip6_len) &&
-	    bubble_check(c, now, tp->ip6));
+	ok = (ta.client == ip && ta.port == port) || proven;
 	if (!ok) {
 		core_drop(c, DROP_BAD_SOURCE);
 		return;
