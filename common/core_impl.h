@@ -70,6 +70,8 @@ struct core {
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
 	struct core_rate	 origin_rate;
 	uint16_t		 echo_id;
+	/* Client: the last address formed, reused for the same mapping. */
+	struct in6_addr		 last_addr;
 	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
 };
 

@@ -265,6 +265,122 @@ test_server_loss(void)
 	core_free(c);
 }
 
+/* An RA with any prefix, to any destination (5.2.1 checks). */
+static size_t
+make_ra_to(uint8_t *buf, size_t sz, const uint8_t nonce[8], uint32_t prefix,
+    const struct in6_addr *dst)
+{
+	struct in6_addr	src = fake_ip6("fe80::8000:f227:bec4:53ed");
+	size_t		n;
+
+	n = build_auth(buf, sz, nonce, 0);
+	n += build_origin(buf + n, sz - n, mapped, mport);
+	n += build_ra(buf + n, sz - n, &src, dst, prefix, server, 0);
+	return n;
+}
+
+/*
+ * 5.2.1: the prefix is the server's (any global unicast /32), and the RA
+ * must be addressed to the link-local source of our RS.
+ */
+static void
+test_ra_prefix(void)
+{
+	uint64_t		 now = 0;
+	struct core		*c = client_new(now, 11);
+	struct core_status	 st;
+	struct in6_addr		 other = fake_ip6("fe80::1234"), dst;
+	struct teredo_addr	 ta;
+	uint8_t			 nonce[8], buf[256];
+	size_t			 n;
+
+	core_set_server(c, now, server, 0);
+	CHECK(rs_nonce(&f.udp[0], nonce) == 0);
+	/* Not to our RS's link-local address. */
+	n = make_ra_to(buf, sizeof(buf), nonce, TEREDO_PREFIX, &other);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	/* Not a global unicast prefix: multicast, ULA, ::. */
+	n = make_ra_to(buf, sizeof(buf), nonce, 0xff020000u, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	n = make_ra_to(buf, sizeof(buf), nonce, 0xfd000000u, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	n = make_ra_to(buf, sizeof(buf), nonce, 0, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	core_get_status(c, &st);
+	CHECK(st.state == CORE_STATE_QUALIFYING &&
+	    fake_drop(c, DROP_BAD_RA) == 4 && f.ups == 0);
+	/* A server with its own prefix (2001:db8::/32): we take it. */
+	n = make_ra_to(buf, sizeof(buf), nonce, 0x20010db8u, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	core_get_status(c, &st);
+	CHECK(st.state == CORE_STATE_QUALIFIED && f.ups == 1);
+	teredo_addr_decode(&f.addr, &ta);
+	CHECK(ta.prefix == 0x20010db8u && ta.server == server &&
+	    ta.client == mapped && ta.port == mport);
+	/* And uses it: a peer under that prefix is a Teredo peer. */
+	fake_clear(&f);
+	dst = fake_teredo(server, peer_ip, peer_port);
+	dst.s6_addr[2] = 0x0d;
+	dst.s6_addr[3] = 0xb8;
+	n = build_echo(buf, sizeof(buf), 0, &st.addr, &dst, 7, 1, "d", 1);
+	core_tun_input(c, now, buf, n);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) == 1 &&
+	    fake_count_to(&f, server, TEREDO_PORT) == 1);
+	core_free(c);
+}
+
+/*
+ * The server lost and back with the same mapping: the same address
+ * (no renumbering); with another mapping, a new one.
+ */
+static void
+test_server_back(void)
+{
+	uint64_t		 now = 0, t;
+	struct core		*c = qualified(&now);
+	struct in6_addr		 old = f.addr;
+
+	t = core_next_timer(c);
+	fake_run(c, &now, t + 12000);
+	CHECK(f.downs == 1);
+	fake_run(c, &now, t + 12000 + 30000);
+	answer_rs(c, now, mapped, mport, 0);
+	CHECK(f.ups == 2 && memcmp(&old, &f.addr, 16) == 0);
+	t = core_next_timer(c);
+	fake_run(c, &now, t + 12000);
+	CHECK(f.downs == 2);
+	fake_run(c, &now, t + 12000 + 30000);
+	answer_rs(c, now, mapped, mport + 7, 0);
+	CHECK(f.ups == 3 && memcmp(&old, &f.addr, 16) != 0);
+	core_free(c);
+}
+
+/* The qualification back-off doubles from 30 s and stops at 300 s. */
+static void
+test_backoff_cap(void)
+{
+	uint64_t	 now = 0, last = 0, gap, max = 0;
+	struct core	*c = client_new(now, 13);
+	unsigned int	 seen = 0, i;
+
+	core_set_server(c, now, server, 0);
+	/* 20 rounds of 3 RSs: look at the gaps between RSs. */
+	for (i = 0; i < 60; i++) {
+		now = core_next_timer(c);
+		fake_run(c, &now, now);
+		if (f.nudp == seen)
+			continue;
+		seen = f.nudp;
+		gap = now - last;
+		last = now;
+		if (gap > max)
+			max = gap;
+	}
+	/* 4 s between RSs, back-offs 30, 60, 120, 240, then 300 s: + 8 s. */
+	CHECK(max == 300000 + 4000);
+	core_free(c);
+}
+
 static struct in6_addr
 peer_addr(void)
 {
@@ -615,6 +731,9 @@ main(void)
 	relay_ip = fake_ip("198.51.100.200");
 	test_qualify();
 	test_retries_backoff();
+	test_ra_prefix();
+	test_server_back();
+	test_backoff_cap();
 	test_refresh_jitter();
 	test_mapping_change();
 	test_server_loss();
