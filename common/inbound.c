@@ -58,10 +58,12 @@ inbound_from_server(struct core *c, uint64_t now,
 	}
 	if (!ipv4_is_global(oip) || oport == 0)
 		;
-	else if (!core_rate_ok(&c->origin_rate, now, CORE_ORIGIN_PER_SEC))
-		core_drop(c, DROP_RATE_LIMIT);	/* a forged indication? */
+	else if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
+	    CORE_ORIGIN_PER_SEC))
+		/* 5.2.6 per target, and a cap on forged indications. */
+		core_drop(c, DROP_RATE_LIMIT);
 	else
-		bubble_send(c, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
 	if (!bubble)
 		return 0;
 	c->st.counters.bubbles_rcvd++;
@@ -71,8 +73,11 @@ inbound_from_server(struct core *c, uint64_t now,
 /*
  * A bubble with a link-local source is a peer's challenge (bubble.c):
  * the client swaps it back so that the peer can trust our mapping for it.
- * Rate-limited: the outer source may be forged, and the answer is no
- * bigger than the question.
+ * Only to an IPv4 address we sent a bubble to in the last 300 s (the
+ * peer we are opening a path with: a symmetric NAT gives it another port
+ * than the one our bubble went to), never to arbitrary sources, and
+ * under the 5.2.6 limits per ip:port and a global rate: the outer source
+ * may be forged.
  */
 static void
 inbound_challenge(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
@@ -84,11 +89,16 @@ inbound_challenge(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	if (!core_is_client(c) ||
 	    memcmp(ip6_dst(ip6), &c->st.addr, sizeof(c->st.addr)) != 0)
 		return;
-	if (!core_rate_ok(&c->reply_rate, now, CORE_REPLY_PER_SEC)) {
+	if (!bubble_sent_to(c, now, ip)) {
+		core_drop(c, DROP_BAD_SOURCE);
+		return;
+	}
+	if (!bubble_reply_ok(c, now, ip, port, &c->reply_rate,
+	    CORE_REPLY_PER_SEC)) {
 		core_drop(c, DROP_RATE_LIMIT);
 		return;
 	}
-	bubble_send(c, ip, port, ip6_dst(ip6), ip6_src(ip6));
+	bubble_send(c, now, ip, port, ip6_dst(ip6), ip6_src(ip6));
 }
 
 /*

@@ -574,6 +574,72 @@ test_server_bubbles(void)
 	core_free(c);
 }
 
+/*
+ * 5.2.6, measured from the last transmission: a trusted peer we just
+ * sent data to gets no bubble within 2 s of that data once it is stale.
+ * Reply bubbles (to origin indications, to challenges) obey the same
+ * limits per ip:port, and challenges from an address we never sent a
+ * bubble to get no answer at all.
+ */
+static void
+test_bubble_limits(void)
+{
+	uint64_t	 now = 0;
+	struct core	*c = qualified(&now);
+	struct in6_addr	 pa = peer_addr(), ll = fake_ip6("fe80::1234");
+	uint32_t	 stranger = fake_ip("203.0.113.77");
+	struct core_status st;
+	uint64_t	 bubbles;
+	uint8_t		 buf[256], b2[256];
+	size_t		 n, m;
+	unsigned int	 i;
+
+	n = tun_pkt(buf, sizeof(buf), &pa, 1);
+	core_tun_input(c, now, buf, n);
+	answer_bubble(c, now, peer_ip, peer_port, 0);	/* trusted at 0 */
+	fake_clear(&f);
+	core_tun_input(c, 29999, buf, n);		/* fresh: data */
+	CHECK(f.nudp == 1 && f.udp[0].ip == peer_ip);
+	now = 29999;
+	core_get_status(c, &st);
+	bubbles = st.counters.bubbles_sent;
+	core_tun_input(c, 30500, buf, n);		/* stale: held */
+	fake_run(c, &now, 31998);
+	core_get_status(c, &st);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) == 1 &&
+	    st.counters.bubbles_sent == bubbles);
+	fake_run(c, &now, 31999);
+	core_get_status(c, &st);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) == 2 &&
+	    st.counters.bubbles_sent == bubbles + 2);
+	core_free(c);
+
+	/* A challenge from an address we never sent a bubble to. */
+	now = 0;
+	c = qualified(&now);
+	m = build_bubble(b2, sizeof(b2), &ll, &f.addr);
+	core_udp_input(c, now, stranger, 7000, b2, m);
+	CHECK(f.nudp == 0 && fake_drop(c, DROP_BAD_SOURCE) == 1);
+	/* Origin indications: one answer per 2 s, 4 per 300 s per target. */
+	n = build_origin(buf, sizeof(buf), stranger, 7000);
+	n += build_bubble(buf + n, sizeof(buf) - n, &ll, &f.addr);
+	for (i = 0; i < 300; i++)
+		core_udp_input(c, now + i * 1000, server, TEREDO_PORT, buf, n);
+	CHECK(f.nudp == 4);
+	for (i = 1; i < 4; i++)
+		CHECK(f.udp[i].ip == stranger &&
+		    f.udp[i].port == 7000);
+	/* A new window. */
+	core_udp_input(c, now + 300000, server, TEREDO_PORT, buf, n);
+	CHECK(f.nudp == 5);
+	/* Now we did send to it: its challenges are answered, limited. */
+	fake_clear(&f);
+	for (i = 0; i < 10; i++)
+		core_udp_input(c, now + 300000 + i * 500, stranger, 7001, b2,
+		    m);
+	CHECK(f.nudp == 3 && f.udp[0].port == 7001);
+	core_free(c);
+}
 
 /* Our echo request's nonce, from a captured datagram to the server. */
 static int
@@ -741,6 +807,7 @@ main(void)
 	test_trust_fifo();
 	test_symmetric();
 	test_server_bubbles();
+	test_bubble_limits();
 	test_origin_rate();
 	test_ping_fail();
 	test_ping_relay();
