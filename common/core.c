@@ -43,7 +43,7 @@ core_defaults(struct core_config *cfg)
 {
 	if (cfg->prefix == 0)
 		cfg->prefix = TEREDO_PREFIX;
-	if (cfg->mtu < TEREDO_MTU || cfg->mtu > TEREDO_MTU_MAX)
+	if (cfg->mtu < TEREDO_MTU || cfg->mtu > TEREDO_UDP_MAX)
 		cfg->mtu = TEREDO_MTU;
 	if (cfg->refresh_interval == 0)
 		cfg->refresh_interval = 30;
@@ -173,15 +173,19 @@ core_may_answer(const uint8_t *pkt, size_t len)
 }
 
 /*
- * Destination unreachable back into the tunnel.  The error claims to come
- * from the unreachable destination itself: a relay has no address of its
- * own on the tunnel, and the client's own address would look like a
- * martian to its kernel.
+ * Destination unreachable back into the tunnel.  RFC 4443 2.2: the source
+ * is an address of the node that sends the error, so a relay uses its
+ * native address (the kernel forwards the error, and a BCP 38 filter
+ * upstream would drop a 2001:: source).  A client's error is delivered
+ * locally, where its own address would look like a martian: it claims
+ * to come from the unreachable destination, as does a relay that could
+ * not learn its address.
  */
 void
 core_unreach(struct core *c, uint64_t now, uint8_t code, const void *pkt,
     size_t len)
 {
+	static const struct in6_addr any;
 	struct in6_addr	dst;
 	size_t		n;
 
@@ -191,7 +195,11 @@ core_unreach(struct core *c, uint64_t now, uint8_t code, const void *pkt,
 		core_drop(c, DROP_RATE_LIMIT);
 		return;
 	}
-	memcpy(&dst, ip6_dst(pkt), sizeof(dst));
+	if (!core_is_client(c) &&
+	    memcmp(&c->cfg.relay_src, &any, sizeof(any)) != 0)
+		dst = c->cfg.relay_src;
+	else
+		memcpy(&dst, ip6_dst(pkt), sizeof(dst));
 	n = build_icmp6_error(c->ebuf, sizeof(c->ebuf), ICMP6_DST_UNREACH,
 	    code, 0, &dst, pkt, len);
 	if (n == 0)

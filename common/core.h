@@ -30,6 +30,12 @@ struct core_config {
 	unsigned int	peer_max;		/* peer table cap */
 	unsigned int	queue_bytes;		/* global queue byte budget */
 	uint32_t	local_ip;	/* relay: its own IPv4 if known (loop guard), 0 */
+	/*
+	 * Relay: its own native IPv6 address, the source of its ICMPv6
+	 * errors (RFC 4443 2.2); :: if unknown (then the unreachable
+	 * destination's).
+	 */
+	struct in6_addr	relay_src;
 };
 
 /*

@@ -164,6 +164,9 @@ qualify_check_ra(struct core *c, uint32_t ip, uint16_t port,
 		return -1;
 	if (*mtu == 0)
 		*mtu = TEREDO_MTU;
+	/* Larger packets could not be sent in one UDP datagram. */
+	if (*mtu > TEREDO_UDP_MAX)
+		*mtu = TEREDO_UDP_MAX;
 	return 0;
 }
 

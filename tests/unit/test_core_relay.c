@@ -13,6 +13,8 @@
 #include "teredo.h"
 #include "t.h"
 
+#define RELAY_SRC	"2001:db8:20::10"
+
 static struct fake	f;
 static uint32_t		server, me, cl_ip;
 static const uint16_t	cl_port = 5555;
@@ -32,6 +34,7 @@ role_new(enum core_role role, int cone, unsigned int peer_max)
 	cfg.peer_max = peer_max;
 	cfg.queue_bytes = 65536;
 	cfg.local_ip = me;
+	cfg.relay_src = fake_ip6(RELAY_SRC);
 	fake_init(&f, &io, 3);
 	return core_new(&cfg, &io, 0);
 }
@@ -73,12 +76,16 @@ test_tun_rules(void)
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
 	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 1 && f.nudp == 0);
-	/* Not Teredo: unreachable back. */
+	/* Not Teredo: unreachable back, from the relay itself (RFC 4443). */
 	a = fake_ip6("2001:db8::5");
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
 	CHECK(fake_drop(c, DROP_BAD_DEST) == 1 && f.ntun == 1);
 	CHECK(f.tun[0].buf[IP6_HDR_LEN] == ICMP6_DST_UNREACH);
+	a = fake_ip6(RELAY_SRC);
+	CHECK(memcmp(ip6_src(f.tun[0].buf), &a, 16) == 0 &&
+	    memcmp(ip6_dst(f.tun[0].buf), &native, 16) == 0 &&
+	    icmp6_cksum_ok(f.tun[0].buf, f.tun[0].len));
 	/* Garbage from the tunnel. */
 	memset(buf, 0, 60);
 	core_tun_input(c, 0, buf, 60);
