@@ -641,6 +641,57 @@ test_bubble_limits(void)
 	core_free(c);
 }
 
+/*
+ * Protections that had no test failing without them (issue 14):
+ * CVE-2006-6264 on the server field of a source, a Teredo destination
+ * with port 0, and CVE-2006-6266 (tests started by inbound packets).
+ */
+static void
+test_protections(void)
+{
+	uint64_t		 now = 0;
+	struct core		*c = qualified(&now);
+	struct core_status	 st;
+	struct in6_addr		 src, dst;
+	uint8_t			 buf[256];
+	size_t			 n;
+	unsigned int		 i, tests;
+
+	/* A global mapping, from itself, but a private server field. */
+	src = fake_teredo(fake_ip("10.0.0.1"), peer_ip, peer_port);
+	n = build_echo(buf, sizeof(buf), 0, &src, &f.addr, 7, 1, "s", 1);
+	core_udp_input(c, now, peer_ip, peer_port, buf, n);
+	CHECK(f.ntun == 0 && fake_drop(c, DROP_NON_GLOBAL) == 1);
+	/* The control: a global server field is accepted. */
+	src = fake_teredo(server, peer_ip, peer_port);
+	n = build_echo(buf, sizeof(buf), 0, &src, &f.addr, 7, 1, "s", 1);
+	core_udp_input(c, now, peer_ip, peer_port, buf, n);
+	CHECK(f.ntun == 1);
+	/* A Teredo destination with port 0: nothing is sent. */
+	fake_clear(&f);
+	dst = fake_teredo(server, fake_ip("203.0.113.44"), 0);
+	n = tun_pkt(buf, sizeof(buf), &dst, 1);
+	core_tun_input(c, now, buf, n);
+	CHECK(f.nudp == 0 && fake_drop(c, DROP_NON_GLOBAL) == 2);
+	/* CVE-2006-6266: 100 native sources in 1 s start 10 tests. */
+	fake_clear(&f);
+	now = (now / 1000 + 1) * 1000;
+	for (i = 0; i < 100; i++) {
+		char	a[64];
+
+		(void)snprintf(a, sizeof(a), "2001:db8:77::%x", i + 1);
+		src = fake_ip6(a);
+		n = build_echo(buf, sizeof(buf), 0, &src, &f.addr, 7, 1,
+		    "t", 1);
+		core_udp_input(c, now + i, relay_ip, relay_port, buf, n);
+	}
+	tests = fake_count_to(&f, server, TEREDO_PORT);
+	core_get_status(c, &st);
+	CHECK(tests == 10 && f.ntun == 0);
+	CHECK(st.counters.drop[DROP_RATE_LIMIT] >= 90);
+	core_free(c);
+}
+
 /* Our echo request's nonce, from a captured datagram to the server. */
 static int
 echo_of(const struct fake_pkt *d, const struct in6_addr *dst,
@@ -808,6 +859,7 @@ main(void)
 	test_symmetric();
 	test_server_bubbles();
 	test_bubble_limits();
+	test_protections();
 	test_origin_rate();
 	test_ping_fail();
 	test_ping_relay();
