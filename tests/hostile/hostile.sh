@@ -98,8 +98,8 @@ for cls in trunc version plen authlen; do
 done
 # Junk after the packet is a malformed RFC 6081 trailer (bad-trailer), and
 # the packet, from a client the relay never sent to, is unknown-peer.
-expect relay dropped N $((2 * N + SLACK)) "oversize (bad-trailer, unknown-peer)" \
-    atk $R oversize
+expect relay dropped N $((2 * N + SLACK)) \
+    "oversize (bad-trailer, unknown-peer)" atk $R oversize
 expect relay dropped N N "spoofed Teredo source (bad-source)" atk $R spoof
 expect relay dropped N N "source embeds 0.0.0.0:0 (non-global)" atk $R nonglobal
 expect relay dropped N N "link-local data (link-local)" atk $R lldata

@@ -207,7 +207,8 @@ main(int argc, char *argv[])
 	struct pollfd		 pfd;
 	uint8_t			 buf[2048], nonce[TEREDO_NONCE_LEN];
 	const char		*bindaddr = NULL, *primary = NULL;
-	const char		*bubble = NULL, *kind = "none", *srvfield = NULL;
+	const char		*bubble = NULL, *kind = "none";
+	const char		*srvfield = NULL;
 	struct in_addr		 sf;
 	struct in_addr		 want;
 	char			 a[16], b[16];

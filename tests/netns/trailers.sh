@@ -146,9 +146,11 @@ for kind in none nonce alt nd port all bad; do
 done
 bad1=$(srv_bad_trailers)
 if [ -n "$bad0" ] && [ "$bad1" = $((bad0 + 1)) ]; then
-	ok "our server counted the malformed trailer (bad-trailer $bad0 -> $bad1)"
+	ok "our server counted the malformed trailer" \
+	    "(bad-trailer $bad0 -> $bad1)"
 else
-	fail "our server's bad-trailer counter: ${bad0:-?} -> ${bad1:-?} (want +1)"
+	fail "our server's bad-trailer counter:" \
+	    "${bad0:-?} -> ${bad1:-?} (want +1)"
 fi
 
 # 3. Server A goes away; its name now points to B: resolved again.

@@ -385,11 +385,11 @@ static void
 test_trailer(void)
 {
 	static const char *const tr[] = {
-		"01 04 deadbeef",				/* nonce */
-		"03 0e 0000 c0000207 0dd8 c6336409 3039",	/* alt addr */
-		"04 01 00",					/* ND option */
-		"05 02 abcd",					/* random port */
-		"01 04 01020304 05 02 1234 7f 00",		/* several */
+		"01 04 deadbeef",			/* nonce */
+		"03 0e 0000 c0000207 0dd8 c6336409 3039", /* alt. address */
+		"04 01 00",				/* ND option */
+		"05 02 abcd",				/* random port */
+		"01 04 01020304 05 02 1234 7f 00",	/* several */
 	};
 	struct sent t;
 	struct server *s = mk(&t, 0, 0, 0);
