@@ -114,18 +114,19 @@ inbound_unknown_relay(struct core *c, uint64_t now, struct peer *p,
 {
 	const struct in6_addr	*src = ip6_src(tp->ip6);
 
-	if (p == NULL && (p = peer_add(c->peers, src, now)) == NULL) {
-		core_drop(c, DROP_OTHER);
-		return;
-	}
-	if (p->on_timer) {
+	if (p != NULL && p->on_timer) {
 		if (peer_enqueue(c->peers, p, tp->ip6, tp->ip6_len, 1, ip,
 		    port) == -1)
 			core_drop(c, DROP_QUEUE_FULL);
 		return;
 	}
+	/* Before any entry is made: a flood makes no entries either. */
 	if (!core_rate_ok(&c->test_rate, now, CORE_TEST_PER_SEC)) {
 		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	if (p == NULL && (p = peer_add(c->peers, src, now)) == NULL) {
+		core_drop(c, DROP_OTHER);
 		return;
 	}
 	if (peer_enqueue(c->peers, p, tp->ip6, tp->ip6_len, 1, ip, port) == -1)

@@ -689,6 +689,8 @@ test_protections(void)
 	core_get_status(c, &st);
 	CHECK(tests == 10 && f.ntun == 0);
 	CHECK(st.counters.drop[DROP_RATE_LIMIT] >= 90);
+	/* The packets beyond the limit made no peer entries either. */
+	CHECK(st.peers <= 10 + 2);
 	core_free(c);
 }
 
