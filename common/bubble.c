@@ -64,15 +64,66 @@ bubble_check(const struct core *c, uint64_t now, const void *ip6)
 	return memcmp(&want, ip6_dst(ip6), sizeof(want)) == 0;
 }
 
+/* The slot of ip:port in a target table. */
+static size_t
+bubble_slot(const struct core *c, uint32_t ip, uint16_t port)
+{
+	uint8_t		in[6];
+
+	memcpy(in, &ip, 4);
+	in[4] = port >> 8;
+	in[5] = port & 0xff;
+	return siphash24(c->key, in, sizeof(in)) % CORE_TARGETS;
+}
+
+int
+bubble_reply_ok(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    struct core_rate *global, unsigned int max)
+{
+	struct core_target	*t = &c->reply[bubble_slot(c, ip, port)];
+	int			 fresh;
+
+	fresh = !t->used || t->ip != ip || t->port != port ||
+	    now - t->window >= CORE_BUBBLE_WINDOW_MS;
+	if (!fresh && (now - t->last < CORE_PROBE_MS ||
+	    t->count >= CORE_PROBE_MAX))
+		return 0;
+	if (!core_rate_ok(global, now, max))
+		return 0;
+	if (fresh) {
+		memset(t, 0, sizeof(*t));
+		t->used = 1;
+		t->ip = ip;
+		t->port = port;
+		t->window = now;
+	}
+	t->count++;
+	t->last = now;
+	return 1;
+}
+
+int
+bubble_sent_to(const struct core *c, uint64_t now, uint32_t ip)
+{
+	const struct core_target *t = &c->sent[bubble_slot(c, ip, 0)];
+
+	return t->used && t->ip == ip && now - t->last < CORE_BUBBLE_WINDOW_MS;
+}
+
 void
-bubble_send(struct core *c, uint32_t ip, uint16_t port,
+bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const struct in6_addr *src, const struct in6_addr *dst)
 {
-	uint8_t	buf[IP6_HDR_LEN];
-	size_t	n;
+	struct core_target	*t;
+	uint8_t			 buf[IP6_HDR_LEN];
+	size_t			 n;
 
 	if ((n = build_bubble(buf, sizeof(buf), src, dst)) == 0)
 		return;
+	t = &c->sent[bubble_slot(c, ip, 0)];
+	t->used = 1;
+	t->ip = ip;
+	t->last = now;
 	c->st.counters.bubbles_sent++;
 	core_send_udp(c, ip, port, buf, n);
 }
@@ -91,8 +142,8 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 	teredo_addr_decode(&p->addr, &ta);
 	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
 	if (core_is_client(c) || !c->cfg.cone)
-		bubble_send(c, p->ip, p->port, &src, &p->addr);
-	bubble_send(c, ta.server, TEREDO_PORT, &src, &p->addr);
+		bubble_send(c, now, p->ip, p->port, &src, &p->addr);
+	bubble_send(c, now, ta.server, TEREDO_PORT, &src, &p->addr);
 }
 
 /*

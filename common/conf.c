@@ -62,8 +62,9 @@ static const struct conf_directive conf_directives[] = {
 	{ "ServerAddress2", CONF_MIREDO_BIT, conf_set_host, F(server_name2),
 	    0, 0 },
 	{ "Prefix", CONF_BOTH_BITS, conf_set_prefix, 0, 0, 0 },
+	/* An IPv6 packet must fit in one UDP datagram (RFC 768, 791). */
 	{ "InterfaceMTU", CONF_BOTH_BITS, conf_set_uint, F(mtu),
-	    TEREDO_MTU, TEREDO_MTU_MAX },
+	    TEREDO_MTU, TEREDO_UDP_MAX },
 	{ "InterfaceName", CONF_MIREDO_BIT, conf_set_ifname, 0, 0, 0 },
 	{ "BindAddress", CONF_MIREDO_BIT, conf_set_bindaddr, 0, 0, 0 },
 	{ "BindPort", CONF_MIREDO_BIT, conf_set_port, 0, 0, 65535 },

@@ -34,6 +34,8 @@ static const char *const core_drop_names[DROP_MAX] = {
 	[DROP_UNREACHABLE] = "unreachable",
 	[DROP_BAD_TUN] = "bad-tunnel-packet",
 	[DROP_OTHER] = "other",
+	[DROP_BAD_TRAILER] = "bad-trailer",
+	[DROP_UNKNOWN_PEER] = "unknown-peer",
 };
 
 static void
@@ -41,7 +43,7 @@ core_defaults(struct core_config *cfg)
 {
 	if (cfg->prefix == 0)
 		cfg->prefix = TEREDO_PREFIX;
-	if (cfg->mtu < TEREDO_MTU || cfg->mtu > TEREDO_MTU_MAX)
+	if (cfg->mtu < TEREDO_MTU || cfg->mtu > TEREDO_UDP_MAX)
 		cfg->mtu = TEREDO_MTU;
 	if (cfg->refresh_interval == 0)
 		cfg->refresh_interval = 30;
@@ -171,15 +173,19 @@ core_may_answer(const uint8_t *pkt, size_t len)
 }
 
 /*
- * Destination unreachable back into the tunnel.  The error claims to come
- * from the unreachable destination itself: a relay has no address of its
- * own on the tunnel, and the client's own address would look like a
- * martian to its kernel.
+ * Destination unreachable back into the tunnel.  RFC 4443 2.2: the source
+ * is an address of the node that sends the error, so a relay uses its
+ * native address (the kernel forwards the error, and a BCP 38 filter
+ * upstream would drop a 2001:: source).  A client's error is delivered
+ * locally, where its own address would look like a martian: it claims
+ * to come from the unreachable destination, as does a relay that could
+ * not learn its address.
  */
 void
 core_unreach(struct core *c, uint64_t now, uint8_t code, const void *pkt,
     size_t len)
 {
+	static const struct in6_addr any;
 	struct in6_addr	dst;
 	size_t		n;
 
@@ -189,7 +195,11 @@ core_unreach(struct core *c, uint64_t now, uint8_t code, const void *pkt,
 		core_drop(c, DROP_RATE_LIMIT);
 		return;
 	}
-	memcpy(&dst, ip6_dst(pkt), sizeof(dst));
+	if (!core_is_client(c) &&
+	    memcmp(&c->cfg.relay_src, &any, sizeof(any)) != 0)
+		dst = c->cfg.relay_src;
+	else
+		memcpy(&dst, ip6_dst(pkt), sizeof(dst));
 	n = build_icmp6_error(c->ebuf, sizeof(c->ebuf), ICMP6_DST_UNREACH,
 	    code, 0, &dst, pkt, len);
 	if (n == 0)
@@ -227,6 +237,9 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		core_drop(c, DROP_MALFORMED);
 		return;
 	}
+	/* The core has no use for RFC 6081 trailers yet: tp.tr is there. */
+	if (tp.trailer_bad)
+		core_drop(c, DROP_BAD_TRAILER);
 	inbound_packet(c, now, ip, port, &tp);
 }
 
@@ -238,7 +251,7 @@ core_tun_input(struct core *c, uint64_t now, const void *pkt, size_t len)
 	c->st.counters.rx_tun++;
 	/* A bare IPv6 packet that fits in one UDP datagram. */
 	if (len > TEREDO_UDP_MAX || teredo_parse(&tp, pkt, len) == -1 ||
-	    tp.ip6 != pkt) {
+	    tp.ip6 != pkt || tp.ip6_len != len) {
 		core_drop(c, DROP_BAD_TUN);
 		return;
 	}

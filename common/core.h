@@ -30,6 +30,12 @@ struct core_config {
 	unsigned int	peer_max;		/* peer table cap */
 	unsigned int	queue_bytes;		/* global queue byte budget */
 	uint32_t	local_ip;	/* relay: its own IPv4 if known (loop guard), 0 */
+	/*
+	 * Relay: its own native IPv6 address, the source of its ICMPv6
+	 * errors (RFC 4443 2.2); :: if unknown (then the unreachable
+	 * destination's).
+	 */
+	struct in6_addr	relay_src;
 };
 
 /*
@@ -67,6 +73,12 @@ enum core_drop {
 	DROP_UNREACHABLE,	/* peer could not be reached */
 	DROP_BAD_TUN,		/* malformed packet from the tunnel */
 	DROP_OTHER,
+	/*
+	 * RFC 6081 trailer that does not parse: only the trailer is
+	 * dropped, the packet goes on without it.
+	 */
+	DROP_BAD_TRAILER,
+	DROP_UNKNOWN_PEER,	/* relay: a client it never sent to (5.4.2) */
 	DROP_MAX
 };
 

@@ -49,6 +49,23 @@ struct core_rate {
 	unsigned int	used;
 };
 
+/*
+ * Bubbles we send that no peer entry accounts for (answers to origin
+ * indications and to challenges): a small table, indexed by a keyed
+ * hash, of recent targets, each under the 5.2.6 limits (none within
+ * 2 s of the last, at most 4 in 300 s).  A collision only forgets an
+ * older target; the global rates stay as the backstop.
+ */
+#define CORE_TARGETS		256
+struct core_target {
+	uint32_t	ip;
+	uint16_t	port;
+	uint8_t		used;
+	uint8_t		count;
+	uint64_t	last;
+	uint64_t	window;
+};
+
 struct core_qualify {
 	uint8_t		nonce[TEREDO_NONCE_LEN];
 	int		rs_pending;	/* nonce outstanding */
@@ -70,6 +87,11 @@ struct core {
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
 	struct core_rate	 origin_rate;
 	uint16_t		 echo_id;
+	/* Reply bubbles per target, and IPv4s we sent a bubble to. */
+	struct core_target	 reply[CORE_TARGETS];
+	struct core_target	 sent[CORE_TARGETS];
+	/* Client: the last address formed, reused for the same mapping. */
+	struct in6_addr		 last_addr;
 	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
 };
 
@@ -112,11 +134,19 @@ void	inbound_packet(struct core *c, uint64_t now, uint32_t ip,
 void	bubble_src(const struct core *c, uint64_t epoch,
 	    const struct in6_addr *peer, struct in6_addr *src);
 int	bubble_check(const struct core *c, uint64_t now, const void *ip6);
-void	bubble_send(struct core *c, uint32_t ip, uint16_t port,
+void	bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	    const struct in6_addr *src, const struct in6_addr *dst);
 void	bubble_probe(struct core *c, uint64_t now, struct peer *p);
 void	bubble_ping(struct core *c, struct peer *p);
 int	bubble_pong(const struct core *c, const struct peer *p,
 	    const void *ip6, size_t len);
+/*
+ * 5.2.6 for a reply bubble to ip:port, then the global rate: 1 if it may
+ * go (and counts it in both).
+ */
+int	bubble_reply_ok(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, struct core_rate *global, unsigned int max);
+/* Whether we sent a bubble to ip in the last 300 s. */
+int	bubble_sent_to(const struct core *c, uint64_t now, uint32_t ip);
 
 #endif /* CORE_IMPL_H */

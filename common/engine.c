@@ -454,6 +454,35 @@ engine_local_addr(struct engine *e)
 	e->ctlinfo.local_port = ntohs(sin.sin_port);
 }
 
+/*
+ * A relay's own native IPv6 address, the source of its ICMPv6 errors
+ * (RFC 4443 2.2): the one the kernel would use toward the IPv6 Internet
+ * (a UDP connect() sends nothing).  Before the sandbox; :: if none.
+ */
+static void
+engine_relay_src(struct in6_addr *src)
+{
+	struct sockaddr_in6 sin6;
+	socklen_t slen = sizeof(sin6);
+	int fd;
+
+	memset(src, 0, sizeof(*src));
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(9);
+	/* 2000::1: unallocated global unicast, reached by the default route. */
+	sin6.sin6_addr.s6_addr[0] = 0x20;
+	sin6.sin6_addr.s6_addr[15] = 1;
+	if ((fd = socket(AF_INET6, SOCK_DGRAM, 0)) == -1)
+		return;
+	if (connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin6, &slen) == 0 &&
+	    sin6.sin6_family == AF_INET6 &&
+	    (sin6.sin6_addr.s6_addr[0] & 0xe0) == 0x20)
+		*src = sin6.sin6_addr;
+	(void)close(fd);
+}
+
 static void
 engine_nonblock(int fd)
 {
@@ -471,6 +500,7 @@ engine_main(const struct engine_args *a)
 	struct core_config cfg;
 	struct core_io io;
 	struct privmsg_ready ready;
+	struct in6_addr relay_src;
 
 	log_procinit("engine");
 	engine_signals();
@@ -484,6 +514,7 @@ engine_main(const struct engine_args *a)
 	engine_nonblock(e.tun);
 	engine_nonblock(e.udp);
 	engine_local_addr(&e);
+	engine_relay_src(&relay_src);
 	if ((e.batch = batch_new(e.udp)) == NULL)
 		fatal("%s: batch_new", __func__);
 	log_info("engine started");
@@ -500,6 +531,8 @@ engine_main(const struct engine_args *a)
 	ready.type = PRIV_MSG_READY;
 	engine_send(&e, &ready, sizeof(ready));
 	engine_core_config(a->conf, &cfg);
+	if (cfg.role == CORE_RELAY)
+		cfg.relay_src = relay_src;
 	memset(&io, 0, sizeof(io));
 	io.arg = &e;
 	io.send_udp = engine_io_send_udp;

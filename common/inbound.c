@@ -58,10 +58,12 @@ inbound_from_server(struct core *c, uint64_t now,
 	}
 	if (!ipv4_is_global(oip) || oport == 0)
 		;
-	else if (!core_rate_ok(&c->origin_rate, now, CORE_ORIGIN_PER_SEC))
-		core_drop(c, DROP_RATE_LIMIT);	/* a forged indication? */
+	else if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
+	    CORE_ORIGIN_PER_SEC))
+		/* 5.2.6 per target, and a cap on forged indications. */
+		core_drop(c, DROP_RATE_LIMIT);
 	else
-		bubble_send(c, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
 	if (!bubble)
 		return 0;
 	c->st.counters.bubbles_rcvd++;
@@ -71,8 +73,11 @@ inbound_from_server(struct core *c, uint64_t now,
 /*
  * A bubble with a link-local source is a peer's challenge (bubble.c):
  * the client swaps it back so that the peer can trust our mapping for it.
- * Rate-limited: the outer source may be forged, and the answer is no
- * bigger than the question.
+ * Only to an IPv4 address we sent a bubble to in the last 300 s (the
+ * peer we are opening a path with: a symmetric NAT gives it another port
+ * than the one our bubble went to), never to arbitrary sources, and
+ * under the 5.2.6 limits per ip:port and a global rate: the outer source
+ * may be forged.
  */
 static void
 inbound_challenge(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
@@ -84,11 +89,16 @@ inbound_challenge(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	if (!core_is_client(c) ||
 	    memcmp(ip6_dst(ip6), &c->st.addr, sizeof(c->st.addr)) != 0)
 		return;
-	if (!core_rate_ok(&c->reply_rate, now, CORE_REPLY_PER_SEC)) {
+	if (!bubble_sent_to(c, now, ip)) {
+		core_drop(c, DROP_BAD_SOURCE);
+		return;
+	}
+	if (!bubble_reply_ok(c, now, ip, port, &c->reply_rate,
+	    CORE_REPLY_PER_SEC)) {
 		core_drop(c, DROP_RATE_LIMIT);
 		return;
 	}
-	bubble_send(c, ip, port, ip6_dst(ip6), ip6_src(ip6));
+	bubble_send(c, now, ip, port, ip6_dst(ip6), ip6_src(ip6));
 }
 
 /*
@@ -104,18 +114,19 @@ inbound_unknown_relay(struct core *c, uint64_t now, struct peer *p,
 {
 	const struct in6_addr	*src = ip6_src(tp->ip6);
 
-	if (p == NULL && (p = peer_add(c->peers, src, now)) == NULL) {
-		core_drop(c, DROP_OTHER);
-		return;
-	}
-	if (p->on_timer) {
+	if (p != NULL && p->on_timer) {
 		if (peer_enqueue(c->peers, p, tp->ip6, tp->ip6_len, 1, ip,
 		    port) == -1)
 			core_drop(c, DROP_QUEUE_FULL);
 		return;
 	}
+	/* Before any entry is made: a flood makes no entries either. */
 	if (!core_rate_ok(&c->test_rate, now, CORE_TEST_PER_SEC)) {
 		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	if (p == NULL && (p = peer_add(c->peers, src, now)) == NULL) {
+		core_drop(c, DROP_OTHER);
 		return;
 	}
 	if (peer_enqueue(c->peers, p, tp->ip6, tp->ip6_len, 1, ip, port) == -1)
@@ -168,14 +179,26 @@ inbound_teredo(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 {
 	const struct in6_addr	*src = ip6_src(tp->ip6);
 	struct teredo_addr	 ta;
-	int			 ok;
+	int			 ok, proven;
 
 	if (inbound_check_teredo(c, src, &ta) == -1)
 		return;
+	proven = ip6_is_bubble(tp->ip6, tp->ip6_len) &&
+	    bubble_check(c, now, tp->ip6);
+	/*
+	 * 5.4.2: a relay takes packets only from clients it sent to (an
+	 * entry exists) or an answer to its own bubble, as miredo.  Anyone
+	 * who can forge IPv4 sources could otherwise inject any 2001::
+	 * source into the native network, and each forgery would create a
+	 * trusted entry that evicts the genuine ones.  A client must
+	 * create the entry (5.2.3 item 3).
+	 */
+	if (!core_is_client(c) && p == NULL && !proven) {
+		core_drop(c, DROP_UNKNOWN_PEER);
+		return;
+	}
 	/* The embedded mapping, or a proven one (symmetric NATs). */
-	ok = (ta.client == ip && ta.port == port) ||
-	    (ip6_is_bubble(tp->ip6, tp->ip6_len) &&
-	    bubble_check(c, now, tp->ip6));
+	ok = (ta.client == ip && ta.port == port) || proven;
 	if (!ok) {
 		core_drop(c, DROP_BAD_SOURCE);
 		return;

@@ -159,7 +159,9 @@ miredo_tun(struct miredo *m, const char *want)
 static int
 miredo_configure(struct miredo *m)
 {
-	priv_init(&m->pv, m->ifname, m->ifindex, m->conf.prefix);
+	/* A client takes its prefix from its server's RA (RFC 4380 5.2.1). */
+	priv_init(&m->pv, m->ifname, m->ifindex,
+	    m->conf.relay_type == CONF_CLIENT ? 0 : m->conf.prefix);
 	resolve_init(&m->rs, "", "");
 	if (m->conf.relay_type != CONF_CLIENT)
 		return priv_relay_up(&m->pv, m->conf.mtu);

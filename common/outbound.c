@@ -34,9 +34,11 @@ outbound_flush_one(void *arg, struct peer *p, const void *pkt, size_t len,
 {
 	struct core	*c = arg;
 
-	if (!inbound)
+	if (!inbound) {
+		p->last_tx = p->last_rx;	/* sent as the peer answered */
+		p->has_tx = 1;
 		core_send_udp(c, p->ip, p->port, pkt, len);
-	else if (ip == p->ip && port == p->port)
+	} else if (ip == p->ip && port == p->port)
 		/* Held until the test proved this relay (5.2.3 item 6). */
 		core_send_tun(c, pkt, len);
 	else
@@ -100,8 +102,9 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 		peer_flush(c->peers, p, outbound_fail_one, c);
 		return;
 	}
-	if (p->probes > 0 && now - p->last_probe < CORE_PROBE_MS) {
-		peer_timer_set(c->peers, p, p->last_probe + CORE_PROBE_MS);
+	/* 5.2.6: no bubble within 2 s of the last transmission to it. */
+	if (p->has_tx && now - p->last_tx < CORE_PROBE_MS) {
+		peer_timer_set(c->peers, p, p->last_tx + CORE_PROBE_MS);
 		return;
 	}
 	if (p->probes == 0)
@@ -112,6 +115,8 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 		bubble_ping(c, p);
 	p->probes++;
 	p->last_probe = now;
+	p->last_tx = now;
+	p->has_tx = 1;
 	peer_timer_set(c->peers, p, now + CORE_PROBE_MS);
 }
 
@@ -179,9 +184,11 @@ outbound_to_peer(struct core *c, uint64_t now, const void *pkt,
 			p->port = ta.port;
 		}
 	}
-	if (outbound_fresh(p, now))
+	if (outbound_fresh(p, now)) {
+		p->last_tx = now;
+		p->has_tx = 1;
 		core_send_udp(c, p->ip, p->port, pkt, len);
-	else
+	} else
 		outbound_hold(c, now, p, pkt, len);
 }
 

@@ -44,6 +44,81 @@ ip6_valid(const uint8_t *b, size_t len)
 	return (size_t)teredo_get16(b + OFF_PLEN) + IP6_HDR_LEN == len;
 }
 
+/* The length of the IPv6 packet at b (len bytes or fewer), or 0. */
+static size_t
+ip6_fits(const uint8_t *b, size_t len)
+{
+	size_t	n;
+
+	if (len < IP6_HDR_LEN || (b[0] >> 4) != 6)
+		return 0;
+	n = (size_t)teredo_get16(b + OFF_PLEN) + IP6_HDR_LEN;
+	return n <= len ? n : 0;
+}
+
+/* One RFC 6081 option's value; -1 if its length is wrong for its type. */
+static int
+trailer_one(struct teredo_trailer *t, uint8_t type, const uint8_t *v,
+    size_t vlen)
+{
+	size_t	i;
+
+	switch (type) {
+	case TRAILER_NONCE:
+		if (vlen != TRAILER_NONCE_LEN || t->has_nonce)
+			return -1;
+		t->has_nonce = 1;
+		memcpy(t->nonce, v, TRAILER_NONCE_LEN);
+		return 0;
+	case TRAILER_ALT_ADDR:
+		/* MS-TERE 2.2.2: 8, 14, 20 or 26. */
+		if (vlen < TRAILER_ALT_MIN || vlen > TRAILER_ALT_MAX ||
+		    (vlen - 2) % 6 != 0 || t->alt_count != 0)
+			return -1;
+		for (i = 2; i < vlen; i += 6) {
+			memcpy(&t->alt_ip[t->alt_count], v + i, 4);
+			t->alt_port[t->alt_count] = teredo_get16(v + i + 4);
+			t->alt_count++;
+		}
+		return 0;
+	case TRAILER_ND_OPTION:
+		if (vlen != TRAILER_ND_LEN || t->has_nd || v[0] > 1)
+			return -1;
+		t->has_nd = 1;
+		t->nd_type = v[0];
+		return 0;
+	case TRAILER_RANDOM_PORT:
+		if (vlen != TRAILER_PORT_LEN || t->has_random_port)
+			return -1;
+		t->has_random_port = 1;
+		t->random_port = teredo_get16(v);
+		return 0;
+	default:
+		t->unknown++;		/* skipped, as an unknown option */
+		return 0;
+	}
+}
+
+int
+teredo_parse_trailer(struct teredo_trailer *t, const void *buf, size_t len)
+{
+	const uint8_t	*b = buf;
+	size_t		 off = 0, vlen;
+
+	memset(t, 0, sizeof(*t));
+	while (off < len) {
+		/* Type, Length (of the value), Value: all of it must fit. */
+		if (len - off < 2)
+			return -1;
+		vlen = b[off + 1];
+		if (len - off - 2 < vlen ||
+		    trailer_one(t, b[off], b + off + 2, vlen) == -1)
+			return -1;
+		off += 2 + vlen;
+	}
+	return 0;
+}
+
 /* RFC 4380 5.1.1: 00 01 idlen aulen id au nonce(8) confirmation. */
 static int
 parse_auth(struct teredo_packet *p, const uint8_t *b, size_t len,
@@ -103,10 +178,25 @@ teredo_parse(struct teredo_packet *p, const void *buf, size_t len)
 		return -1;
 	if (indicator(b, len, off, 0) && parse_origin(&q, b, len, &off) == -1)
 		return -1;
-	if (!ip6_valid(b + off, len - off))
+	if ((q.ip6_len = ip6_fits(b + off, len - off)) == 0)
 		return -1;
 	q.ip6 = b + off;
-	q.ip6_len = len - off;
+	off += q.ip6_len;
+	/*
+	 * RFC 6081 4: a trailer may follow.  One we cannot parse costs the
+	 * trailer, not the packet (RFC 4380 5.2.3 asks only that the IPv6
+	 * payload length be consistent with the UDP length; miredo ignores
+	 * what follows).
+	 */
+	if (off < len) {
+		if (teredo_parse_trailer(&q.tr, b + off, len - off) == 0) {
+			q.trailer = b + off;
+			q.trailer_len = len - off;
+		} else {
+			memset(&q.tr, 0, sizeof(q.tr));
+			q.trailer_bad = 1;
+		}
+	}
 	*p = q;
 	return 0;
 }

@@ -51,6 +51,38 @@ struct icmp6_wire {
 #define TEREDO_ORIGIN_LEN	8	/* 00 00 port(2) ipv4(4) */
 
 /*
+ * RFC 6081 4 / MS-TERE 2.2: Teredo trailers, type-length-value options
+ * after the IPv6 packet (Length counts the value bytes that follow it).
+ */
+#define TRAILER_NONCE		0x01	/* value: 4-byte nonce */
+#define TRAILER_ALT_ADDR	0x03	/* 2 reserved, then n x (IPv4, port) */
+#define TRAILER_ND_OPTION	0x04	/* value: 1-byte discovery type */
+#define TRAILER_RANDOM_PORT	0x05	/* value: 2-byte port */
+#define TRAILER_NONCE_LEN	4
+#define TRAILER_ND_LEN		1
+#define TRAILER_PORT_LEN	2
+#define TRAILER_ALT_MIN		8	/* reserved + one entry */
+#define TRAILER_ALT_MAX		26	/* reserved + four entries */
+#define TRAILER_ALT_ENTRIES	4
+
+/*
+ * The RFC 6081 options a trailer carried (has_* 0 if absent).  Options of
+ * an unknown type are skipped; the raw bytes stay in trailer/trailer_len.
+ */
+struct teredo_trailer {
+	int		has_nonce;
+	uint8_t		nonce[TRAILER_NONCE_LEN];
+	int		has_nd;
+	uint8_t		nd_type;	/* 0 solicitation, 1 advertisement */
+	int		has_random_port;
+	uint16_t	random_port;	/* host order */
+	unsigned int	alt_count;	/* Alternate Address entries */
+	uint32_t	alt_ip[TRAILER_ALT_ENTRIES];	/* nbo */
+	uint16_t	alt_port[TRAILER_ALT_ENTRIES];	/* host order */
+	unsigned int	unknown;	/* options of other types */
+};
+
+/*
  * A parsed Teredo datagram (RFC 4380 5.1.1).  Pointers point into the
  * caller's buffer.
  */
@@ -62,15 +94,28 @@ struct teredo_packet {
 	uint16_t	 origin_port;	/* de-obfuscated, host order */
 	uint32_t	 origin_ip;	/* de-obfuscated, nbo */
 	const uint8_t	*ip6;		/* the IPv6 packet */
-	size_t		 ip6_len;
+	size_t		 ip6_len;	/* 40 + its payload length */
+	/*
+	 * Bytes after the IPv6 packet (RFC 6081 4): a well-formed trailer
+	 * is kept (trailer, trailer_len, parsed into tr).  A malformed one
+	 * is ignored, not the packet: trailer_bad is 1, trailer_len 0.
+	 */
+	const uint8_t	*trailer;
+	size_t		 trailer_len;
+	int		 trailer_bad;
+	struct teredo_trailer tr;
 };
 
 /*
  * Parse one UDP payload: optional authentication encapsulation, then
  * optional origin indication, then an IPv6 packet whose version is 6 and
- * whose payload length matches the rest exactly.  0 or -1 (invalid).
+ * whose payload length fits in the rest, then an optional RFC 6081
+ * trailer.  0 or -1 (invalid).
  */
 int	teredo_parse(struct teredo_packet *p, const void *buf, size_t len);
+/* Parse a trailer alone (len > 0): 0, or -1 if malformed. */
+int	teredo_parse_trailer(struct teredo_trailer *t, const void *buf,
+	    size_t len);
 
 /*
  * Header accessors for a validated IPv6 packet (at least 40 bytes).  The

@@ -32,6 +32,8 @@ struct peer {
 	uint8_t		 probes;	/* bubbles/echoes not answered */
 	uint64_t	 last_rx;	/* last reception (0: never) */
 	uint64_t	 last_probe;	/* last bubble or echo sent */
+	uint64_t	 last_tx;	/* last transmission to it (5.2.6) */
+	uint8_t		 has_tx;	/* last_tx is set */
 	uint64_t	 window;	/* start of the 5.2.6 300 s window */
 	uint64_t	 deadline;	/* retry time, on the timer list */
 	uint8_t		 nonce[PEER_NONCE_LEN];	/* echo test */

@@ -67,6 +67,9 @@ privmsg_in_prefix(const struct in6_addr *a, uint32_t prefix)
 {
 	uint32_t top;
 
+	/* 0: a client's, learnt from its server: any global unicast /32. */
+	if (prefix == 0)
+		return (a->s6_addr[0] & 0xe0) == 0x20;
 	top = (uint32_t)a->s6_addr[0] << 24 | (uint32_t)a->s6_addr[1] << 16 |
 	    (uint32_t)a->s6_addr[2] << 8 | a->s6_addr[3];
 	return top == prefix;
@@ -119,7 +122,8 @@ privmsg_check_route(const struct privmsg_route *m,
 	pfx.s6_addr[1] = pol->prefix >> 16;
 	pfx.s6_addr[2] = pol->prefix >> 8;
 	pfx.s6_addr[3] = pol->prefix;
-	if (m->plen == 32 && memcmp(&m->dst, &pfx, sizeof(pfx)) == 0)
+	if (m->plen == 32 && pol->prefix != 0 &&
+	    memcmp(&m->dst, &pfx, sizeof(pfx)) == 0)
 		return NULL;
 	return "route other than ::/0 or the Teredo prefix";
 }

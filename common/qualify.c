@@ -131,12 +131,15 @@ qualify_netchange(struct core *c, uint64_t now)
 	qualify_send_rs(c, now);
 }
 
-/* The RA checks of SPEC 3 / RFC 4380 5.2.1; 0 if acceptable. */
+/*
+ * The RA checks of SPEC 3 / RFC 4380 5.2.1; 0 if acceptable, with the
+ * prefix the server advertises in *prefix.
+ */
 static int
 qualify_check_ra(struct core *c, uint32_t ip, uint16_t port,
-    const struct teredo_packet *tp, unsigned int *mtu)
+    const struct teredo_packet *tp, unsigned int *mtu, uint32_t *prefix)
 {
-	uint32_t	prefix, server;
+	uint32_t	server;
 
 	if (port != TEREDO_PORT ||
 	    (ip != c->st.server && ip != core_server2(c)))
@@ -147,37 +150,60 @@ qualify_check_ra(struct core *c, uint32_t ip, uint16_t port,
 	if (!tp->has_origin || !ipv4_is_global(tp->origin_ip) ||
 	    tp->origin_port == 0)
 		return -1;
-	if (parse_ra(tp->ip6, tp->ip6_len, &prefix, &server, mtu) == -1)
+	/* 5.2.1: to the link-local address of our solicitation. */
+	if (memcmp(ip6_dst(tp->ip6), &teredo_ll_client,
+	    sizeof(teredo_ll_client)) != 0)
 		return -1;
-	/* The prefix option must be our prefix and our server. */
-	if (prefix != c->cfg.prefix || server != c->st.server)
+	if (parse_ra(tp->ip6, tp->ip6_len, prefix, &server, mtu) == -1)
+		return -1;
+	/*
+	 * 5.2.1: the prefix is the server's to choose (it "should" be
+	 * 2001::/32): any global unicast /32 (2000::/3), then our server.
+	 */
+	if ((*prefix >> 29) != 1 || server != c->st.server)
 		return -1;
 	if (*mtu == 0)
 		*mtu = TEREDO_MTU;
+	/* Larger packets could not be sent in one UDP datagram. */
+	if (*mtu > TEREDO_UDP_MAX)
+		*mtu = TEREDO_UDP_MAX;
 	return 0;
 }
 
 static void
 qualify_new_address(struct core *c, const struct teredo_packet *tp)
 {
-	struct teredo_addr	ta;
+	struct teredo_addr	ta, old;
 	uint8_t			rnd[2];
 
-	/* RFC 5991: 12 fresh random bits for every new address. */
-	c->io.random(c->io.arg, rnd, sizeof(rnd));
 	ta.prefix = c->cfg.prefix;
 	ta.server = c->st.server;
-	ta.flags = teredo_flags(0, rnd);
 	ta.port = tp->origin_port;
 	ta.client = tp->origin_ip;
-	teredo_addr_build(&c->st.addr, &ta);
+	/*
+	 * The server back with the same mapping: the same address, or the
+	 * host is renumbered for nothing.  RFC 5991 asks for random bits
+	 * when an address is formed, not at every qualification.
+	 */
+	teredo_addr_decode(&c->last_addr, &old);
+	if (old.prefix == ta.prefix && old.server == ta.server &&
+	    old.port == ta.port && old.client == ta.client &&
+	    ta.client != 0) {
+		c->st.addr = c->last_addr;
+	} else {
+		/* RFC 5991: 12 fresh random bits for every new address. */
+		c->io.random(c->io.arg, rnd, sizeof(rnd));
+		ta.flags = teredo_flags(0, rnd);
+		teredo_addr_build(&c->st.addr, &ta);
+		c->last_addr = c->st.addr;
+	}
 	c->st.mapped_ip = tp->origin_ip;
 	c->st.mapped_port = tp->origin_port;
 }
 
 static void
 qualify_accept(struct core *c, uint64_t now, const struct teredo_packet *tp,
-    unsigned int mtu)
+    unsigned int mtu, uint32_t prefix)
 {
 	int	changed;
 
@@ -185,11 +211,13 @@ qualify_accept(struct core *c, uint64_t now, const struct teredo_packet *tp,
 	c->q.rs_pending = 0;
 	c->q.backoff_ms = CORE_BACKOFF_MIN_MS;
 	changed = tp->origin_ip != c->st.mapped_ip ||
-	    tp->origin_port != c->st.mapped_port;
+	    tp->origin_port != c->st.mapped_port || prefix != c->cfg.prefix;
 	if (c->st.state == CORE_STATE_QUALIFIED && changed)
 		/* 5.2.5: the mapping changed; old address and peers go. */
 		qualify_down(c);
 	if (c->st.state != CORE_STATE_QUALIFIED) {
+		/* The client's prefix is its server's, everywhere. */
+		c->cfg.prefix = prefix;
 		qualify_new_address(c, tp);
 		c->st.mtu = mtu;
 		c->st.state = CORE_STATE_QUALIFIED;
@@ -206,14 +234,15 @@ qualify_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const struct teredo_packet *tp)
 {
 	unsigned int	mtu;
+	uint32_t	prefix;
 
 	if (ip6_nxt(tp->ip6) != IP6_NXT_ICMP6 || tp->ip6_len <= IP6_HDR_LEN ||
 	    tp->ip6[IP6_HDR_LEN] != ND_ROUTER_ADVERT)
 		return 0;
-	if (qualify_check_ra(c, ip, port, tp, &mtu) == -1) {
+	if (qualify_check_ra(c, ip, port, tp, &mtu, &prefix) == -1) {
 		core_drop(c, DROP_BAD_RA);
 		return 1;
 	}
-	qualify_accept(c, now, tp, mtu);
+	qualify_accept(c, now, tp, mtu, prefix);
 	return 1;
 }

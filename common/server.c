@@ -70,6 +70,7 @@ static const char *const drop_names[SDROP_MAX] = {
 	"not-allowed",
 	"rate-limit",
 	"bad-rs",
+	"bad-trailer",
 };
 
 const char *
@@ -325,13 +326,19 @@ server_check_kind(const struct server *s, const void *ip6, size_t len)
 	return 0;
 }
 
-/* To a client of ours: UDP to its mapping, with the sender's origin. */
+/*
+ * To a client of ours: UDP to its mapping, with the sender's origin.  A
+ * bubble keeps its RFC 6081 trailer (as miredo's server, which forwards
+ * the whole payload): the extensions of Windows clients ride on bubbles
+ * (MS-TERE 2.2.2).  Other packets lose it: the ServerICMPMax rule is
+ * about the whole forwarded datagram.
+ */
 static int
 server_to_client(struct server *s, const struct teredo_packet *p,
     uint32_t ip, uint16_t port)
 {
 	struct teredo_addr	 t;
-	size_t			 n;
+	size_t			 n, tl = 0;
 
 	teredo_addr_decode(&s->dst, &t);
 	if (t.server != s->cfg.addr[0])
@@ -343,13 +350,17 @@ server_to_client(struct server *s, const struct teredo_packet *p,
 	/* Per destination: many relays may talk to one client at once. */
 	if (!rl_allow(s, t.client, RL_DEST))
 		return drop(s, SDROP_RATE_LIMIT);
+	if (ip6_is_bubble(p->ip6, p->ip6_len))
+		tl = p->trailer_len;
 	n = build_origin(s->out, sizeof(s->out), ip, port);
-	if (n == 0 || p->ip6_len > sizeof(s->out) - n)
+	if (n == 0 || p->ip6_len + tl > sizeof(s->out) - n)
 		return drop(s, SDROP_MALFORMED);
 	memcpy(s->out + n, p->ip6, p->ip6_len);
+	if (tl > 0)
+		memcpy(s->out + n + p->ip6_len, p->trailer, tl);
 	/* From the primary address: the one the client keeps open. */
 	s->io.send_udp(s->io.arg, 0, t.client, t.port, s->out,
-	    n + p->ip6_len);
+	    n + p->ip6_len + tl);
 	s->cnt.fwd_udp++;
 	return 0;
 }
@@ -436,6 +447,8 @@ server_udp_input(struct server *s, uint64_t now, int sock, uint32_t ip,
 		(void)drop(s, SDROP_MALFORMED);
 		return;
 	}
+	if (p.trailer_bad)
+		(void)drop(s, SDROP_BAD_TRAILER);	/* the trailer only */
 	/* Aligned copies: the packet may sit at any offset. */
 	memcpy(&s->src, (const uint8_t *)p.ip6 + IP6_OFF_SRC, sizeof(s->src));
 	memcpy(&s->dst, (const uint8_t *)p.ip6 + IP6_OFF_DST, sizeof(s->dst));

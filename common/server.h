@@ -40,6 +40,11 @@ enum server_drop {
 	SDROP_NOT_ALLOWED,	/* neither bubble nor small ICMPv6 */
 	SDROP_RATE_LIMIT,
 	SDROP_BAD_RS,
+	/*
+	 * RFC 6081 trailer that does not parse: only the trailer is
+	 * dropped, the packet goes on without it.
+	 */
+	SDROP_BAD_TRAILER,
 	SDROP_MAX
 };
 

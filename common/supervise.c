@@ -279,6 +279,15 @@ supervise_chan_input(struct miredo *m)
 		case PRIV_MSG_STATE:
 			hook_request(m->conf.hook, m->ifname, &m->pv.state,
 			    &m->pv.old_state);
+			/*
+			 * The server is lost: resolve its name again (as
+			 * miredo), it may have moved.  The same address
+			 * changes nothing in the engine.
+			 */
+			if (m->conf.relay_type == CONF_CLIENT &&
+			    m->pv.old_state.up && !m->pv.state.up &&
+			    resolve_start(&m->rs, daemon_now_ms()))
+				supervise_send_resolved(m);
 			break;
 		default:
 			break;

@@ -27,6 +27,7 @@ EXTRA_DIST += \
 	tests/conf/bad-long-line.conf \
 	tests/conf/bad-missing-value.conf \
 	tests/conf/bad-mtu-high.conf \
+	tests/conf/bad-mtu-udp.conf \
 	tests/conf/bad-mtu-low.conf \
 	tests/conf/bad-negative.conf \
 	tests/conf/bad-no-server.conf \

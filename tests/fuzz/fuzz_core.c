@@ -259,7 +259,7 @@ fz_up(void *arg, const struct in6_addr *addr, unsigned int mtu)
 
 	teredo_addr_decode(addr, &ta);
 	if (z->role != CORE_CLIENT || mtu < TEREDO_MTU ||
-	    mtu > TEREDO_MTU_MAX || ta.prefix != TEREDO_PREFIX ||
+	    mtu > TEREDO_UDP_MAX || (ta.prefix >> 29) != 1 ||
 	    ta.server != z->server || (ta.flags & 0x4300) != 0)
 		fz_fail("up: bad address or MTU", mtu);
 	z->addr = *addr;

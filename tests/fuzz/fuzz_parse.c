@@ -105,8 +105,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct teredo_packet	p;
 
 	if (teredo_parse(&p, data, size) == 0) {
-		if (p.ip6 < data || p.ip6 + p.ip6_len != data + size ||
+		if (p.ip6 < data || p.ip6 + p.ip6_len > data + size ||
 		    p.ip6_len < IP6_HDR_LEN)
+			abort();
+		/* RFC 6081: the rest is the trailer, kept or ignored. */
+		if (p.ip6 + p.ip6_len != data + size && (p.trailer_bad ?
+		    p.trailer != NULL : p.trailer != p.ip6 + p.ip6_len ||
+		    p.trailer + p.trailer_len != data + size))
 			abort();
 		if (p.has_auth && (p.nonce < data ||
 		    p.nonce + TEREDO_NONCE_LEN > p.ip6))

@@ -6,7 +6,8 @@
 # while the native host pings a client of ours through the relay:
 #   A. relay, UDP side: data from 10^6 distinct Teredo sources, each from
 #      the mapping its address embeds (198.19.0.0/16 x 16 ports, raw
-#      socket), so that every one is a valid new peer;
+#      socket), so that every one would be a valid new peer (the relay
+#      drops them as unknown-peer since issue 14: it never sent to them);
 #   B. relay, tunnel side: native packets to 10^6 distinct Teredo
 #      destinations (each a new peer to open with bubbles);
 #   C. server: router solicitations from 10^6 spoofed mappings

@@ -86,15 +86,20 @@ expect client1 dropped N N "RA from the server's address, wrong nonce (bad-ra)" 
     atk $S ra
 expect client1 dropped N N "forged origin from the server, wrong destination" \
     atk -d "$MAPPING" -s "$TOPO_SRV4:3544" -T "$OTHER" origin
-# Challenges: 50 answers a second, the rest dropped (rate-limit).
-expect client1 dropped $((N - 110)) N "link-local bubbles beyond 50/s" \
+# Challenges from an address the client never sent a bubble to: none
+# answered (bad-source).
+expect client1 dropped N N "link-local bubbles from a stranger (bad-source)" \
     atk $C llbubble
 
 # 2. The relay, UDP side.
 R="-d $RLY -b $HX_ATK4:40001 -T $TOPO_V6"
-for cls in trunc version plen oversize authlen; do
+for cls in trunc version plen authlen; do
 	expect relay dropped N N "$cls (malformed)" atk $R $cls
 done
+# Junk after the packet is a malformed RFC 6081 trailer (bad-trailer), and
+# the packet, from a client the relay never sent to, is unknown-peer.
+expect relay dropped N $((2 * N + SLACK)) \
+    "oversize (bad-trailer, unknown-peer)" atk $R oversize
 expect relay dropped N N "spoofed Teredo source (bad-source)" atk $R spoof
 expect relay dropped N N "source embeds 0.0.0.0:0 (non-global)" atk $R nonglobal
 expect relay dropped N N "link-local data (link-local)" atk $R lldata
@@ -128,7 +133,7 @@ srvx()	# srvx REASON WHAT SPOOF-SRC ARGS...
 srvx malformed "truncated" 198.19.2.1:4000 trunc
 srvx malformed "IPv6 version" 198.19.2.2:4000 version
 srvx malformed "IPv6 length" 198.19.2.3:4000 plen
-srvx malformed "oversized (1400 bytes of junk)" 198.19.2.4:4000 oversize
+srvx bad-trailer "oversized (1400 bytes of junk)" 198.19.2.4:4000 oversize
 srvx malformed "auth lengths overrun" 198.19.2.5:4000 authlen
 srvx malformed "forged origin indication" 198.19.2.6:4000 -T "$CADDR" origin
 srvx malformed "auth header on a data packet" 198.19.2.7:4000 -T "$CADDR" auth

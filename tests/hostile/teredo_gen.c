@@ -121,9 +121,14 @@ gen_malformed(const struct gen *g, unsigned long i, uint8_t *b, size_t sz,
 	if (strcmp(g->cls, "version") == 0)
 		b[0] = (i & 1) ? 0x40 : 0x00;
 	else if (strcmp(g->cls, "plen") == 0)
-		b[5] = (uint8_t)((i & 1) ? 16 + 1 + i % 7 : 16 - 1 - i % 7);
+		/* Longer than the datagram (shorter is a trailer, below). */
+		b[5] = (uint8_t)(16 + 1 + i % 7);
 	else if (strcmp(g->cls, "oversize") == 0) {
-		/* Junk after the packet; the largest datagram UDP allows. */
+		/*
+		 * Junk after the packet, up to the largest datagram UDP
+		 * allows: an RFC 6081 trailer that does not parse (type
+		 * and length 0xa5 do not tile it), which costs only itself.
+		 */
 		n = g->raw ? GEN_RAW_MAX : (i & 1) ? TEREDO_UDP_MAX : 2000;
 		memset(b + IP6_HDR_LEN + 16, 0xa5, n - IP6_HDR_LEN - 16);
 	} else if (strcmp(g->cls, "authlen") == 0) {

@@ -18,6 +18,12 @@ dist_noinst_SCRIPTS += tests/netns/client_reload.sh
 if OS_LINUX
 TESTS += tests/netns/client_reload.sh
 endif
+# RFC 6081 trailers through our server and Debian's, answered by our
+# clients; a lost server's name resolved again (issue 14)
+dist_noinst_SCRIPTS += tests/netns/trailers.sh
+if OS_LINUX
+TESTS += tests/netns/trailers.sh
+endif
 # the netns tests with the daemons under ASan + UBSan (issue 9), run by
 # tests/all.sh as root
 EXTRA_DIST += tests/asan-netns.sh

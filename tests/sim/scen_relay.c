@@ -113,15 +113,29 @@ scen_eviction(void)
 	sim_add_client(s, i, sim_ip("198.18.0.2"), 0x3333, &cfg);
 	c = &s->client[0];
 	SCHECK(sim_run_until_up(s, 0, s->now + 5000));
+	/*
+	 * 5.4.2: sources the relay never sent to are dropped: no entry,
+	 * nothing evicted, nothing delivered.
+	 */
 	for (i = 0; i < 40; i++) {
 		(void)snprintf(ip, sizeof(ip), "203.0.113.%d", 100 + i);
 		scen_teredo_addr(s, ip, 7000, &src);
 		scen_inject(s, &src, &s->host.addr, sim_ip(ip), 7000, 0);
 	}
 	sim_status(s, -1, &st);
+	SCHECK(st.counters.drop[DROP_UNKNOWN_PEER] == 40);
+	SCHECK(st.peers == 0 && st.counters.peers_evicted == 0);
+	SCHECK(s->host.requests == 0);
+	/* Destinations from the native side do fill the table, to its cap. */
+	for (i = 0; i < 40; i++) {
+		(void)snprintf(ip, sizeof(ip), "203.0.113.%d", 100 + i);
+		scen_teredo_addr(s, ip, 7000, &src);
+		sim_host_ping(s, &src, 2, (uint16_t)i, 8);
+		sim_run(s, s->now + 10);
+	}
+	sim_status(s, -1, &st);
 	SCHECK(st.peers == 8);
 	SCHECK(st.counters.peers_evicted == 32);
-	SCHECK(s->host.requests == 40);
 	/* A legitimate client still gets through the relay. */
 	sim_client_ping(s, 0, &s->host.addr, 6, 1, 56);
 	sim_run(s, s->now + 3000);
@@ -170,12 +184,15 @@ scen_relay_drops(void)
 	sim_add_relay(s, 0);
 	sim_add_host(s);
 	scen_teredo_addr(s, "203.0.113.50", 6000, &src);
-	/* Control: from its own mapping, accepted and delivered. */
+	/* 5.4.2: a client the relay never sent to, from its own mapping. */
+	scen_drop_one(s, DROP_UNKNOWN_PEER, &src, &s->host.addr, ip, 6000, 0);
+	/* Control: once the relay sent to it, accepted and delivered. */
+	sim_host_ping(s, &src, 3, 1, 8);
+	sim_run(s, s->now + 100);
 	nlog = s->host.nlog;
 	scen_inject(s, &src, &s->host.addr, ip, 6000, 0);
 	SCHECK(s->host.nlog == nlog + 1 && s->host.requests == 1);
 	/* Spoofed mapping: another port, or another address. */
-	scen_teredo_addr(s, "203.0.113.51", 6000, &src);
 	scen_drop_one(s, DROP_BAD_SOURCE, &src, &s->host.addr, ip, 6001, 0);
 	scen_drop_one(s, DROP_BAD_SOURCE, &src, &s->host.addr,
 	    sim_ip("203.0.113.52"), 6000, 0);

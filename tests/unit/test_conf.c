@@ -126,7 +126,7 @@ test_directives(void)
 	CHECK(parse("Prefix 2001:0::\n") == 0 && g.prefix == 0x20010000);
 	CHECK(parse("BindPort 65535\n") == 0 && g.bind_port == 65535);
 	CHECK(parse("BindAddress 0.0.0.0\n") == 0 && g.bind_addr == 0);
-	CHECK(parse("InterfaceMTU 65535\n") == 0 && g.mtu == 65535);
+	CHECK(parse("InterfaceMTU 65507\n") == 0 && g.mtu == 65507);
 	CHECK(parse("InterfaceName abcdefghijklmno\n") == 0);
 }
 
@@ -199,9 +199,12 @@ test_integers(void)
 	REJ("BindPort 0x\n", "t.conf:1: BindPort: invalid integer \"0x\"");
 	REJ("BindPort 08\n", "t.conf:1: BindPort: invalid integer \"08\"");
 	REJ("InterfaceMTU 1279\n",
-	    "t.conf:1: InterfaceMTU: 1279 out of range (1280..65535)");
+	    "t.conf:1: InterfaceMTU: 1279 out of range (1280..65507)");
+	/* An IPv6 packet above 65507 bytes fits in no UDP datagram. */
+	REJ("InterfaceMTU 65508\n",
+	    "t.conf:1: InterfaceMTU: 65508 out of range (1280..65507)");
 	REJ("InterfaceMTU 65536\n",
-	    "t.conf:1: InterfaceMTU: 65536 out of range (1280..65535)");
+	    "t.conf:1: InterfaceMTU: 65536 out of range (1280..65507)");
 	REJ("BindPort 99999999999999999999999\n", "t.conf:1: BindPort: "
 	    "99999999999999999999999 out of range (0..65535)");
 	REJ("RefreshInterval 9\n",

@@ -265,6 +265,122 @@ test_server_loss(void)
 	core_free(c);
 }
 
+/* An RA with any prefix, to any destination (5.2.1 checks). */
+static size_t
+make_ra_to(uint8_t *buf, size_t sz, const uint8_t nonce[8], uint32_t prefix,
+    const struct in6_addr *dst)
+{
+	struct in6_addr	src = fake_ip6("fe80::8000:f227:bec4:53ed");
+	size_t		n;
+
+	n = build_auth(buf, sz, nonce, 0);
+	n += build_origin(buf + n, sz - n, mapped, mport);
+	n += build_ra(buf + n, sz - n, &src, dst, prefix, server, 0);
+	return n;
+}
+
+/*
+ * 5.2.1: the prefix is the server's (any global unicast /32), and the RA
+ * must be addressed to the link-local source of our RS.
+ */
+static void
+test_ra_prefix(void)
+{
+	uint64_t		 now = 0;
+	struct core		*c = client_new(now, 11);
+	struct core_status	 st;
+	struct in6_addr		 other = fake_ip6("fe80::1234"), dst;
+	struct teredo_addr	 ta;
+	uint8_t			 nonce[8], buf[256];
+	size_t			 n;
+
+	core_set_server(c, now, server, 0);
+	CHECK(rs_nonce(&f.udp[0], nonce) == 0);
+	/* Not to our RS's link-local address. */
+	n = make_ra_to(buf, sizeof(buf), nonce, TEREDO_PREFIX, &other);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	/* Not a global unicast prefix: multicast, ULA, ::. */
+	n = make_ra_to(buf, sizeof(buf), nonce, 0xff020000u, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	n = make_ra_to(buf, sizeof(buf), nonce, 0xfd000000u, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	n = make_ra_to(buf, sizeof(buf), nonce, 0, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	core_get_status(c, &st);
+	CHECK(st.state == CORE_STATE_QUALIFYING &&
+	    fake_drop(c, DROP_BAD_RA) == 4 && f.ups == 0);
+	/* A server with its own prefix (2001:db8::/32): we take it. */
+	n = make_ra_to(buf, sizeof(buf), nonce, 0x20010db8u, &teredo_ll_client);
+	core_udp_input(c, now, server, TEREDO_PORT, buf, n);
+	core_get_status(c, &st);
+	CHECK(st.state == CORE_STATE_QUALIFIED && f.ups == 1);
+	teredo_addr_decode(&f.addr, &ta);
+	CHECK(ta.prefix == 0x20010db8u && ta.server == server &&
+	    ta.client == mapped && ta.port == mport);
+	/* And uses it: a peer under that prefix is a Teredo peer. */
+	fake_clear(&f);
+	dst = fake_teredo(server, peer_ip, peer_port);
+	dst.s6_addr[2] = 0x0d;
+	dst.s6_addr[3] = 0xb8;
+	n = build_echo(buf, sizeof(buf), 0, &st.addr, &dst, 7, 1, "d", 1);
+	core_tun_input(c, now, buf, n);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) == 1 &&
+	    fake_count_to(&f, server, TEREDO_PORT) == 1);
+	core_free(c);
+}
+
+/*
+ * The server lost and back with the same mapping: the same address
+ * (no renumbering); with another mapping, a new one.
+ */
+static void
+test_server_back(void)
+{
+	uint64_t		 now = 0, t;
+	struct core		*c = qualified(&now);
+	struct in6_addr		 old = f.addr;
+
+	t = core_next_timer(c);
+	fake_run(c, &now, t + 12000);
+	CHECK(f.downs == 1);
+	fake_run(c, &now, t + 12000 + 30000);
+	answer_rs(c, now, mapped, mport, 0);
+	CHECK(f.ups == 2 && memcmp(&old, &f.addr, 16) == 0);
+	t = core_next_timer(c);
+	fake_run(c, &now, t + 12000);
+	CHECK(f.downs == 2);
+	fake_run(c, &now, t + 12000 + 30000);
+	answer_rs(c, now, mapped, mport + 7, 0);
+	CHECK(f.ups == 3 && memcmp(&old, &f.addr, 16) != 0);
+	core_free(c);
+}
+
+/* The qualification back-off doubles from 30 s and stops at 300 s. */
+static void
+test_backoff_cap(void)
+{
+	uint64_t	 now = 0, last = 0, gap, max = 0;
+	struct core	*c = client_new(now, 13);
+	unsigned int	 seen = 0, i;
+
+	core_set_server(c, now, server, 0);
+	/* 20 rounds of 3 RSs: look at the gaps between RSs. */
+	for (i = 0; i < 60; i++) {
+		now = core_next_timer(c);
+		fake_run(c, &now, now);
+		if (f.nudp == seen)
+			continue;
+		seen = f.nudp;
+		gap = now - last;
+		last = now;
+		if (gap > max)
+			max = gap;
+	}
+	/* 4 s between RSs, back-offs 30, 60, 120, 240, then 300 s: + 8 s. */
+	CHECK(max == 300000 + 4000);
+	core_free(c);
+}
+
 static struct in6_addr
 peer_addr(void)
 {
@@ -458,6 +574,125 @@ test_server_bubbles(void)
 	core_free(c);
 }
 
+/*
+ * 5.2.6, measured from the last transmission: a trusted peer we just
+ * sent data to gets no bubble within 2 s of that data once it is stale.
+ * Reply bubbles (to origin indications, to challenges) obey the same
+ * limits per ip:port, and challenges from an address we never sent a
+ * bubble to get no answer at all.
+ */
+static void
+test_bubble_limits(void)
+{
+	uint64_t	 now = 0;
+	struct core	*c = qualified(&now);
+	struct in6_addr	 pa = peer_addr(), ll = fake_ip6("fe80::1234");
+	uint32_t	 stranger = fake_ip("203.0.113.77");
+	struct core_status st;
+	uint64_t	 bubbles;
+	uint8_t		 buf[256], b2[256];
+	size_t		 n, m;
+	unsigned int	 i;
+
+	n = tun_pkt(buf, sizeof(buf), &pa, 1);
+	core_tun_input(c, now, buf, n);
+	answer_bubble(c, now, peer_ip, peer_port, 0);	/* trusted at 0 */
+	fake_clear(&f);
+	core_tun_input(c, 29999, buf, n);		/* fresh: data */
+	CHECK(f.nudp == 1 && f.udp[0].ip == peer_ip);
+	now = 29999;
+	core_get_status(c, &st);
+	bubbles = st.counters.bubbles_sent;
+	core_tun_input(c, 30500, buf, n);		/* stale: held */
+	fake_run(c, &now, 31998);
+	core_get_status(c, &st);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) == 1 &&
+	    st.counters.bubbles_sent == bubbles);
+	fake_run(c, &now, 31999);
+	core_get_status(c, &st);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) == 2 &&
+	    st.counters.bubbles_sent == bubbles + 2);
+	core_free(c);
+
+	/* A challenge from an address we never sent a bubble to. */
+	now = 0;
+	c = qualified(&now);
+	m = build_bubble(b2, sizeof(b2), &ll, &f.addr);
+	core_udp_input(c, now, stranger, 7000, b2, m);
+	CHECK(f.nudp == 0 && fake_drop(c, DROP_BAD_SOURCE) == 1);
+	/* Origin indications: one answer per 2 s, 4 per 300 s per target. */
+	n = build_origin(buf, sizeof(buf), stranger, 7000);
+	n += build_bubble(buf + n, sizeof(buf) - n, &ll, &f.addr);
+	for (i = 0; i < 300; i++)
+		core_udp_input(c, now + i * 1000, server, TEREDO_PORT, buf, n);
+	CHECK(f.nudp == 4);
+	for (i = 1; i < 4; i++)
+		CHECK(f.udp[i].ip == stranger &&
+		    f.udp[i].port == 7000);
+	/* A new window. */
+	core_udp_input(c, now + 300000, server, TEREDO_PORT, buf, n);
+	CHECK(f.nudp == 5);
+	/* Now we did send to it: its challenges are answered, limited. */
+	fake_clear(&f);
+	for (i = 0; i < 10; i++)
+		core_udp_input(c, now + 300000 + i * 500, stranger, 7001, b2,
+		    m);
+	CHECK(f.nudp == 3 && f.udp[0].port == 7001);
+	core_free(c);
+}
+
+/*
+ * Protections that had no test failing without them (issue 14):
+ * CVE-2006-6264 on the server field of a source, a Teredo destination
+ * with port 0, and CVE-2006-6266 (tests started by inbound packets).
+ */
+static void
+test_protections(void)
+{
+	uint64_t		 now = 0;
+	struct core		*c = qualified(&now);
+	struct core_status	 st;
+	struct in6_addr		 src, dst;
+	uint8_t			 buf[256];
+	size_t			 n;
+	unsigned int		 i, tests;
+
+	/* A global mapping, from itself, but a private server field. */
+	src = fake_teredo(fake_ip("10.0.0.1"), peer_ip, peer_port);
+	n = build_echo(buf, sizeof(buf), 0, &src, &f.addr, 7, 1, "s", 1);
+	core_udp_input(c, now, peer_ip, peer_port, buf, n);
+	CHECK(f.ntun == 0 && fake_drop(c, DROP_NON_GLOBAL) == 1);
+	/* The control: a global server field is accepted. */
+	src = fake_teredo(server, peer_ip, peer_port);
+	n = build_echo(buf, sizeof(buf), 0, &src, &f.addr, 7, 1, "s", 1);
+	core_udp_input(c, now, peer_ip, peer_port, buf, n);
+	CHECK(f.ntun == 1);
+	/* A Teredo destination with port 0: nothing is sent. */
+	fake_clear(&f);
+	dst = fake_teredo(server, fake_ip("203.0.113.44"), 0);
+	n = tun_pkt(buf, sizeof(buf), &dst, 1);
+	core_tun_input(c, now, buf, n);
+	CHECK(f.nudp == 0 && fake_drop(c, DROP_NON_GLOBAL) == 2);
+	/* CVE-2006-6266: 100 native sources in 1 s start 10 tests. */
+	fake_clear(&f);
+	now = (now / 1000 + 1) * 1000;
+	for (i = 0; i < 100; i++) {
+		char	a[64];
+
+		(void)snprintf(a, sizeof(a), "2001:db8:77::%x", i + 1);
+		src = fake_ip6(a);
+		n = build_echo(buf, sizeof(buf), 0, &src, &f.addr, 7, 1,
+		    "t", 1);
+		core_udp_input(c, now + i, relay_ip, relay_port, buf, n);
+	}
+	tests = fake_count_to(&f, server, TEREDO_PORT);
+	core_get_status(c, &st);
+	CHECK(tests == 10 && f.ntun == 0);
+	CHECK(st.counters.drop[DROP_RATE_LIMIT] >= 90);
+	/* The packets beyond the limit made no peer entries either. */
+	CHECK(st.peers <= 10 + 2);
+	core_free(c);
+}
 
 /* Our echo request's nonce, from a captured datagram to the server. */
 static int
@@ -615,6 +850,9 @@ main(void)
 	relay_ip = fake_ip("198.51.100.200");
 	test_qualify();
 	test_retries_backoff();
+	test_ra_prefix();
+	test_server_back();
+	test_backoff_cap();
 	test_refresh_jitter();
 	test_mapping_change();
 	test_server_loss();
@@ -622,6 +860,8 @@ main(void)
 	test_trust_fifo();
 	test_symmetric();
 	test_server_bubbles();
+	test_bubble_limits();
+	test_protections();
 	test_origin_rate();
 	test_ping_fail();
 	test_ping_relay();

@@ -13,6 +13,8 @@
 #include "teredo.h"
 #include "t.h"
 
+#define RELAY_SRC	"2001:db8:20::10"
+
 static struct fake	f;
 static uint32_t		server, me, cl_ip;
 static const uint16_t	cl_port = 5555;
@@ -32,6 +34,7 @@ role_new(enum core_role role, int cone, unsigned int peer_max)
 	cfg.peer_max = peer_max;
 	cfg.queue_bytes = 65536;
 	cfg.local_ip = me;
+	cfg.relay_src = fake_ip6(RELAY_SRC);
 	fake_init(&f, &io, 3);
 	return core_new(&cfg, &io, 0);
 }
@@ -73,12 +76,16 @@ test_tun_rules(void)
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
 	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 1 && f.nudp == 0);
-	/* Not Teredo: unreachable back. */
+	/* Not Teredo: unreachable back, from the relay itself (RFC 4443). */
 	a = fake_ip6("2001:db8::5");
 	n = pkt(buf, sizeof(buf), &native, &a, 1);
 	core_tun_input(c, 0, buf, n);
 	CHECK(fake_drop(c, DROP_BAD_DEST) == 1 && f.ntun == 1);
 	CHECK(f.tun[0].buf[IP6_HDR_LEN] == ICMP6_DST_UNREACH);
+	a = fake_ip6(RELAY_SRC);
+	CHECK(memcmp(ip6_src(f.tun[0].buf), &a, 16) == 0 &&
+	    memcmp(ip6_dst(f.tun[0].buf), &native, 16) == 0 &&
+	    icmp6_cksum_ok(f.tun[0].buf, f.tun[0].len));
 	/* Garbage from the tunnel. */
 	memset(buf, 0, 60);
 	core_tun_input(c, 0, buf, 60);
@@ -116,11 +123,33 @@ test_udp_rules(void)
 	uint8_t		 buf[256];
 	size_t		 n;
 
-	/* Matching mapping: decapsulated. */
+	/*
+	 * 5.4.2: a client we never sent to is dropped, even from the
+	 * mapping in its address: no entry, nothing to the tunnel.
+	 */
+	n = pkt(buf, sizeof(buf), &a, &native, 1);
+	core_udp_input(c, 0, cl_ip, cl_port, buf, n);
+	CHECK(f.ntun == 0 && fake_drop(c, DROP_UNKNOWN_PEER) == 1);
+	/* Once we sent to it (indirect bubble), its matching mapping. */
+	n = pkt(buf, sizeof(buf), &native, &a, 2);
+	core_tun_input(c, 0, buf, n);
+	CHECK(f.nudp == 1 && f.udp[0].ip == server);
 	n = pkt(buf, sizeof(buf), &a, &native, 1);
 	core_udp_input(c, 0, cl_ip, cl_port, buf, n);
 	CHECK(f.ntun == 1 && memcmp(f.tun[0].buf, buf, n) == 0);
-	/* Trusted at time 0 too: the answer goes straight back. */
+	/* The queued packet went with the answer: trusted now. */
+	CHECK(f.nudp == 2 && f.udp[1].ip == cl_ip && f.udp[1].port == cl_port);
+	/* RFC 6081 trailer after a data packet: the packet alone goes on. */
+	memcpy(buf + n, "\x01\x04\xde\xad\xbe\xef", 6);
+	core_udp_input(c, 0, cl_ip, cl_port, buf, n + 6);
+	CHECK(f.ntun == 2 && f.tun[1].len == n &&
+	    memcmp(f.tun[1].buf, buf, n) == 0);
+	/* A malformed one: counted, the packet still goes on. */
+	memcpy(buf + n, "\x01\x09\xde\xad\xbe\xef", 6);
+	core_udp_input(c, 0, cl_ip, cl_port, buf, n + 6);
+	CHECK(f.ntun == 3 && f.tun[2].len == n &&
+	    fake_drop(c, DROP_BAD_TRAILER) == 1);
+	fake_clear(&f);
 	n = pkt(buf, sizeof(buf), &native, &a, 2);
 	core_tun_input(c, 0, buf, n);
 	CHECK(f.nudp == 1 && f.udp[0].ip == cl_ip && f.udp[0].port == cl_port);
@@ -128,7 +157,7 @@ test_udp_rules(void)
 	/* Spoofed mapping. */
 	core_udp_input(c, 0, cl_ip, cl_port + 1, buf, n);
 	core_udp_input(c, 0, fake_ip("203.0.113.66"), cl_port, buf, n);
-	CHECK(f.ntun == 1 && fake_drop(c, DROP_BAD_SOURCE) == 2);
+	CHECK(f.ntun == 0 && fake_drop(c, DROP_BAD_SOURCE) == 2);
 	/* Non-Teredo source. */
 	b = fake_ip6("2001:db8::77");
 	n = pkt(buf, sizeof(buf), &b, &native, 1);
@@ -143,7 +172,7 @@ test_udp_rules(void)
 	n = pkt(buf, sizeof(buf), &a, &native, 1);
 	core_udp_input(c, 0, fake_ip("10.1.2.3"), 1234, buf, n);
 	core_udp_input(c, 0, 0, 0, buf, n);
-	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 3 && f.ntun == 1 &&
+	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 3 && f.ntun == 0 &&
 	    f.nudp == 1);
 	/* Teredo to Teredo through us would loop. */
 	n = pkt(buf, sizeof(buf), &a, &b, 1);
@@ -151,7 +180,7 @@ test_udp_rules(void)
 	CHECK(fake_drop(c, DROP_LOOP) == 1);
 	/* Truncated. */
 	core_udp_input(c, 0, cl_ip, cl_port, buf, 30);
-	CHECK(fake_drop(c, DROP_MALFORMED) == 1 && f.ntun == 1);
+	CHECK(fake_drop(c, DROP_MALFORMED) == 1 && f.ntun == 0);
 	core_free(c);
 }
 
@@ -227,6 +256,57 @@ test_epoch(void)
 	CHECK(fake_drop(c, DROP_BAD_SOURCE) == 1);
 	core_udp_input(c, 350000, nat, 7777, buf, n);
 	CHECK(fake_drop(c, DROP_BAD_SOURCE) == 1);
+	core_free(c);
+}
+
+/*
+ * 5.4.2: 1,000 datagrams from forged Teredo sources (each from the
+ * mapping in its address) neither reach the tunnel nor evict a trusted
+ * peer from a 100-peer table: its next packet leaves at once.
+ */
+static void
+test_spoof_flood(void)
+{
+	struct core		*c = relay_new(1, 100);
+	struct core_status	 st;
+	struct in6_addr		 a = fake_teredo(server, cl_ip, cl_port);
+	uint8_t			 buf[256];
+	size_t			 n;
+	uint32_t		 i, ip;
+
+	n = pkt(buf, sizeof(buf), &native, &a, 1);
+	core_tun_input(c, 0, buf, n);
+	n = pkt(buf, sizeof(buf), &a, &native, 1);
+	core_udp_input(c, 10, cl_ip, cl_port, buf, n);
+	CHECK(f.ntun == 1 && f.nudp == 2);
+	/* 99 more peers we talk to: the table is full. */
+	for (i = 0; i < 99; i++) {
+		struct in6_addr b = fake_teredo(server, cl_ip,
+		    (uint16_t)(20000 + i));
+
+		n = pkt(buf, sizeof(buf), &native, &b, 1);
+		core_tun_input(c, 20, buf, n);
+	}
+	core_get_status(c, &st);
+	CHECK(st.peers == 100);
+	fake_clear(&f);
+	for (i = 0; i < 1000; i++) {
+		struct in6_addr b;
+
+		ip = htonl(0xcb007100u + (i % 200));	/* 203.0.113.x */
+		b = fake_teredo(server, ip, (uint16_t)(1000 + i));
+		n = pkt(buf, sizeof(buf), &b, &native, 1);
+		core_udp_input(c, 30, ip, (uint16_t)(1000 + i), buf, n);
+	}
+	core_get_status(c, &st);
+	CHECK(f.ntun == 0 && st.peers == 100 &&
+	    st.counters.peers_evicted == 0 &&
+	    fake_drop(c, DROP_UNKNOWN_PEER) == 1000);
+	/* The trusted peer is still trusted: no bubble, straight to it. */
+	n = pkt(buf, sizeof(buf), &native, &a, 2);
+	core_tun_input(c, 40, buf, n);
+	CHECK(f.nudp == 1 && f.udp[0].ip == cl_ip &&
+	    f.udp[0].port == cl_port && f.udp[0].len == n);
 	core_free(c);
 }
 
@@ -363,6 +443,7 @@ main(void)
 	test_symmetric();
 	test_epoch();
 	test_flood();
+	test_spoof_flood();
 	test_garbage();
 	return T_DONE();
 }

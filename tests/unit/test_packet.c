@@ -273,14 +273,97 @@ test_parse_reject(void)
 	/* Payload length must match exactly. */
 	memcpy(b, ra->b, ra->len);
 	CHECK(!parse_ok(b, ra->len - 1));
-	b[ra->len] = 0;
-	CHECK(!parse_ok(b, ra->len + 1));
 	memcpy(b, bu->b, 40);
 	b[5] = 1;
 	CHECK(!parse_ok(b, 40));
 	b[5] = 0;
 	b[4] = 0x80;
 	CHECK(!parse_ok(b, 40));
+}
+
+/*
+ * RFC 6081 4 trailers after a bubble: each type, built from the RFC's
+ * formats (Type, Length of the value, Value), several at once, unknown
+ * types skipped, and malformed trailers that cost only the trailer.
+ */
+static void
+test_trailers(void)
+{
+	const struct vec	*bu = vec("bubble");
+	static const uint8_t	 nonce[] = { 0x01, 4, 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t	 alt[] = { 0x03, 14, 0, 0,
+	    192, 0, 2, 7, 0x0d, 0xd8, 198, 51, 100, 9, 0x30, 0x39 };
+	static const uint8_t	 nd[] = { 0x04, 1, 1 };
+	static const uint8_t	 port[] = { 0x05, 2, 0xab, 0xcd };
+	static const uint8_t	 unk[] = { 0x7f, 3, 1, 2, 3 };
+	static const uint8_t	*bad[] = {
+		(const uint8_t *)"\x01\x05\0\0\0\0\0",	/* nonce 5 */
+		(const uint8_t *)"\x03\x09\0\0\1\2\3\4\5\6\7",
+		(const uint8_t *)"\x04\x01\x02",		/* type 2 */
+		(const uint8_t *)"\x05\x03\0\1\2",
+		(const uint8_t *)"\x01\x04\0\0",		/* overruns */
+		(const uint8_t *)"\x05",			/* no length */
+	};
+	static const size_t	 badlen[] = { 7, 11, 3, 5, 4, 1 };
+	struct teredo_packet	 p;
+	uint8_t			 b[VEC_MAX + 128], *copy;
+	size_t			 n, i;
+
+	CHECK(bu->len == 40);
+	memcpy(b, bu->b, 40);
+	n = 40;
+	memcpy(b + n, nonce, sizeof(nonce));
+	n += sizeof(nonce);
+	memcpy(b + n, alt, sizeof(alt));
+	n += sizeof(alt);
+	memcpy(b + n, nd, sizeof(nd));
+	n += sizeof(nd);
+	memcpy(b + n, port, sizeof(port));
+	n += sizeof(port);
+	memcpy(b + n, unk, sizeof(unk));
+	n += sizeof(unk);
+	CHECK(parse_copy(&p, b, n, &copy) == 0);
+	CHECK(p.ip6_len == 40 && ip6_is_bubble(p.ip6, p.ip6_len));
+	CHECK(p.trailer_len == n - 40 && !p.trailer_bad &&
+	    p.trailer == p.ip6 + 40);
+	CHECK(p.tr.has_nonce && memcmp(p.tr.nonce, nonce + 2, 4) == 0);
+	CHECK(p.tr.alt_count == 2 && p.tr.alt_ip[0] == htonl(0xc0000207) &&
+	    p.tr.alt_port[0] == 3544 &&
+	    p.tr.alt_ip[1] == htonl(0xc6336409) &&
+	    p.tr.alt_port[1] == 12345);
+	CHECK(p.tr.has_nd && p.tr.nd_type == 1);
+	CHECK(p.tr.has_random_port && p.tr.random_port == 0xabcd);
+	CHECK(p.tr.unknown == 1);
+	free(copy);
+	/* Each alone, and trailing bytes after a data packet too. */
+	for (i = 0; i < 4; i++) {
+		const uint8_t	*t[] = { nonce, alt, nd, port };
+		size_t		 tl[] = { sizeof(nonce), sizeof(alt),
+		    sizeof(nd), sizeof(port) };
+
+		memcpy(b + 40, t[i], tl[i]);
+		CHECK(parse_copy(&p, b, 40 + tl[i], &copy) == 0);
+		CHECK(p.ip6_len == 40 && p.trailer_len == tl[i] &&
+		    !p.trailer_bad);
+		CHECK(p.tr.has_nonce + (p.tr.alt_count > 0) + p.tr.has_nd +
+		    p.tr.has_random_port == 1);
+		free(copy);
+	}
+	/* Malformed: the packet stays, the trailer goes. */
+	for (i = 0; i < sizeof(badlen) / sizeof(badlen[0]); i++) {
+		memcpy(b + 40, bad[i], badlen[i]);
+		CHECK(parse_copy(&p, b, 40 + badlen[i], &copy) == 0);
+		CHECK(p.ip6_len == 40 && p.trailer_bad && p.trailer == NULL &&
+		    p.trailer_len == 0 && !p.tr.has_nonce &&
+		    p.tr.alt_count == 0);
+		free(copy);
+	}
+	/* A nonce twice is malformed. */
+	memcpy(b + 40, nonce, sizeof(nonce));
+	memcpy(b + 40 + sizeof(nonce), nonce, sizeof(nonce));
+	CHECK(parse_copy(&p, b, 40 + 2 * sizeof(nonce), &copy) == 0 &&
+	    p.trailer_bad);
+	free(copy);
 }
 
 /* The indicators: order, repetition, types, lengths (RFC 4380 5.1.1). */
@@ -337,21 +420,31 @@ test_parse_indicators(void)
 	CHECK(!parse_ok(og->b, 8));
 }
 
-/* Every truncation and every one-byte extension of a valid datagram. */
+/*
+ * Every truncation and every one-byte extension of a valid datagram: a
+ * lone byte is a malformed RFC 6081 trailer, which costs only itself.
+ */
 static void
 test_parse_truncations(void)
 {
 	const struct vec	*v = vec("datagram_ra");
-	uint8_t			 b[VEC_MAX + 1];
+	struct teredo_packet	 p, q;
+	uint8_t			 b[VEC_MAX + 1], *copy;
 	size_t			 n;
 	int			 bad = 0;
 
 	for (n = 0; n < v->len; n++)
 		bad += parse_ok(v->b, n);
+	CHECK(parse_copy(&q, v->b, v->len, &copy) == 0);
+	free(copy);
 	memcpy(b, v->b, v->len);
 	for (n = 0; n < 256; n++) {
 		b[v->len] = n;
-		bad += parse_ok(b, v->len + 1);
+		if (parse_copy(&p, b, v->len + 1, &copy) != 0 ||
+		    !p.trailer_bad || p.trailer_len != 0 ||
+		    p.ip6_len != q.ip6_len)
+			bad++;
+		free(copy);
 	}
 	CHECK(bad == 0);
 	CHECK(parse_ok(v->b, v->len));
@@ -686,6 +779,7 @@ main(void)
 	test_bubble();
 	test_parse_accept();
 	test_parse_reject();
+	test_trailers();
 	test_parse_indicators();
 	test_parse_truncations();
 	test_rs();

@@ -72,6 +72,37 @@ test_addr(void)
 	    check(&m, sizeof(m))) == -1);
 }
 
+/*
+ * A client's policy (prefix 0): its prefix comes from its server's RA, so
+ * any global unicast /32 address, still nothing else, and only the
+ * default route (no prefix route).
+ */
+static void
+test_client_policy(void)
+{
+	static const struct privmsg_policy cp = { 7, 0 };
+	struct privmsg_addr m;
+	struct privmsg_route r;
+	const char *why;
+
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:db8:c000:201::1", 32);
+	CHECK(privmsg_check(&m, sizeof(m), &cp, &why) == PRIV_MSG_ADDR_ADD);
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "3ffe:831f:c000:201::1", 32);
+	CHECK(privmsg_check(&m, sizeof(m), &cp, &why) == PRIV_MSG_ADDR_ADD);
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "fd00::1", 32);
+	CHECK(privmsg_check(&m, sizeof(m), &cp, &why) == -1);
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "ff02::1", 32);
+	CHECK(privmsg_check(&m, sizeof(m), &cp, &why) == -1);
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "::1", 32);
+	CHECK(privmsg_check(&m, sizeof(m), &cp, &why) == -1);
+	m = maddr(PRIV_MSG_ADDR_ADD, 7, "2001:db8::1", 64);
+	CHECK(privmsg_check(&m, sizeof(m), &cp, &why) == -1);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 0, PRIVMSG_CLIENT_METRIC);
+	CHECK(privmsg_check(&r, sizeof(r), &cp, &why) == PRIV_MSG_ROUTE_ADD);
+	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 32, PRIVMSG_CLIENT_METRIC);
+	CHECK(privmsg_check(&r, sizeof(r), &cp, &why) == -1);
+}
+
 static void
 test_route(void)
 {
@@ -215,6 +246,7 @@ main(void)
 {
 	test_addr();
 	test_route();
+	test_client_policy();
 	test_mtu_link();
 	test_state();
 	test_types();

@@ -376,6 +376,55 @@ test_forward(void)
 	server_free(s);
 }
 
+/*
+ * RFC 6081 4: a Windows client's bubble with its trailer (each type, as
+ * the RFC lays them out) reaches our client with the trailer intact; a
+ * malformed trailer is counted and forwarded without the trailer; an
+ * echo test loses its trailer (ServerICMPMax is about the datagram).
+ */
+static void
+test_trailer(void)
+{
+	static const char *const tr[] = {
+		"01 04 deadbeef",			/* nonce */
+		"03 0e 0000 c0000207 0dd8 c6336409 3039", /* alt. address */
+		"04 01 00",				/* ND option */
+		"05 02 abcd",				/* random port */
+		"01 04 01020304 05 02 1234 7f 00",	/* several */
+	};
+	struct sent t;
+	struct server *s = mk(&t, 0, 0, 0);
+	uint8_t d[256], dst[16], want[256], tb[64], echo[40] = { 128, 0 };
+	size_t n, w, k, i;
+
+	teredo(dst, SRV0, 0x8000, 4000, "203.0.113.10");
+	for (i = 0; i < sizeof(tr) / sizeof(tr[0]); i++) {
+		n = from_a(d, dst, 59, NULL, 0);
+		k = unhex(tb, tr[i]);
+		memcpy(d + n, tb, k);
+		input(s, 0, 0, CLI_IP, CLI_PORT, d, n + k);
+		w = unhex(want, "0000 79f9 39cc9bcd");
+		memcpy(want + w, d, n + k);
+		CHECK(t.n == (int)i + 1 && t.ip == v4("203.0.113.10") &&
+		    t.len == w + n + k && memcmp(t.buf, want, w + n + k) == 0);
+	}
+	CHECK(dropped(s, SDROP_BAD_TRAILER) == 0);
+	/* Malformed (a nonce of 5 bytes): counted, the bubble goes on. */
+	n = from_a(d, dst, 59, NULL, 0);
+	k = unhex(tb, "01 05 0102030405");
+	memcpy(d + n, tb, k);
+	input(s, 0, 0, CLI_IP, CLI_PORT, d, n + k);
+	CHECK(dropped(s, SDROP_BAD_TRAILER) == 1);
+	CHECK(t.n == 6 && t.len == 8 + n && memcmp(t.buf + 8, d, n) == 0);
+	/* An echo request to a client of ours: the trailer is cut. */
+	n = from_a(d, dst, 58, echo, sizeof(echo));
+	k = unhex(tb, "01 04 deadbeef");
+	memcpy(d + n, tb, k);
+	input(s, 0, 0, CLI_IP, CLI_PORT, d, n + k);
+	CHECK(t.n == 7 && t.len == 8 + n && memcmp(t.buf + 8, d, n) == 0);
+	server_free(s);
+}
+
 static void
 test_not_allowed(void)
 {
@@ -604,6 +653,7 @@ main(void)
 	CHECK(strcmp(server_drop_name(SDROP_MAX), "unknown") == 0);
 	test_ra();
 	test_bad_rs();
+	test_trailer();
 	test_malformed_own();
 	test_forward();
 	test_not_allowed();
