@@ -455,6 +455,7 @@ engine_main(const struct engine_args *a)
 	struct core_io io;
 	struct privmsg_ready ready;
 
+	log_tofd(a->log_fd);
 	log_procinit("engine");
 	engine_signals();
 	e.tun = a->tun_fd;
@@ -470,8 +471,12 @@ engine_main(const struct engine_args *a)
 	log_info("engine started");
 	if (os_privdrop(a->pw, a->chrootdir) == -1)
 		fatal("cannot drop privileges to %s", a->pw->pw_name);
-	if (os_sandbox(OS_ROLE_ENGINE) == -1)
-		fatal("cannot enter the sandbox");
+	if (os_sandbox(OS_ROLE_ENGINE) == -1) {
+		if (errno != ENOTSUP)
+			fatal("cannot enter the sandbox");
+		log_warnx("WARNING: no system-call filter: this build has "
+		    "no sandbox (--without-seccomp)");
+	}
 	ready.type = PRIV_MSG_READY;
 	engine_send(&e, &ready, sizeof(ready));
 	engine_core_config(a->conf, &cfg);

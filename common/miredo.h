@@ -33,6 +33,7 @@ struct miredo {
 	int		ctl;		/* status listener (ctl.h), or -1 */
 	pid_t		engine;		/* -1 when not running */
 	int		chan;		/* priv end of the socketpair */
+	int		elog;		/* the engine's log lines, or -1 */
 	uint64_t	engine_started, restart_at;
 	unsigned int	backoff;
 	struct priv	pv;

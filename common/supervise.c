@@ -89,10 +89,11 @@ void
 supervise_engine_start(struct miredo *m)
 {
 	struct engine_args a;
-	int sv[2];
+	int sv[2], lv[2];
 
 	m->restart_at = 0;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM, 0, lv) == -1)
 		fatal("%s: socketpair", __func__);
 	(void)fflush(NULL);
 	if ((m->engine = fork()) == -1)
@@ -100,6 +101,7 @@ supervise_engine_start(struct miredo *m)
 	if (m->engine == 0) {
 		daemon_child();
 		(void)close(sv[0]);
+		(void)close(lv[0]);
 		(void)close(supervise_sigpipe[0]);
 		(void)close(supervise_sigpipe[1]);
 		if (m->mon != -1)
@@ -111,6 +113,7 @@ supervise_engine_start(struct miredo *m)
 		a.tun_fd = m->tun;
 		a.udp_fd = m->udp;
 		a.chan_fd = sv[1];
+		a.log_fd = lv[1];
 		a.ctl_fd = m->ctl;
 		a.ifindex = m->ifindex;
 		a.pw = &m->pw;
@@ -118,6 +121,9 @@ supervise_engine_start(struct miredo *m)
 		engine_main(&a);
 	}
 	(void)close(sv[1]);
+	(void)close(lv[1]);
+	m->elog = lv[0];
+	(void)fcntl(m->elog, F_SETFD, FD_CLOEXEC);
 	m->chan = sv[0];
 	(void)fcntl(m->chan, F_SETFL, O_NONBLOCK);
 	(void)fcntl(m->chan, F_SETFD, FD_CLOEXEC);
@@ -135,6 +141,12 @@ supervise_engine_gone(struct miredo *m)
 	if (m->chan != -1)
 		(void)close(m->chan);
 	m->chan = -1;
+	if (m->elog != -1) {
+		/* Its last words (a fatal error) come before its exit. */
+		(void)log_relay(m->elog, "engine");
+		(void)close(m->elog);
+	}
+	m->elog = -1;
 	if (priv_clear(&m->pv))
 		hook_request(m->conf.hook, m->ifname, &m->pv.state,
 		    &m->pv.old_state);
@@ -179,10 +191,7 @@ supervise_engine_died(struct miredo *m, int st)
 {
 	uint64_t now = daemon_now_ms();
 
-	if (WIFSIGNALED(st))
-		log_warnx("engine killed by signal %d", WTERMSIG(st));
-	else
-		log_warnx("engine exited with status %d", WEXITSTATUS(st));
+	log_child_status("engine", (long)m->engine, st);
 	supervise_engine_gone(m);
 	/* A long-lived engine starts the back-off afresh. */
 	if (now - m->engine_started >= SUPERVISE_BACKOFF_MAX)
@@ -203,7 +212,10 @@ supervise_reap(struct miredo *m)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		if (pid == m->engine)
 			supervise_engine_died(m, st);
-		else if (!resolve_reaped(&m->rs, pid))
+		else if (resolve_reaped(&m->rs, pid)) {
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				log_child_status("resolver", (long)pid, st);
+		} else
 			(void)hook_reaped(pid, st);
 	}
 }
@@ -331,7 +343,7 @@ supervise_timers(struct miredo *m)
 void
 supervise_loop(struct miredo *m)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int timeout;
 
 	for (;;) {
@@ -342,8 +354,15 @@ supervise_loop(struct miredo *m)
 		pfd[3].fd = resolve_fd(&m->rs);
 		pfd[0].events = pfd[1].events = POLLIN;
 		pfd[2].events = pfd[3].events = POLLIN;
-		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
+		pfd[4].fd = m->elog;
+		pfd[4].events = POLLIN;
+		if (poll(pfd, 5, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
+		if (pfd[4].fd != -1 && pfd[4].revents != 0 &&
+		    log_relay(m->elog, "engine") == -1) {
+			(void)close(m->elog);
+			m->elog = -1;
+		}
 		if (pfd[1].fd != -1 && pfd[1].revents != 0)
 			supervise_chan_input(m);
 		if (pfd[2].fd != -1 && pfd[2].revents != 0)

@@ -364,8 +364,12 @@ test_sandbox(void)
 	sim.pledged[0] = '\0';
 	CHECK(os_sandbox(OS_ROLE_SERVER) == 0);
 	CHECK(strcmp(sim.pledged, "stdio inet") == 0);
+	sim.pledged[0] = '\0';
+	CHECK(os_sandbox(OS_ROLE_RESOLVER) == 0);
+	CHECK(strcmp(sim.pledged, "stdio dns") == 0);
 #else
 	CHECK(os_sandbox(OS_ROLE_SERVER) == 0);
+	CHECK(os_sandbox(OS_ROLE_RESOLVER) == 0);
 #endif
 	CHECK(os_sandbox((enum os_role)42) == -1 && errno == EINVAL);
 	CHECK(strcmp(os_name(), OS_NAME) == 0);
