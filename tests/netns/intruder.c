@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The miredo authors */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * LD_PRELOAD for tests/netns/procs.sh: plays code injected into an
+ * unprivileged process of miredo or miredo-server.  Once a process is no
+ * longer root (the engine, the resolver, the server child; priv and the
+ * supervisor stay root and are left alone), and when MIREDO_INTRUDER is
+ * set, its next poll(2) (engine, server child) first makes the forbidden
+ * call it names: "socket" (a new AF_UNIX socket) or "connect" (to
+ * /dev/log); its getaddrinfo(3) (the resolver, which may make inet
+ * sockets and connect) first opens a file for writing.  The syscall
+ * filter must kill the process (SIGSYS) and its supervisor must say so.
+ * Nothing here runs in a normal build.
+ */
+
+int	poll(struct pollfd *, nfds_t, int);
+int	getaddrinfo(const char *, const char *, const struct addrinfo *,
+	    struct addrinfo **);
+
+static void
+intrude(const char *what)
+{
+	struct sockaddr_un sun;
+
+	if (getenv("MIREDO_INTRUDER") == NULL || getuid() == 0)
+		return;
+	if (strcmp(what, "open") == 0)
+		(void)open("/dev/null", O_WRONLY);
+	else if (strcmp(what, "socket") == 0)
+		(void)socket(AF_UNIX, SOCK_DGRAM, 0);
+	else if (strcmp(what, "connect") == 0) {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		strcpy(sun.sun_path, "/dev/log");
+		(void)connect(STDIN_FILENO, (struct sockaddr *)&sun,
+		    sizeof(sun));
+	}
+}
+
+int
+poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	int (*real)(struct pollfd *, nfds_t, int);
+
+	intrude(getenv("MIREDO_INTRUDER"));
+	*(void **)&real = dlsym(RTLD_NEXT, "poll");
+	return real(fds, n, timeout);
+}
+
+int
+getaddrinfo(const char *node, const char *service,
+    const struct addrinfo *hints, struct addrinfo **res)
+{
+	int (*real)(const char *, const char *, const struct addrinfo *,
+	    struct addrinfo **);
+
+	intrude("open");
+	*(void **)&real = dlsym(RTLD_NEXT, "getaddrinfo");
+	return real(node, service, hints, res);
+}
