@@ -152,9 +152,10 @@ log_relay(int fd, const char *who)
 	for (lines = 0; lines < 64; lines++) {
 		n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 		if (n == -1)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+			return errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR ? 0 : -1;
 		if (n == 0)
-			continue;
+			return -1;	/* the child has gone */
 		now = time(NULL);
 		if (now != second) {
 			if (dropped != 0)

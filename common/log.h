@@ -23,10 +23,12 @@ void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /*
  * A child of a supervisor logs through it: log_tofd(fd) sends every
- * later line over fd (a datagram socketpair made before the sandbox)
- * instead of stderr and syslog, so the child needs no /dev/log
- * connection; log_tofd(-1) makes it silent.  The supervisor polls its
- * end and calls log_relay(fd, "engine"): -1 when the socket failed.
+ * later line over fd (a SOCK_SEQPACKET socketpair made before the
+ * sandbox; a record per line, the priority then the text, dropped if
+ * the socket is full) instead of stderr and syslog, so the child needs
+ * no /dev/log connection; log_tofd(-1) makes it silent.  The supervisor
+ * polls its end and calls log_relay(fd, "engine"): -1 at the child's
+ * end (or on error), then it closes fd.
  */
 #define LOG_LINE_MAX	1023
 void	log_tofd(int fd);

@@ -158,7 +158,7 @@ sup_spawn(struct sup *sp)
 		log_warn("socketpair");
 		return -1;
 	}
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, lv) == -1) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, lv) == -1) {
 		log_warn("socketpair");
 		(void)close(sv[0]);
 		(void)close(sv[1]);

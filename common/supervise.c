@@ -93,7 +93,7 @@ supervise_engine_start(struct miredo *m)
 
 	m->restart_at = 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1 ||
-	    socketpair(AF_UNIX, SOCK_DGRAM, 0, lv) == -1)
+	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, lv) == -1)
 		fatal("%s: socketpair", __func__);
 	(void)fflush(NULL);
 	if ((m->engine = fork()) == -1)
