@@ -182,7 +182,10 @@ supervise_engine_stop(struct miredo *m)
 		(void)kill(m->engine, SIGKILL);
 		while (waitpid(m->engine, &st, 0) == -1 && errno == EINTR)
 			continue;
-	}
+	} else if (r == m->engine && !(WIFEXITED(st) && WEXITSTATUS(st) == 0) &&
+	    !(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM))
+		/* It had died already (before it was ready, say): how. */
+		log_child_status("engine", (long)m->engine, st);
 	supervise_engine_gone(m);
 }
 

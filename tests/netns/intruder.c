@@ -24,10 +24,13 @@
  * /dev/log); its getaddrinfo(3) (the resolver, which may make inet
  * sockets and connect) first opens a file for writing.  The syscall
  * filter must kill the process (SIGSYS) and its supervisor must say so.
+ * With MIREDO_INTRUDER_EARLY also set, the engine intrudes at its first
+ * send(2), the PRIV_MSG_READY that tells priv it is set up.
  * Nothing here runs in a normal build.
  */
 
 int	poll(struct pollfd *, nfds_t, int);
+ssize_t	send(int, const void *, size_t, int);
 int	getaddrinfo(const char *, const char *, const struct addrinfo *,
 	    struct addrinfo **);
 
@@ -59,6 +62,17 @@ poll(struct pollfd *fds, nfds_t n, int timeout)
 	intrude(getenv("MIREDO_INTRUDER"));
 	*(void **)&real = dlsym(RTLD_NEXT, "poll");
 	return real(fds, n, timeout);
+}
+
+ssize_t
+send(int fd, const void *buf, size_t len, int flags)
+{
+	ssize_t (*real)(int, const void *, size_t, int);
+
+	if (getenv("MIREDO_INTRUDER_EARLY") != NULL)
+		intrude(getenv("MIREDO_INTRUDER"));
+	*(void **)&real = dlsym(RTLD_NEXT, "send");
+	return real(fd, buf, len, flags);
 }
 
 int

@@ -286,6 +286,18 @@ check "resolver killed by SIGSYS, logged by priv" wait_for 15 logged evil \
 check "priv restarts the engine" wait_for 15 logged evil \
     'restarting the engine'
 kill -TERM "$(cat "$TMPD/evil.pid")"
+wait_for 10 test ! -e "$TMPD/evil.pid"
+# Killed before it says it is ready: start-up fails, and priv says why.
+cp "$TMPD/evil.conf" "$TMPD/early.conf"
+client_run early LD_PRELOAD="$PRELOAD" MIREDO_INTRUDER=socket \
+    MIREDO_INTRUDER_EARLY=1
+wait $!
+rc=$?
+check "engine killed before ready: miredo exits 1 (got $rc)" [ "$rc" = 1 ]
+check "... and priv logged the engine's death by SIGSYS" logged early \
+    '^priv: engine \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
+check "... and that the engine did not start" logged early \
+    'the engine did not start'
 
 kill -TERM "$SUP"
 wait_for 10 sh -c "! kill -0 $SUP 2>/dev/null"
@@ -298,7 +310,7 @@ check "server child killed by SIGSYS, logged by its supervisor" \
 kill -TERM "$(cat "$TMPD/evil-server.pid" 2>/dev/null)" 2>/dev/null
 
 if [ "$failures" != 0 ]; then
-	for f in server client evil evil-server dns; do
+	for f in server client evil early evil-server dns; do
 		echo "--- $f.log"
 		tail -n 15 "$TMPD/$f.log"
 	done
