@@ -17,6 +17,11 @@
 
 #include "log.h"
 
+/* macOS has none; every process that logs to a socket ignores SIGPIPE. */
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL	0
+#endif
+
 /*
  * OpenBSD-style logger.  Every message goes to syslog; in the foreground
  * (debug) it is also written to stderr, so that users and tests see it.
