@@ -196,11 +196,6 @@ sup_spawn(struct sup *sp)
 	return 0;
 }
 
-/*
- * Stop the child and wait for it.  Closing its socket first makes it
- * leave by itself even where we may not signal it (no CAP_KILL: it runs
- * as another user); SIGTERM is the fast path.
- */
 /* The child's last lines, then its log socket closed. */
 static void
 sup_log_close(struct sup *sp)
@@ -212,6 +207,11 @@ sup_log_close(struct sup *sp)
 	sp->log = -1;
 }
 
+/*
+ * Stop the child and wait for it.  Closing its socket first makes it
+ * leave by itself even where we may not signal it (no CAP_KILL: it runs
+ * as another user); SIGTERM is the fast path.
+ */
 static void
 sup_stop(struct sup *sp)
 {
