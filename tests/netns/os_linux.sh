@@ -5,8 +5,12 @@
 # The Linux OS backend against the real kernel, in a network namespace of
 # its own: tun device, MTU, up/down, IPv6 addresses and routes (checked with
 # ip(8)), the IPv4 change monitor, and the privilege drop and seccomp
-# sandbox (checked in /proc/PID/status).  tests/netns/os_driver runs the
-# os_* calls one command at a time.  Needs root; exit 77 (skip) otherwise.
+# sandbox (checked in /proc/PID/status): for each role (engine, server,
+# resolver) a forbidden call kills the process with SIGSYS, and neither
+# a descriptor passed by SCM_RIGHTS nor a forged syslog line reaches a
+# local receiver, as both do without the filter (the review's M2).
+# tests/netns/os_driver runs the os_* calls one command at a time.
+# Needs root; exit 77 (skip) otherwise.
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
 command -v ip >/dev/null 2>&1 || { echo "SKIP: no ip(8)"; exit 77; }
