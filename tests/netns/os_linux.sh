@@ -232,7 +232,7 @@ refused() {
 receiver() {
 	rm -f "$TMPD/recv.out"
 	case $1 in @*) ;; *) rm -f "$1" ;; esac
-	echo "recvunix $1 4000" | ip netns exec "$NS" "$DRV" \
+	echo "recvunix $1 1500" | ip netns exec "$NS" "$DRV" \
 	    > "$TMPD/recv.out" 2>&1 &
 	RECV=$!
 	PIDS="$PIDS $RECV"
