@@ -37,6 +37,7 @@ NOBODY=$(id -u nobody)
 
 NS=mprc$$
 NSS=mprc$$-srv
+# shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
 trap netns_cleanup EXIT
 trap 'exit 1' INT TERM
@@ -58,8 +59,9 @@ chmod 644 "$TMPD/resolv.conf"
 # leaks beyond that (make's and this shell's descriptors) is the review's
 # M3, checked on its own; here only what the daemons open counts.
 bare() {
-	local fd
-	for fd in $(ls /proc/$BASHPID/fd); do
+	local f fd
+	for f in /proc/"$BASHPID"/fd/*; do
+		fd=${f##*/}
 		[ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
 	done
 	exec "$@"
@@ -181,11 +183,12 @@ fds_are() {
 # child_with PARENT PATTERN [NOT]: the child of PARENT (but NOT) with a
 # descriptor whose target matches PATTERN (grep -E).
 child_with() {
-	local c
+	local c f
 	for c in $(pgrep -P "$1"); do
 		[ "$c" = "$3" ] && continue
-		ls -l /proc/"$c"/fd 2>/dev/null | grep -Eq -- "$2" &&
-		    { echo "$c"; return 0; }
+		for f in /proc/"$c"/fd/*; do
+			readlink "$f"
+		done 2>/dev/null | grep -Eq -- "$2" && { echo "$c"; return 0; }
 	done
 	return 1
 }
