@@ -30,15 +30,16 @@
  * AF_UNIX socket, or connect(2) or bind(2) one: logs go to the supervisor over a socketpair made
  * before the sandbox (log.h), so no process holds a /dev/log connection
  * whose lines it could forge, nor can it hand a descriptor (the tunnel)
- * to another local process by SCM_RIGHTS: the only AF_UNIX peers it has
- * are its supervisor, which discards passed descriptors, and the status
- * socket's clients, which only root can be.
+ * to another local process by SCM_RIGHTS: sendmsg(2) is refused, and
+ * the only AF_UNIX peers it has are its supervisor, which discards
+ * passed descriptors, and the status socket's clients, which only root
+ * can be.
  */
 
 /* Every role: I/O on what it holds, memory, time, libc internals. */
 static const char *const sandbox_base[] = {
 	"read", "write", "close", "lseek", "fcntl", "fstat",
-	"recvfrom", "recvmsg", "sendto", "sendmsg",
+	"recvfrom", "sendto",
 	"poll", "ppoll", "clock_gettime", "gettimeofday", "time",
 	"brk", "munmap", "mremap", "madvise", "getrandom",
 	"exit", "exit_group", "rt_sigreturn", "rt_sigprocmask",
@@ -65,7 +66,8 @@ static const char *const sandbox_server[] = {
  * sandbox_resolver_args().
  */
 static const char *const sandbox_resolver[] = {
-	"readv", "writev", "sendmmsg", "recvmmsg", "connect", "setsockopt",
+	"readv", "writev", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg",
+	"connect", "setsockopt",
 	"getsockopt", "getsockname", "getpeername", "bind", "shutdown",
 	"newfstatat", "statx", "stat", "lstat", "uname", "getuid",
 	"geteuid", "getgid", "getegid", "access", "faccessat",

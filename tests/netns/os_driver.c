@@ -215,8 +215,9 @@ cmd_connect(const char *name)
 }
 
 /*
- * A datagram to NAME from a new AF_UNIX socket: "passfd" carries the
- * tunnel (or stdin) by SCM_RIGHTS, "sendlog" a forged syslog line.
+ * A datagram to NAME by sendmsg(2), from the socket made before the
+ * sandbox or else a new one: "passfd" carries the tunnel (or stdin) by
+ * SCM_RIGHTS, "sendlog" a forged syslog line.
  */
 static void
 cmd_sendunix(const char *cmd, const char *name)
@@ -252,12 +253,13 @@ cmd_sendunix(const char *cmd, const char *name)
 		cm.hdr.cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(&cm.hdr), &fd, sizeof(int));
 	}
-	if ((s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1) {
+	if ((s = drv_unix) == -1 && (s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1) {
 		reply(-1, NULL);
 		return;
 	}
 	reply(sendmsg(s, &msg, 0) == -1 ? -1 : 0, NULL);
-	(void)close(s);
+	if (s != drv_unix)
+		(void)close(s);
 }
 
 /* The other end: bind NAME, wait ms, report the text and fds passed. */

@@ -207,7 +207,9 @@ run_driver() {
 	RC=$?
 }
 # killed ROLE COMMAND: dropped to nobody, in ROLE's sandbox, COMMAND
-# must kill the driver with SIGSYS (128 + 31) before it can reply.
+# must kill the driver with SIGSYS (128 + 31) before it can reply.  An
+# AF_UNIX socket made before the sandbox is at hand (unixsock), so that
+# passfd and sendlog try sendmsg(2) itself, and connect connect(2).
 killed() {
 	local role=$1 c=$2
 	run_driver unixsock "privdrop nobody" "sandbox $role" "$c" pid
