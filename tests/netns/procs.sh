@@ -54,7 +54,11 @@ ip netns exec "$NSS" "$B/tests/netns/dns_stub" 192.0.2.20 192.0.2.20 \
     "$TMPD/hold" > "$TMPD/dns.log" 2>&1 &
 printf 'nameserver 192.0.2.20\noptions timeout:3 attempts:5\n' \
     > "$TMPD/resolv.conf"
-chmod 644 "$TMPD/resolv.conf"
+# An NSS module first (libnss_compat has no hosts functions: glibc loads
+# it, finds nothing and goes on), so that the resolver's filter must let
+# glibc map a module as code; then the files and DNS.
+printf 'hosts: compat files dns\n' > "$TMPD/nsswitch.conf"
+chmod 644 "$TMPD/resolv.conf" "$TMPD/nsswitch.conf"
 # bare COMMAND...: exec COMMAND with only stdio open.  What the launcher
 # leaks beyond that (make's and this shell's descriptors) is the review's
 # M3, checked on its own; here only what the daemons open counts.
@@ -67,12 +71,13 @@ bare() {
 	exec "$@"
 }
 # client_run NAME ENV...: miredo -f in $NS in a mount namespace of its
-# own where /etc/resolv.conf is ours.
+# own where /etc/resolv.conf and /etc/nsswitch.conf are ours.
 client_run() {
 	local name=$1
 	shift
 	bare ip netns exec "$NS" env "$@" unshare -m sh -c \
 	    "mount --bind '$TMPD/resolv.conf' /etc/resolv.conf &&
+	    mount --bind '$TMPD/nsswitch.conf' /etc/nsswitch.conf &&
 	    exec '$MIREDO' -f -c '$TMPD/$name.conf' -p '$TMPD/$name.pid' \
 	    -u nobody" < /dev/null > "$TMPD/$name.log" 2>&1 &
 }
@@ -250,6 +255,8 @@ fds_are resolver "$RES" "$PRIV" \
     "stdio-null stdio-null stdio-null to-parent"
 check "resolver: no chroot (resolv.conf stays readable)" \
     [ "$(readlink "/proc/$RES/root")" = / ]
+check "resolver: glibc loaded an NSS module in the sandbox" \
+    grep -q 'libnss_compat' "/proc/$RES/maps"
 unprivileged engine "$ENG"
 # The tunnel, its UDP socket, the status listener, the channel and log
 # socket to priv; stdio is the launcher's (-f here) or /dev/null.
