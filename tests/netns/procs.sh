@@ -52,6 +52,7 @@ asan=$(ldd "$MIREDO" 2>/dev/null | awk '/libasan/ { print $3 }')
 touch "$TMPD/hold"
 ip netns exec "$NSS" "$B/tests/netns/dns_stub" 192.0.2.20 192.0.2.20 \
     "$TMPD/hold" > "$TMPD/dns.log" 2>&1 &
+DNS=$!
 printf 'nameserver 192.0.2.20\noptions timeout:3 attempts:5\n' \
     > "$TMPD/resolv.conf"
 # An NSS module first (libnss_compat has no hosts functions: glibc loads
@@ -280,6 +281,24 @@ check "priv has relayed the engine's lines" logged client '^engine: engine start
 kill -TERM "$PRIV"
 wait_for 10 sh -c "! kill -0 $PRIV 2>/dev/null"
 
+# DNS over TCP in the sandbox: the stub truncates every UDP answer.
+kill "$DNS"
+wait "$DNS" 2>/dev/null
+ip netns exec "$NSS" "$B/tests/netns/dns_stub" 192.0.2.20 192.0.2.20 - tcp \
+    > "$TMPD/dns-tcp.log" 2>&1 &
+wait_for 5 grep -q listening "$TMPD/dns-tcp.log"
+sed 's/^InterfaceName .*/InterfaceName mprc2/' "$TMPD/client.conf" \
+    > "$TMPD/tcp.conf"
+client_run tcp
+check "resolved over TCP in the sandbox" wait_for 20 logged tcp \
+    'server teredo.test is 192.0.2.20'
+check "... the stub saw the query over TCP" \
+    grep -q '^query teredo.test 1 tcp$' "$TMPD/dns-tcp.log"
+check "... and no resolver died" \
+    sh -c "! grep -q 'resolver (pid' '$TMPD/tcp.log'"
+kill -TERM "$(cat "$TMPD/tcp.pid")"
+wait_for 10 test ! -e "$TMPD/tcp.pid"
+
 # --- injected code: killed by the filter, and the supervisor says so ---
 cat > "$TMPD/evil.conf" <<EOC
 InterfaceName mprc1
@@ -320,7 +339,7 @@ check "server child killed by SIGSYS, logged by its supervisor" \
 kill -TERM "$(cat "$TMPD/evil-server.pid" 2>/dev/null)" 2>/dev/null
 
 if [ "$failures" != 0 ]; then
-	for f in server client evil early evil-server dns; do
+	for f in server client tcp evil early evil-server dns dns-tcp; do
 		echo "--- $f.log"
 		tail -n 15 "$TMPD/$f.log"
 	done
