@@ -16,10 +16,11 @@
 
 /*
  * LD_PRELOAD for tests/netns/procs.sh: plays code injected into an
- * unprivileged process of miredo or miredo-server.  Once a process is no
- * longer root (the engine, the resolver, the server child; priv and the
- * supervisor stay root and are left alone), and when MIREDO_INTRUDER is
- * set, its next poll(2) (engine, server child) first makes the forbidden
+ * unprivileged process of miredo or miredo-server.  Once a process has
+ * loaded its seccomp filter (seccomp_load() of libseccomp succeeded: the
+ * engine, the resolver, the server child; priv and the supervisor never
+ * do), and when MIREDO_INTRUDER is set, its next poll(2) (engine, server
+ * child) first makes the forbidden
  * call it names: "socket" (a new AF_UNIX socket) or "connect" (to
  * /dev/log); its getaddrinfo(3) (the resolver, which may make inet
  * sockets and connect) first opens a file for writing.  The syscall
@@ -29,6 +30,9 @@
  * Nothing here runs in a normal build.
  */
 
+static int	intruder_armed;	/* in the sandbox: no system call to ask */
+
+int	seccomp_load(void *);
 int	poll(struct pollfd *, nfds_t, int);
 ssize_t	send(int, const void *, size_t, int);
 int	getaddrinfo(const char *, const char *, const struct addrinfo *,
@@ -39,7 +43,7 @@ intrude(const char *what)
 {
 	struct sockaddr_un sun;
 
-	if (getenv("MIREDO_INTRUDER") == NULL || getuid() == 0)
+	if (getenv("MIREDO_INTRUDER") == NULL || !intruder_armed)
 		return;
 	if (strcmp(what, "open") == 0)
 		(void)open("/dev/null", O_WRONLY);
@@ -52,6 +56,19 @@ intrude(const char *what)
 		(void)connect(STDIN_FILENO, (struct sockaddr *)&sun,
 		    sizeof(sun));
 	}
+}
+
+/* libseccomp's, wrapped: the filter is on once it returns 0. */
+int
+seccomp_load(void *ctx)
+{
+	int (*real)(void *);
+	int rc;
+
+	*(void **)&real = dlsym(RTLD_NEXT, "seccomp_load");
+	if ((rc = real(ctx)) == 0)
+		intruder_armed = 1;
+	return rc;
 }
 
 int
