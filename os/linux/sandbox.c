@@ -27,13 +27,13 @@
  * The engine and the server child have no call left that takes a path
  * (no open, stat, connect or bind), so a chroot would take nothing more
  * from them here; it stays the -t option.  No role may create an
- * AF_UNIX socket, or connect(2) or bind(2) one: logs go to the supervisor over a socketpair made
- * before the sandbox (log.h), so no process holds a /dev/log connection
- * whose lines it could forge, nor can it hand a descriptor (the tunnel)
- * to another local process by SCM_RIGHTS: sendmsg(2) is refused, and
- * the only AF_UNIX peers it has are its supervisor, which discards
- * passed descriptors, and the status socket's clients, which only root
- * can be.
+ * AF_UNIX socket, or connect(2) or bind(2) one: logs go to the
+ * supervisor over a socketpair made before the sandbox (log.h), so no
+ * process holds a /dev/log connection whose lines it could forge, nor
+ * can it hand a descriptor (the tunnel) to another local process by
+ * SCM_RIGHTS: sendmsg(2) is refused, and the only AF_UNIX peers it has
+ * are its supervisor, which discards passed descriptors, and the status
+ * socket's clients, which only root can be.
  */
 
 /* Every role: I/O on what it holds, memory, time, libc internals. */
@@ -44,8 +44,7 @@ static const char *const sandbox_base[] = {
 	"brk", "munmap", "mremap", "madvise", "getrandom",
 	"exit", "exit_group", "rt_sigreturn", "rt_sigprocmask",
 	"rt_sigaction", "sigaltstack", "restart_syscall", "getpid",
-	"gettid", "futex",
-	"sched_yield", "rseq",
+	"gettid", "futex", "sched_yield", "rseq",
 };
 
 /*
@@ -114,10 +113,12 @@ sandbox_base_args(scmp_filter_ctx ctx, int exec_files)
 		return rc;
 	/*
 	 * The resolver may map a file it opened read-only as code (an NSS
-	 * module that glibc loads), never anonymous memory.
+	 * module that glibc loads), never anonymous memory, and never
+	 * writable code (a private copy it could fill).
 	 */
 	if (exec_files && (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-	    SCMP_SYS(mmap), 1,
+	    SCMP_SYS(mmap), 2,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_WRITE, 0),
 	    SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0))) < 0)
 		return rc;
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,

@@ -2,6 +2,7 @@
 /* Copyright (c) 2026 The miredo authors */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
@@ -10,6 +11,7 @@
 #include <net/if.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -310,6 +312,38 @@ cmd_recvunix(const char *name, int ms)
 	reply(0, v);
 }
 
+/*
+ * Executable memory: "anon-x" (anonymous, R|X), "file-x" (this program
+ * opened read-only, R|X, as a library is loaded), "file-wx" (the same,
+ * writable: a private copy injected code could fill).
+ */
+static void
+cmd_mmap(const char *kind)
+{
+	void	*p;
+	int	 fd = -1, prot = PROT_READ | PROT_EXEC, flags = MAP_PRIVATE;
+
+	if (kind == NULL) {
+		errno = EINVAL;
+		reply(-1, NULL);
+		return;
+	}
+	if (strcmp(kind, "anon-x") == 0)
+		flags |= MAP_ANONYMOUS;
+	else if ((fd = open("/proc/self/exe", O_RDONLY)) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	if (strcmp(kind, "file-wx") == 0)
+		prot |= PROT_WRITE;
+	p = mmap(NULL, 4096, prot, flags, fd, 0);
+	reply(p == MAP_FAILED ? -1 : 0, NULL);
+	if (p != MAP_FAILED)
+		(void)munmap(p, 4096);
+	if (fd != -1)
+		(void)close(fd);
+}
+
 /* RFC 4443 section 2.3: the checksum over the pseudo-header and message. */
 static uint16_t
 icmp6_cksum(const unsigned char *ip6, size_t icmplen)
@@ -434,6 +468,8 @@ dispatch(const char *cmd, char **av)
 		cmd_setuid0();
 	else if (strcmp(cmd, "socket") == 0)
 		cmd_socket(av[0]);
+	else if (strcmp(cmd, "mmap") == 0)
+		cmd_mmap(av[0]);
 	else if (strcmp(cmd, "unixsock") == 0)
 		reply((drv_unix = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ?
 		    -1 : 0, NULL);

@@ -292,6 +292,16 @@ run_driver "privdrop nobody" "sandbox resolver" "socket inet" pid
 check_eq "resolver: a UDP socket for DNS" "$(echo "$OUT" | sed -n 3p)" ok
 killed resolver setuid0
 killed resolver "open mtos1"
+# Code: a file opened read-only may be mapped as code (an NSS module),
+# neither anonymous memory nor a writable mapping may; the engine maps no
+# code at all.
+run_driver "privdrop nobody" "sandbox resolver" "mmap file-x" pid
+check_eq "resolver: a read-only file mapped as code" \
+    "$(echo "$OUT" | sed -n 3p)" ok
+killed resolver "mmap anon-x"
+killed resolver "mmap file-wx"
+killed engine "mmap anon-x"
+killed engine "mmap file-x"
 
 echo "os_linux: $failures failed"
 [ "$failures" = 0 ]
