@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CHAN_MSGMAX	256	/* the largest message, in bytes */
+#define CHAN_MSGMAX	1024	/* the largest message: a log line (log.h) */
 #define CHAN_HDRLEN	4	/* the length prefix */
 #define CHAN_SEND_WAIT	1000	/* ms chan_send() waits for room, per wait */
 

@@ -502,6 +502,7 @@ engine_main(const struct engine_args *a)
 	struct privmsg_ready ready;
 	struct in6_addr relay_src;
 
+	log_tofd(a->log_fd);
 	log_procinit("engine");
 	engine_signals();
 	e.tun = a->tun_fd;
@@ -524,10 +525,15 @@ engine_main(const struct engine_args *a)
 	if (os_sandbox_fd(e.tun, OS_FD_TUN) == -1 ||
 	    os_sandbox_fd(e.udp, OS_FD_UDP) == -1 ||
 	    os_sandbox_fd(e.chan, OS_FD_CHAN) == -1 ||
-	    os_sandbox_fd(e.ctl, OS_FD_CTL) == -1)
+	    os_sandbox_fd(e.ctl, OS_FD_CTL) == -1 ||
+	    os_sandbox_fd(a->log_fd, OS_FD_CHAN) == -1)
 		fatal("cannot limit the engine's descriptors");
-	if (os_sandbox(OS_ROLE_ENGINE) == -1)
-		fatal("cannot enter the sandbox");
+	if (os_sandbox(OS_ROLE_ENGINE) == -1) {
+		if (errno != ENOTSUP)
+			fatal("cannot enter the sandbox");
+		log_warnx("WARNING: no system-call filter: this build has "
+		    "no sandbox (--without-seccomp)");
+	}
 	ready.type = PRIV_MSG_READY;
 	engine_send(&e, &ready, sizeof(ready));
 	engine_core_config(a->conf, &cfg);

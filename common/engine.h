@@ -20,6 +20,7 @@ struct engine_args {
 	int			 tun_fd;
 	int			 udp_fd;
 	int			 chan_fd;
+	int			 log_fd;	/* log_tofd(), log.h */
 	int			 ctl_fd;	/* status listener, -1 = none */
 	unsigned int		 ifindex;
 	const struct passwd	*pw;

@@ -312,7 +312,7 @@ main(int argc, char *argv[])
 {
 	static struct miredo m;
 
-	m.tun = m.udp = m.mon = m.chan = m.ctl = -1;
+	m.tun = m.udp = m.mon = m.chan = m.ctl = m.elog = -1;
 	m.engine = -1;
 	m.backoff = SUPERVISE_BACKOFF_MIN;
 	resolve_init(&m.rs, "", "");
@@ -325,6 +325,7 @@ main(int argc, char *argv[])
 		fatalx("%s: invalid configuration", m.cl.config);
 	log_setfacility(m.conf.syslog_facility);
 	miredo_user(&m);
+	resolve_user(&m.pw);
 	miredo_pidfile(&m.cl);
 	if (atexit(daemon_pidfile_remove) != 0 ||
 	    daemon_detach(m.cl.foreground) == -1)

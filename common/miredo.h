@@ -35,6 +35,7 @@ struct miredo {
 	pid_t		engine;		/* -1 when not running */
 	int		chan;		/* priv end of the channel (chan.h) */
 	struct chan_reader chan_rd;	/* the frame being read from it */
+	int		elog;		/* the engine's log lines (log.h), or -1 */
 	uint64_t	engine_started, restart_at;
 	unsigned int	backoff;
 	struct priv	pv;

@@ -18,6 +18,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "os.h"
 #include "resolve.h"
 
 #define RESOLVE_BACKOFF_MIN	1000
@@ -27,8 +28,26 @@
 struct resolve_answer {
 	int		ok;
 	int		gai_err;
+	int		stage;		/* RESOLVE_STAGE_* where it failed */
+	int		sys_err;	/* errno there */
 	uint32_t	server, server2;
 };
+
+#define RESOLVE_STAGE_DNS	0	/* getaddrinfo(): see gai_err */
+#define RESOLVE_STAGE_PRIVDROP	1
+#define RESOLVE_STAGE_SANDBOX	2
+
+/* The child's answer channel, once alone in its descriptor table. */
+#define RESOLVE_CHILD_FD	3
+
+/* Who the child runs as (never root), set once by priv. */
+static const struct passwd *resolve_pw;
+
+void
+resolve_user(const struct passwd *pw)
+{
+	resolve_pw = pw;
+}
 
 void
 resolve_init(struct resolve *r, const char *name, const char *name2)
@@ -58,11 +77,55 @@ resolve_one(const char *name, uint32_t *ip)
 	return 0;
 }
 
+/*
+ * The child parses DNS replies, so it is treated like the engine: it
+ * keeps nothing of priv's but its answer pipe (stdio on /dev/null),
+ * drops root for good as the engine's user, without chroot since
+ * resolv.conf, hosts and nsswitch.conf must stay readable, and enters
+ * a sandbox of its own (OpenNTPD's DNS process is the model).  It never
+ * logs: a failure is part of the answer, and priv logs it.
+ */
+static int
+resolve_confine(int *fd, struct resolve_answer *a)
+{
+	int	 null;
+
+	if (*fd != RESOLVE_CHILD_FD) {
+		if (dup2(*fd, RESOLVE_CHILD_FD) == -1)
+			_exit(1);
+		*fd = RESOLVE_CHILD_FD;
+	}
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(null, STDIN_FILENO);
+		(void)dup2(null, STDOUT_FILENO);
+		(void)dup2(null, STDERR_FILENO);
+	}
+	log_tofd(-1);
+	closefrom(RESOLVE_CHILD_FD + 1);
+	a->stage = RESOLVE_STAGE_PRIVDROP;
+	if (resolve_pw == NULL) {
+		a->sys_err = EINVAL;
+		return -1;
+	}
+	if (os_privdrop(resolve_pw, NULL) == -1) {
+		a->sys_err = errno;
+		return -1;
+	}
+	a->stage = RESOLVE_STAGE_SANDBOX;
+	/* Without seccomp (ENOTSUP) the engine has warned already. */
+	if (os_sandbox(OS_ROLE_RESOLVER) == -1 && errno != ENOTSUP) {
+		a->sys_err = errno;
+		return -1;
+	}
+	a->stage = RESOLVE_STAGE_DNS;
+	return 0;
+}
+
 static void
 resolve_child(const struct resolve *r, int fd)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGCHLD,
-	    SIGUSR1, SIGUSR2 };
+	    SIGUSR1, SIGUSR2, SIGPIPE };
 	struct resolve_answer a;
 	size_t i;
 
@@ -70,6 +133,10 @@ resolve_child(const struct resolve *r, int fd)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		(void)signal(sigs[i], SIG_DFL);
 	memset(&a, 0, sizeof(a));
+	if (resolve_confine(&fd, &a) == -1) {
+		(void)write(fd, &a, sizeof(a));
+		_exit(1);
+	}
 	a.gai_err = resolve_one(r->name, &a.server);
 	if (a.gai_err == 0 && r->name2[0] != '\0')
 		a.gai_err = resolve_one(r->name2, &a.server2);
@@ -177,8 +244,15 @@ resolve_read(struct resolve *r, uint64_t now)
 	(void)close(r->fd);
 	r->fd = -1;
 	if (n != (ssize_t)sizeof(a) || !a.ok) {
-		resolve_failed(r, now, n == (ssize_t)sizeof(a) ?
-		    gai_strerror(a.gai_err) : "resolver failed");
+		resolve_failed(r, now, n != (ssize_t)sizeof(a) ?
+		    "resolver failed" :
+		    a.stage == RESOLVE_STAGE_PRIVDROP ?
+		    "the resolver cannot drop privileges" :
+		    a.stage == RESOLVE_STAGE_SANDBOX ?
+		    "the resolver cannot enter its sandbox" :
+		    gai_strerror(a.gai_err));
+		if (n == (ssize_t)sizeof(a) && a.stage != RESOLVE_STAGE_DNS)
+			log_warnx("resolver: %s", strerror(a.sys_err));
 		resolve_done(r);
 		return 0;
 	}

@@ -11,6 +11,7 @@
  */
 
 #include <sys/types.h>
+#include <pwd.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -28,6 +29,13 @@ struct resolve {
 };
 
 void	resolve_init(struct resolve *r, const char *name, const char *name2);
+/*
+ * The user the resolver child becomes (the engine's): it closes every
+ * descriptor but its answer pipe, drops root with os_privdrop() (no
+ * chroot) and enters os_sandbox(OS_ROLE_RESOLVER) before getaddrinfo().
+ * Without a user it refuses to resolve.
+ */
+void	resolve_user(const struct passwd *pw);
 /*
  * Start (or redo after a network change) a resolution now.  Returns 1 if
  * the result is already known (IPv4 literals), 0 if it comes later.

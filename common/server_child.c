@@ -244,8 +244,12 @@ srv_child_setup(struct srv_child *ch, const struct server_config *sc,
 	/* Before the sandbox, which may not allow dup2(). */
 	srv_child_detach(null);
 	if (os_sandbox(OS_ROLE_SERVER) == -1) {
-		log_warn("cannot enter the sandbox");
-		return -1;
+		if (errno != ENOTSUP) {
+			log_warn("cannot enter the sandbox");
+			return -1;
+		}
+		log_warnx("WARNING: no system-call filter: this build has "
+		    "no sandbox (--without-seccomp)");
 	}
 	return 0;
 }

@@ -33,6 +33,7 @@
 
 #include "cmdline.h"
 #include "conf.h"
+#include "chan.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "log.h"
@@ -65,6 +66,7 @@ struct sup {
 	struct os_native	 nat;		/* native IPv6 output */
 	pid_t			 pid;		/* child, or -1 */
 	int			 fd;		/* socket to it, or -1 */
+	int			 log;		/* its log lines, or -1 */
 	int			 ctl;		/* status socket, -1 */
 	uint64_t		 started, restart_at, backoff;
 };
@@ -152,10 +154,16 @@ srv_load(const struct cmdline *cl, struct conf *c, struct server_config *sc)
 static int
 sup_spawn(struct sup *sp)
 {
-	int	 sv[2];
+	int	 sv[2], lv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
 		log_warn("socketpair");
+		return -1;
+	}
+	if (chan_pair(lv) == -1) {
+		log_warn("socketpair");
+		(void)close(sv[0]);
+		(void)close(sv[1]);
 		return -1;
 	}
 	switch (sp->pid = fork()) {
@@ -163,9 +171,14 @@ sup_spawn(struct sup *sp)
 		log_warn("fork");
 		(void)close(sv[0]);
 		(void)close(sv[1]);
+		(void)close(lv[0]);
+		(void)close(lv[1]);
 		return -1;
 	case 0:
 		daemon_child();
+		/* Its lines go through us: it needs no /dev/log (log.h). */
+		(void)close(lv[0]);
+		log_tofd(lv[1]);
 		(void)close(sv[0]);
 		(void)close(sup_wake[0]);
 		(void)close(sup_wake[1]);
@@ -176,10 +189,24 @@ sup_spawn(struct sup *sp)
 		break;
 	}
 	(void)close(sv[1]);
+	(void)close(lv[1]);
+	sp->log = lv[0];
+	(void)fcntl(sp->log, F_SETFD, FD_CLOEXEC);
 	sp->fd = sv[0];
 	sp->started = daemon_now_ms();
 	sp->restart_at = 0;
 	return 0;
+}
+
+/* The child's last lines, then its log socket closed. */
+static void
+sup_log_close(struct sup *sp)
+{
+	if (sp->log == -1)
+		return;
+	(void)log_relay(sp->log, "server");
+	(void)close(sp->log);
+	sp->log = -1;
 }
 
 /*
@@ -199,6 +226,7 @@ sup_stop(struct sup *sp)
 			continue;
 	}
 	sp->pid = -1;
+	sup_log_close(sp);
 }
 
 /*
@@ -273,12 +301,8 @@ sup_reap(struct sup *sp)
 
 	if (sp->pid <= 0 || waitpid(sp->pid, &status, WNOHANG) != sp->pid)
 		return;
-	if (WIFSIGNALED(status))
-		log_warnx("server process killed by signal %d",
-		    WTERMSIG(status));
-	else
-		log_warnx("server process exited with status %d",
-		    WEXITSTATUS(status));
+	sup_log_close(sp);
+	log_child_status("server process", (long)sp->pid, status);
 	if (now - sp->started >= SUP_STABLE)
 		sp->backoff = SUP_BACKOFF_MIN;
 	(void)close(sp->fd);
@@ -328,12 +352,17 @@ sup_events(struct sup *sp)
 static void
 sup_loop(struct sup *sp)
 {
-	struct pollfd	 pfd;
+	struct pollfd	 pfd[2];
 
-	pfd.fd = sup_wake[0];
-	pfd.events = POLLIN;
+	pfd[0].fd = sup_wake[0];
+	pfd[0].events = pfd[1].events = POLLIN;
 	while (!srv_sig_term) {
-		(void)poll(&pfd, 1, sup_timeout(sp));
+		pfd[1].fd = sp->log;
+		pfd[1].revents = 0;
+		(void)poll(pfd, 2, sup_timeout(sp));
+		if (pfd[1].revents != 0 && sp->log != -1 &&
+		    log_relay(sp->log, "server") == -1)
+			sup_log_close(sp);
 		sup_events(sp);
 	}
 	log_info("shutting down");
@@ -411,6 +440,7 @@ main(int argc, char *argv[])
 	sp.cl = &cl;
 	sp.pid = -1;
 	sp.fd = -1;
+	sp.log = -1;
 	sp.ctl = -1;
 	sp.nat.fd = -1;
 	sp.backoff = SUP_BACKOFF_MIN;

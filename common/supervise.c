@@ -103,10 +103,10 @@ void
 supervise_engine_start(struct miredo *m)
 {
 	struct engine_args a;
-	int sv[2];
+	int sv[2], lv[2];
 
 	m->restart_at = 0;
-	if (chan_pair(sv) == -1)
+	if (chan_pair(sv) == -1 || chan_pair(lv) == -1)
 		fatal("%s: socketpair", __func__);
 	chan_reader_init(&m->chan_rd);
 	(void)fflush(NULL);
@@ -115,6 +115,7 @@ supervise_engine_start(struct miredo *m)
 	if (m->engine == 0) {
 		daemon_child();
 		(void)close(sv[0]);
+		(void)close(lv[0]);
 		(void)close(supervise_sigpipe[0]);
 		(void)close(supervise_sigpipe[1]);
 		if (m->mon != -1)
@@ -126,6 +127,7 @@ supervise_engine_start(struct miredo *m)
 		a.tun_fd = m->tun;
 		a.udp_fd = m->udp;
 		a.chan_fd = sv[1];
+		a.log_fd = lv[1];
 		a.ctl_fd = m->ctl;
 		a.ifindex = m->ifindex;
 		a.pw = &m->pw;
@@ -133,6 +135,9 @@ supervise_engine_start(struct miredo *m)
 		engine_main(&a);
 	}
 	(void)close(sv[1]);
+	(void)close(lv[1]);
+	m->elog = lv[0];
+	(void)fcntl(m->elog, F_SETFD, FD_CLOEXEC);
 	m->chan = sv[0];
 	(void)fcntl(m->chan, F_SETFL, O_NONBLOCK);
 	m->engine_started = daemon_now_ms();
@@ -149,6 +154,12 @@ supervise_engine_gone(struct miredo *m)
 	if (m->chan != -1)
 		(void)close(m->chan);
 	m->chan = -1;
+	if (m->elog != -1) {
+		/* Its last words (a fatal error) come before its exit. */
+		(void)log_relay(m->elog, "engine");
+		(void)close(m->elog);
+	}
+	m->elog = -1;
 	if (priv_clear(&m->pv))
 		hook_request(m->conf.hook, m->ifname, &m->pv.state,
 		    &m->pv.old_state);
@@ -184,7 +195,10 @@ supervise_engine_stop(struct miredo *m)
 		(void)kill(m->engine, SIGKILL);
 		while (waitpid(m->engine, &st, 0) == -1 && errno == EINTR)
 			continue;
-	}
+	} else if (r == m->engine && !(WIFEXITED(st) && WEXITSTATUS(st) == 0) &&
+	    !(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM))
+		/* It had died already (before it was ready, say): how. */
+		log_child_status("engine", (long)m->engine, st);
 	supervise_engine_gone(m);
 }
 
@@ -193,10 +207,7 @@ supervise_engine_died(struct miredo *m, int st)
 {
 	uint64_t now = daemon_now_ms();
 
-	if (WIFSIGNALED(st))
-		log_warnx("engine killed by signal %d", WTERMSIG(st));
-	else
-		log_warnx("engine exited with status %d", WEXITSTATUS(st));
+	log_child_status("engine", (long)m->engine, st);
 	supervise_engine_gone(m);
 	/* A long-lived engine starts the back-off afresh. */
 	if (now - m->engine_started >= SUPERVISE_BACKOFF_MAX)
@@ -217,7 +228,10 @@ supervise_reap(struct miredo *m)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		if (pid == m->engine)
 			supervise_engine_died(m, st);
-		else if (!resolve_reaped(&m->rs, pid))
+		else if (resolve_reaped(&m->rs, pid)) {
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				log_child_status("resolver", (long)pid, st);
+		} else
 			(void)hook_reaped(pid, st);
 	}
 }
@@ -354,7 +368,7 @@ supervise_timers(struct miredo *m)
 void
 supervise_loop(struct miredo *m)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int timeout;
 
 	for (;;) {
@@ -365,8 +379,15 @@ supervise_loop(struct miredo *m)
 		pfd[3].fd = resolve_fd(&m->rs);
 		pfd[0].events = pfd[1].events = POLLIN;
 		pfd[2].events = pfd[3].events = POLLIN;
-		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
+		pfd[4].fd = m->elog;
+		pfd[4].events = POLLIN;
+		if (poll(pfd, 5, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
+		if (pfd[4].fd != -1 && pfd[4].revents != 0 &&
+		    log_relay(m->elog, "engine") == -1) {
+			(void)close(m->elog);
+			m->elog = -1;
+		}
 		if (pfd[1].fd != -1 && pfd[1].revents != 0)
 			supervise_chan_input(m);
 		if (pfd[2].fd != -1 && pfd[2].revents != 0)

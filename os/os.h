@@ -18,7 +18,8 @@
 enum os_role {
 	OS_ROLE_PRIV,		/* the root parent of miredo */
 	OS_ROLE_ENGINE,		/* miredo's unprivileged engine */
-	OS_ROLE_SERVER		/* miredo-server after its sockets are open */
+	OS_ROLE_SERVER,		/* miredo-server after its sockets are open */
+	OS_ROLE_RESOLVER	/* miredo's DNS child: getaddrinfo() only */
 };
 
 /* Tunnel.  want may be NULL or "" for a kernel-chosen name. */
@@ -63,7 +64,11 @@ int	 os_monitor_read(int fd);
  * regained.  Returns -1 with errno on any failure.
  */
 int	 os_privdrop(const struct passwd *pw, const char *chrootdir);
-/* Enter the sandbox for a role (after privdrop, sockets already open). */
+/*
+ * Enter the sandbox for a role (after privdrop, sockets already open).
+ * Where the OS has a sandbox but this build lacks it (Linux without
+ * libseccomp), returns -1 with ENOTSUP: the caller warns and goes on.
+ */
 int	 os_sandbox(enum os_role role);
 /*
  * Before os_sandbox(): what a kept descriptor is still used for, where

@@ -69,6 +69,7 @@ bsd_sandbox_none(enum os_role role)
 	case OS_ROLE_PRIV:
 	case OS_ROLE_ENGINE:
 	case OS_ROLE_SERVER:
+	case OS_ROLE_RESOLVER:
 		return 0;
 	default:
 		errno = EINVAL;

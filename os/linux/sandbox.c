@@ -14,50 +14,67 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
+#include <fcntl.h>
 #include <seccomp.h>
 #include <unistd.h>
 
 /*
- * The engine's and the server's system-call allow-list (libseccomp).
+ * One system-call allow-list per role (libseccomp), for what the process
+ * does once it is set up.  Anything else kills the whole process
+ * (SIGSYS), and its supervisor logs that: a call missing here shows at
+ * once in testing instead of failing quietly in the field.
  *
- * Unknown system calls fail with EPERM rather than kill the process: a
- * libc update that starts using a new call for something harmless (as
- * glibc did with clone3, rseq, statx, newfstatat) would otherwise crash
- * the daemon in the field, where a failing call is logged by the caller
- * and can be added here.  What would serve an attacker (exec, ptrace,
- * new network sockets, executable memory) is refused either way, and
- * exec and ptrace kill outright: nothing legitimate calls them here.
+ * The engine and the server child have no call left that takes a path
+ * (no open, stat, connect or bind), so a chroot would take nothing more
+ * from them here; it stays the -t option.  No role may create an
+ * AF_UNIX socket, or connect(2) or bind(2) one: logs go to the
+ * supervisor over a socketpair made before the sandbox (log.h), so no
+ * process holds a /dev/log connection whose lines it could forge, nor
+ * can it hand a descriptor (the tunnel) to another local process by
+ * SCM_RIGHTS: sendmsg(2) is refused, and the only AF_UNIX peers it has
+ * are its supervisor, which discards passed descriptors, and the status
+ * socket's clients, which only root can be.
  */
 
-static const char *const sandbox_allow[] = {
-	/* I/O on descriptors opened before the sandbox */
-	"read", "write", "readv", "writev", "close", "lseek", "fcntl",
-	"recvfrom", "recvmsg", "recvmmsg", "sendto", "sendmsg", "sendmmsg",
-	"getsockname", "getpeername", "getsockopt", "shutdown",
-	/* syslog(3): connect(2) on its AF_UNIX socket (see socket below) */
-	"connect",
-	/*
-	 * The status socket (common/ctl.h): clients of the listener that
-	 * was bound before the sandbox.  bind and listen stay refused, so
-	 * no new listener can be made.
-	 */
-	"accept", "accept4",
-	/* the event loop and time */
-	"poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl",
-	"epoll_wait", "epoll_pwait", "epoll_pwait2", "clock_gettime",
-	"clock_nanosleep", "nanosleep", "gettimeofday", "time",
-	"timerfd_create", "timerfd_settime", "timerfd_gettime",
-	/* memory (mmap and mprotect below), randomness, stat */
+/* Every role: I/O on what it holds, memory, time, libc internals. */
+static const char *const sandbox_base[] = {
+	"read", "write", "close", "lseek", "fcntl", "fstat",
+	"recvfrom", "sendto",
+	"poll", "ppoll", "clock_gettime", "gettimeofday", "time",
 	"brk", "munmap", "mremap", "madvise", "getrandom",
-	"fstat", "newfstatat", "statx",
-	/* process, signals, threads of libc */
-	"exit", "exit_group", "rt_sigreturn", "rt_sigaction",
-	"rt_sigprocmask", "sigaltstack", "restart_syscall", "getpid",
-	"getppid", "gettid", "futex", "sched_yield", "rseq",
+	"exit", "exit_group", "rt_sigreturn", "rt_sigprocmask",
+	"rt_sigaction", "sigaltstack", "restart_syscall", "getpid",
+	"gettid", "futex", "sched_yield", "rseq",
 };
 
-static const char *const sandbox_kill[] = {
-	"execve", "execveat", "ptrace", "process_vm_writev",
+/*
+ * The engine: batched UDP (the tunnel is read and write, its channels
+ * send and recv), and the status socket's clients (accept4 is how some
+ * libcs and architectures accept).
+ */
+static const char *const sandbox_engine[] = {
+	"recvmmsg", "sendmmsg", "accept", "accept4",
+};
+
+/* The server child: its sockets need only the base; status clients. */
+static const char *const sandbox_server[] = {
+	"accept", "accept4",
+};
+
+/*
+ * The resolver: what glibc's getaddrinfo() needs to read resolv.conf,
+ * host.conf, hosts and nsswitch.conf (stat by path included), load an
+ * NSS module (ld.so.cache, the module), and ask a DNS server over UDP
+ * (connect, sendto or sendmmsg, poll, FIONREAD, recvfrom) or TCP
+ * (connect, writev, read).  Seen with strace for glibc 2.36; sendmmsg,
+ * recvmmsg, getsockopt, getsockname, statx and pread64 are the same
+ * work in other versions or architectures.  Sockets and opens are
+ * checked in sandbox_resolver_args().
+ */
+static const char *const sandbox_resolver[] = {
+	"writev", "sendmmsg", "recvmmsg", "connect", "setsockopt",
+	"getsockopt", "getsockname", "newfstatat", "statx", "uname",
+	"pread64",
 };
 
 static int
@@ -77,9 +94,13 @@ sandbox_names(scmp_filter_ctx ctx, uint32_t action, const char *const *names,
 	return 0;
 }
 
-/* Calls allowed only with some arguments. */
+#define SANDBOX_NAMES(ctx, list) \
+	sandbox_names((ctx), SCMP_ACT_ALLOW, (list), \
+	    sizeof(list) / sizeof((list)[0]))
+
+/* Calls every role may make with some arguments only. */
 static int
-sandbox_args(scmp_filter_ctx ctx)
+sandbox_base_args(scmp_filter_ctx ctx, int exec_files)
 {
 	scmp_datum_t	 self = (scmp_datum_t)getpid();
 	int		 rc;
@@ -90,9 +111,15 @@ sandbox_args(scmp_filter_ctx ctx)
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) < 0)
 		return rc;
-	/* syslog(3) reconnects to /dev/log; no other socket may be made. */
-	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0))) < 0)
+	/*
+	 * The resolver may map a file it opened read-only as code (an NSS
+	 * module that glibc loads), never anonymous memory, and never
+	 * writable code (a private copy it could fill).
+	 */
+	if (exec_files && (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+	    SCMP_SYS(mmap), 2,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_WRITE, 0),
+	    SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0))) < 0)
 		return rc;
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 	    SCMP_A1(SCMP_CMP_EQ, FIONREAD, 0))) < 0)
@@ -106,28 +133,92 @@ sandbox_args(scmp_filter_ctx ctx)
 	return 0;
 }
 
+/* The resolver's sockets and opens. */
 static int
-sandbox_seccomp(void)
+sandbox_resolver_args(scmp_filter_ctx ctx)
+{
+	/* Whatever says "write": access mode, create, truncate, append. */
+	const scmp_datum_t wr = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC |
+	    O_APPEND;
+	int		 rc;
+
+	/* DNS over UDP or TCP (type carries SOCK_CLOEXEC/NONBLOCK). */
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET, 0),
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM))) < 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET, 0),
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM))) < 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET6, 0),
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM))) < 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET6, 0),
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM))) < 0)
+		return rc;
+	/*
+	 * glibc tries nscd (and NSS modules try D-Bus, varlink, avahi) over
+	 * AF_UNIX, and AI_ADDRCONFIG would ask netlink: refused, not fatal,
+	 * so that it falls back to the files and DNS itself.  No AF_UNIX
+	 * socket means no /dev/log and no descriptor passing.
+	 */
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+	    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0))) < 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+	    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK, 0))) < 0)
+		return rc;
+	/* Read-only opens: resolv.conf, hosts, nsswitch.conf, modules. */
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, wr, 0))) < 0)
+		return rc;
+	if (seccomp_syscall_resolve_name("open") >= 0 &&
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, wr, 0))) < 0)
+		return rc;
+	return 0;
+}
+
+static int
+sandbox_seccomp(enum os_role role)
 {
 	scmp_filter_ctx	 ctx;
 	int		 rc;
 
-	if ((ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))) == NULL) {
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	/* seccomp_load() sets no_new_privs first (the default attribute). */
-	if ((rc = sandbox_names(ctx, SCMP_ACT_ALLOW, sandbox_allow,
-	    sizeof(sandbox_allow) / sizeof(sandbox_allow[0]))) < 0 ||
-	    (rc = sandbox_names(ctx, SCMP_ACT_KILL_PROCESS, sandbox_kill,
-	    sizeof(sandbox_kill) / sizeof(sandbox_kill[0]))) < 0 ||
-	    (rc = sandbox_args(ctx)) < 0 ||
-	    (rc = seccomp_load(ctx)) < 0) {
+	/* A call of another ABI (i386, x32) is killed as well. */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) < 0) {
 		seccomp_release(ctx);
 		errno = -rc;
 		return -1;
 	}
+	/* seccomp_load() sets no_new_privs first (the default attribute). */
+	rc = SANDBOX_NAMES(ctx, sandbox_base);
+	if (rc >= 0)
+		rc = sandbox_base_args(ctx, role == OS_ROLE_RESOLVER);
+	if (rc >= 0)
+		switch (role) {
+		case OS_ROLE_ENGINE:
+			rc = SANDBOX_NAMES(ctx, sandbox_engine);
+			break;
+		case OS_ROLE_SERVER:
+			rc = SANDBOX_NAMES(ctx, sandbox_server);
+			break;
+		default:
+			if ((rc = SANDBOX_NAMES(ctx, sandbox_resolver)) >= 0)
+				rc = sandbox_resolver_args(ctx);
+			break;
+		}
+	if (rc >= 0)
+		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
 	return 0;
 }
 #endif /* HAVE_SECCOMP */
@@ -150,11 +241,13 @@ os_sandbox(enum os_role role)
 		return 0;
 	case OS_ROLE_ENGINE:
 	case OS_ROLE_SERVER:
+	case OS_ROLE_RESOLVER:
 #ifdef HAVE_SECCOMP
-		return sandbox_seccomp();
+		return sandbox_seccomp(role);
 #else
-		/* configure's summary says "seccomp: no". */
-		return 0;
+		/* Built with --without-seccomp: the caller warns. */
+		errno = ENOTSUP;
+		return -1;
 #endif
 	default:
 		errno = EINVAL;

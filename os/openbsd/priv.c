@@ -74,6 +74,13 @@ os_sandbox(enum os_role role)
 	case OS_ROLE_ENGINE:
 	case OS_ROLE_SERVER:
 		return sandbox_engine();
+	case OS_ROLE_RESOLVER:
+		/*
+		 * getaddrinfo(3) and nothing else (ntpd's DNS process):
+		 * "dns" lets libc read resolv.conf and hosts and talk to
+		 * the name servers, so no unveil(2) is needed.
+		 */
+		return pledge("stdio dns", NULL);
 	default:
 		errno = EINVAL;
 		return -1;

@@ -2,7 +2,8 @@
 # Manual pages, samples, service files and installation (helper "docs").
 # The scripts run from the top build directory with $srcdir set.
 DOCS_TESTS = tests/dist/manlint.sh tests/dist/examples.sh \
-	tests/dist/services.sh tests/dist/install.sh
+	tests/dist/services.sh tests/dist/install.sh \
+	tests/dist/seccomp_required.sh
 TESTS += $(DOCS_TESTS)
 EXTRA_DIST += $(DOCS_TESTS) tests/dist/dirs.sh.in
 # The configured installation directories, for install.sh.

@@ -598,12 +598,13 @@ int
 os_sandbox(enum os_role role)
 {
 	struct os_fake_call	*c = fake_record(OS_FAKE_SANDBOX, NULL);
-	static const char *const names[] = { "priv", "engine", "server" };
+	static const char *const names[] = { "priv", "engine", "server",
+	    "resolver" };
 
 	c->value = (unsigned int)role;
-	if (!fake_injected(c) && (unsigned int)role > OS_ROLE_SERVER)
+	if (!fake_injected(c) && (unsigned int)role > OS_ROLE_RESOLVER)
 		fake_set_err(c, EINVAL);
-	return fake_done(c, (unsigned int)role <= OS_ROLE_SERVER ?
+	return fake_done(c, (unsigned int)role <= OS_ROLE_RESOLVER ?
 	    names[role] : "?");
 }
 

@@ -2,14 +2,18 @@
 /* Copyright (c) 2026 The miredo authors */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <net/if.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -120,6 +124,8 @@ cmd_sandbox(const char *role)
 		r = OS_ROLE_ENGINE;
 	else if (role != NULL && strcmp(role, "server") == 0)
 		r = OS_ROLE_SERVER;
+	else if (role != NULL && strcmp(role, "resolver") == 0)
+		r = OS_ROLE_RESOLVER;
 	reply(os_sandbox(r), NULL);
 }
 
@@ -190,6 +196,177 @@ cmd_socket(const char *kind)
 	if (s != -1)
 		(void)close(s);
 	reply(s == -1 ? -1 : 0, NULL);
+}
+
+/*
+ * What a compromised process would do with AF_UNIX (the review's M2):
+ * an address "@name" is abstract, anything else a path.
+ */
+static socklen_t
+unix_addr(const char *name, struct sockaddr_un *sun)
+{
+	size_t	 len = strlen(name);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (len >= sizeof(sun->sun_path))
+		len = sizeof(sun->sun_path) - 1;
+	memcpy(sun->sun_path, name, len);
+	if (name[0] == '@')
+		sun->sun_path[0] = '\0';
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
+	    (name[0] == '@' ? 0 : 1));
+}
+
+static int	 drv_unix = -1;	/* an AF_UNIX socket made before a sandbox */
+
+/* connect(2) the early socket (or a new one) to a path, e.g. /dev/log. */
+static void
+cmd_connect(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t	 sl;
+	int		 s = drv_unix;
+
+	if (name == NULL) {
+		errno = EINVAL;
+		reply(-1, NULL);
+		return;
+	}
+	sl = unix_addr(name, &sun);
+	if (s == -1 && (s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	reply(connect(s, (struct sockaddr *)&sun, sl), NULL);
+}
+
+/*
+ * A datagram to NAME by sendmsg(2), from the socket made before the
+ * sandbox or else a new one: "passfd" carries the tunnel (or stdin) by
+ * SCM_RIGHTS, "sendlog" a forged syslog line.
+ */
+static void
+cmd_sendunix(const char *cmd, const char *name)
+{
+	char		 text[] = "<38>sshd[1]: Accepted password for root";
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct sockaddr_un sun;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	int		 s, fd = drv_tun != -1 ? drv_tun : 0;
+
+	if (name == NULL) {
+		errno = EINVAL;
+		reply(-1, NULL);
+		return;
+	}
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &sun;
+	msg.msg_namelen = unix_addr(name, &sun);
+	iov.iov_base = text;
+	iov.iov_len = sizeof(text) - 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (strcmp(cmd, "passfd") == 0) {
+		memset(&cm, 0, sizeof(cm));
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = sizeof(cm.buf);
+		cm.hdr.cmsg_level = SOL_SOCKET;
+		cm.hdr.cmsg_type = SCM_RIGHTS;
+		cm.hdr.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cm.hdr), &fd, sizeof(int));
+	}
+	if ((s = drv_unix) == -1 && (s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	reply(sendmsg(s, &msg, 0) == -1 ? -1 : 0, NULL);
+	if (s != drv_unix)
+		(void)close(s);
+}
+
+/* The other end: bind NAME, wait ms, report the text and fds passed. */
+static void
+cmd_recvunix(const char *name, int ms)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(4 * sizeof(int))];
+	} cm;
+	struct sockaddr_un sun;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct pollfd	 pfd;
+	char		 text[256], v[300];
+	ssize_t		 n;
+	int		 s, nfd = 0;
+
+	if (name == NULL || (s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    bind(s, (struct sockaddr *)&sun, unix_addr(name, &sun)) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	printf("bound\n");
+	fflush(stdout);
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, ms) != 1) {
+		errno = ETIMEDOUT;
+		reply(-1, NULL);
+		return;
+	}
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = text;
+	iov.iov_len = sizeof(text) - 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.buf;
+	msg.msg_controllen = sizeof(cm.buf);
+	if ((n = recvmsg(s, &msg, 0)) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	text[n] = '\0';
+	if (msg.msg_controllen > 0 && cm.hdr.cmsg_type == SCM_RIGHTS)
+		nfd = (int)((cm.hdr.cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	snprintf(v, sizeof(v), "fds=%d %s", nfd, text);
+	reply(0, v);
+}
+
+/*
+ * Executable memory: "anon-x" (anonymous, R|X), "file-x" (this program
+ * opened read-only, R|X, as a library is loaded), "file-wx" (the same,
+ * writable: a private copy injected code could fill).
+ */
+static void
+cmd_mmap(const char *kind)
+{
+	void	*p;
+	int	 fd = -1, prot = PROT_READ | PROT_EXEC, flags = MAP_PRIVATE;
+
+	if (kind == NULL) {
+		errno = EINVAL;
+		reply(-1, NULL);
+		return;
+	}
+	if (strcmp(kind, "anon-x") == 0)
+		flags |= MAP_ANONYMOUS;
+	else if ((fd = open("/proc/self/exe", O_RDONLY)) == -1) {
+		reply(-1, NULL);
+		return;
+	}
+	if (strcmp(kind, "file-wx") == 0)
+		prot |= PROT_WRITE;
+	p = mmap(NULL, 4096, prot, flags, fd, 0);
+	reply(p == MAP_FAILED ? -1 : 0, NULL);
+	if (p != MAP_FAILED)
+		(void)munmap(p, 4096);
+	if (fd != -1)
+		(void)close(fd);
 }
 
 /* RFC 4443 section 2.3: the checksum over the pseudo-header and message. */
@@ -316,6 +493,17 @@ dispatch(const char *cmd, char **av)
 		cmd_setuid0();
 	else if (strcmp(cmd, "socket") == 0)
 		cmd_socket(av[0]);
+	else if (strcmp(cmd, "mmap") == 0)
+		cmd_mmap(av[0]);
+	else if (strcmp(cmd, "unixsock") == 0)
+		reply((drv_unix = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ?
+		    -1 : 0, NULL);
+	else if (strcmp(cmd, "connect") == 0)
+		cmd_connect(av[0]);
+	else if (strcmp(cmd, "passfd") == 0 || strcmp(cmd, "sendlog") == 0)
+		cmd_sendunix(cmd, av[0]);
+	else if (strcmp(cmd, "recvunix") == 0)
+		cmd_recvunix(av[0], av[1] != NULL ? atoi(av[1]) : 0);
 	else if (strcmp(cmd, "nodf") == 0)
 		cmd_nodf();
 	else if (strcmp(cmd, "pid") == 0) {

@@ -5,8 +5,12 @@
 # The Linux OS backend against the real kernel, in a network namespace of
 # its own: tun device, MTU, up/down, IPv6 addresses and routes (checked with
 # ip(8)), the IPv4 change monitor, and the privilege drop and seccomp
-# sandbox (checked in /proc/PID/status).  tests/netns/os_driver runs the
-# os_* calls one command at a time.  Needs root; exit 77 (skip) otherwise.
+# sandbox (checked in /proc/PID/status): for each role (engine, server,
+# resolver) a forbidden call kills the process with SIGSYS, and neither
+# a descriptor passed by SCM_RIGHTS nor a forged syslog line reaches a
+# local receiver, as both do without the filter (the review's M2).
+# tests/netns/os_driver runs the os_* calls one command at a time.
+# Needs root; exit 77 (skip) otherwise.
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
 command -v ip >/dev/null 2>&1 || { echo "SKIP: no ip(8)"; exit 77; }
@@ -179,17 +183,125 @@ has "^NoNewPrivs:	1" cat "$st"
 has "^Seccomp:	0" cat "$st"
 [ "$(readlink "/proc/$pid/root")" = "$TMPD/root" ] ||
 	fail "root is $(readlink "/proc/$pid/root"), not $TMPD/root"
-want "ok" sandbox engine
-has "^Seccomp:	$seccomp" cat "$st"
 if [ "$seccomp" = 2 ]; then
-	want "err Operation not permitted" socket inet
+	want "ok" sandbox engine
+	has "^Seccomp:	$seccomp" cat "$st"
+	want "ok $pid" pid
+	quit_driver
 else
-	echo "note: built without seccomp, filter not tested"
+	# --without-seccomp: os_sandbox says so (ENOTSUP), it never
+	# pretends (the review's M5).
+	want "err Operation not supported" sandbox engine
+	has "^Seccomp:	0" cat "$st"
+	quit_driver
+	echo "os_linux: $failures failed (no seccomp: filter not tested)"
+	[ "$failures" = 0 ]
+	exit
 fi
-want "ok" socket unix
-want "ok" setuid0
-want "ok $pid" pid
-quit_driver
+
+# --- the filter kills a forbidden call (the review's M2) ---
+# run_driver COMMAND...: a fresh driver runs the commands, one per
+# argument; its replies are in $OUT and its exit status in $RC.
+run_driver() {
+	OUT=$(printf '%s\n' "$@" | ip netns exec "$NS" "$DRV" 2>&1)
+	RC=$?
+}
+# killed ROLE COMMAND: dropped to nobody, in ROLE's sandbox, COMMAND
+# must kill the driver with SIGSYS (128 + 31) before it can reply.  An
+# AF_UNIX socket made before the sandbox is at hand (unixsock), so that
+# passfd and sendlog try sendmsg(2) itself, and connect connect(2).
+killed() {
+	local role=$1 c=$2
+	run_driver unixsock "privdrop nobody" "sandbox $role" "$c" pid
+	if [ "$RC" = 159 ] && [ "$OUT" = "$(printf 'ok\nok\nok')" ]; then
+		ok "$role: '$c' killed by SIGSYS"
+	else
+		fail "$role: '$c' gave status $RC, output: $(echo $OUT)"
+	fi
+}
+# refused ROLE COMMAND ERROR: COMMAND fails with ERROR, nothing dies.
+refused() {
+	local role=$1 c=$2 e=$3
+	run_driver "privdrop nobody" "sandbox $role" "$c" pid
+	if [ "$RC" = 0 ] && [ "$(echo "$OUT" | sed -n 3p)" = "err $e" ]; then
+		ok "$role: '$c' refused with $e"
+	else
+		fail "$role: '$c' gave status $RC, output: $(echo $OUT)"
+	fi
+}
+# A receiver in the namespace: a fake /dev/log, or an abstract socket
+# held by a colluding local process.
+receiver() {
+	rm -f "$TMPD/recv.out"
+	case $1 in @*) ;; *) rm -f "$1" ;; esac
+	echo "recvunix $1 1500" | ip netns exec "$NS" "$DRV" \
+	    > "$TMPD/recv.out" 2>&1 &
+	RECV=$!
+	PIDS="$PIDS $RECV"
+	local n=50
+	while [ $n -gt 0 ] && ! grep -q bound "$TMPD/recv.out"; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	case $1 in @*) ;; *) chmod 666 "$1" ;; esac
+}
+# received: what the receiver got (not in a subshell: it waits for it).
+received() {
+	wait "$RECV"
+	r=$(sed -n 2p "$TMPD/recv.out")
+}
+LOG=$TMPD/log
+ABS=@mtos$$
+
+# The attacks work without the filter (so the checks below can fail):
+# nobody's process passes a descriptor and forges a syslog line.
+receiver "$ABS"
+run_driver "privdrop nobody" "passfd $ABS"
+received
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: $2"; fi; }
+check_eq "no filter: a descriptor passed by SCM_RIGHTS" "$r" \
+    "ok fds=1 <38>sshd[1]: Accepted password for root"
+receiver "$LOG"
+run_driver "privdrop nobody" "sendlog $LOG"
+received
+check_eq "no filter: a forged line reached the fake /dev/log" "$r" \
+    "ok fds=0 <38>sshd[1]: Accepted password for root"
+
+for role in engine server; do
+	receiver "$ABS"
+	killed $role "passfd $ABS"
+	received
+	check_eq "$role: no descriptor passed" "$r" "err Connection timed out"
+	receiver "$LOG"
+	killed $role "sendlog $LOG"
+	received
+	check_eq "$role: no line reached /dev/log" "$r" \
+	    "err Connection timed out"
+	killed $role "socket unix"
+	killed $role "connect $LOG"
+	killed $role "socket inet"
+	killed $role setuid0
+done
+# The resolver needs AF_INET sockets and connect(2) for DNS: AF_UNIX
+# (nscd, D-Bus, /dev/log) is refused with EACCES so that glibc falls
+# back, and it has no AF_UNIX socket to connect (procs.sh checks).
+refused resolver "socket unix" "Permission denied"
+refused resolver "passfd $ABS" "Permission denied"
+refused resolver "sendlog $LOG" "Permission denied"
+run_driver "privdrop nobody" "sandbox resolver" "socket inet" pid
+check_eq "resolver: a UDP socket for DNS" "$(echo "$OUT" | sed -n 3p)" ok
+killed resolver setuid0
+killed resolver "open mtos1"
+# Code: a file opened read-only may be mapped as code (an NSS module),
+# neither anonymous memory nor a writable mapping may; the engine maps no
+# code at all.
+run_driver "privdrop nobody" "sandbox resolver" "mmap file-x" pid
+check_eq "resolver: a read-only file mapped as code" \
+    "$(echo "$OUT" | sed -n 3p)" ok
+killed resolver "mmap anon-x"
+killed resolver "mmap file-wx"
+killed engine "mmap anon-x"
+killed engine "mmap file-x"
 
 echo "os_linux: $failures failed"
 [ "$failures" = 0 ]

@@ -387,8 +387,13 @@ test_sandbox(void)
 	/* pledge and unveil are per process: descriptors are left alone. */
 	sim_reset();
 	CHECK(os_sandbox_fd(3, OS_FD_UDP) == 0 && sim.trace[0] == '\0');
+	/* The resolver: pledged for DNS, no veil (libc reads resolv.conf). */
+	sim_reset();
+	CHECK(os_sandbox(OS_ROLE_RESOLVER) == 0);
+	CHECK(strcmp(sim.trace, "pledge stdio dns;") == 0);
 #else
 	CHECK(os_sandbox(OS_ROLE_SERVER) == 0);
+	CHECK(os_sandbox(OS_ROLE_RESOLVER) == 0);
 #endif
 	CHECK(os_sandbox((enum os_role)42) == -1 && errno == EINVAL);
 	CHECK(strcmp(os_name(), OS_NAME) == 0);

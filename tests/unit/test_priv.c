@@ -186,6 +186,10 @@ test_resolve(void)
 	struct pollfd pfd;
 	int st;
 
+	static struct passwd pw = { .pw_name = (char *)"nobody",
+	    .pw_uid = 65534, .pw_gid = 65534 };
+
+	resolve_user(&pw);
 	resolve_init(&r, "192.0.2.1", "192.0.2.2");
 	CHECK(resolve_start(&r, 1000) == 1);
 	CHECK(r.have && r.server == inet_addr("192.0.2.1") &&
