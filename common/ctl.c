@@ -77,21 +77,17 @@ ctl_bind(int fd, const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	/* No moment at which others could connect. */
+	/*
+	 * The mode comes from the umask at bind time (0660): no moment at
+	 * which others could connect, and no chmod(2) by path afterwards,
+	 * which would follow a symbolic link put there meanwhile.
+	 */
 	old = umask(0117);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	save = errno;
 	(void)umask(old);
 	errno = save;
-	if (rc == -1)
-		return -1;
-	if (chmod(path, 0660) == -1) {
-		save = errno;
-		(void)unlink(path);
-		errno = save;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int

@@ -96,6 +96,9 @@ miredo_pidfile(const struct cmdline *cl)
 		fatalx("another miredo is running (pid file %s is locked)",
 		    cl->pidfile);
 	}
+	if (errno == ELOOP || errno == EPERM)
+		fatalx("pid file %s is a symbolic link, or not a regular file "
+		    "of root's with one link: refusing it", cl->pidfile);
 	fatal("cannot open pid file %s", cl->pidfile);
 }
 
@@ -159,7 +162,9 @@ miredo_tun(struct miredo *m, const char *want)
 static int
 miredo_configure(struct miredo *m)
 {
-	priv_init(&m->pv, m->ifname, m->ifindex, m->conf.prefix);
+	priv_init(&m->pv, m->ifname, m->ifindex, m->conf.prefix,
+	    m->conf.relay_type == CONF_CLIENT ? PRIVMSG_ROLE_CLIENT :
+	    PRIVMSG_ROLE_RELAY);
 	resolve_init(&m->rs, "", "");
 	if (m->conf.relay_type != CONF_CLIENT)
 		return priv_relay_up(&m->pv, m->conf.mtu);
