@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "daemon.h"
 
 /* Write end of the status pipe to the launcher, -1 when none. */
@@ -173,6 +174,54 @@ daemon_child(void)
 		(void)close(daemon_status_fd);
 	daemon_status_fd = -1;
 	daemon_pidfile_close();
+}
+
+void
+daemon_fds_start(void)
+{
+	int fd;
+
+	closefrom(STDERR_FILENO + 1);
+	while ((fd = open(_PATH_DEVNULL, O_RDWR)) != -1 && fd <= STDERR_FILENO)
+		continue;
+	if (fd > STDERR_FILENO)
+		(void)close(fd);
+}
+
+static int
+daemon_kept(int fd, const int *keep, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return 1;
+	return 0;
+}
+
+int
+daemon_keep_fds(const int *keep, size_t n, int all_null)
+{
+	int fd, max = STDERR_FILENO;
+	size_t i;
+
+	if ((fd = open(_PATH_DEVNULL, O_RDWR)) == -1)
+		return -1;
+	(void)dup2(fd, STDIN_FILENO);
+	if (all_null) {
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+	}
+	if (fd > STDERR_FILENO && !daemon_kept(fd, keep, n))
+		(void)close(fd);
+	for (i = 0; i < n; i++)
+		if (keep[i] > max)
+			max = keep[i];
+	for (fd = STDERR_FILENO + 1; fd < max; fd++)
+		if (!daemon_kept(fd, keep, n))
+			(void)close(fd);
+	closefrom(max + 1);
+	return 0;
 }
 
 uint64_t

@@ -258,7 +258,10 @@ miredo_shutdown(struct miredo *m, int sig)
 static int
 miredo_wait_ready(struct miredo *m)
 {
-	union privmsg	u;
+	union {
+		union privmsg	m;
+		unsigned char	buf[PRIVMSG_BUFSZ];
+	} u;	/* bigger than any message: an overlong one is seen (L1) */
 	struct pollfd	pfd;
 	uint64_t	now, deadline = daemon_now_ms() + MIREDO_READY_MS;
 	ssize_t		n;
@@ -313,6 +316,13 @@ main(int argc, char *argv[])
 {
 	static struct miredo m;
 
+	/*
+	 * Nothing of the launcher's but stdio (M3): the engine and the hook
+	 * inherit from us.  The working directory stays, for relative -c,
+	 * -p and -t paths (used again on SIGHUP); the hook runs in /.
+	 */
+	daemon_fds_start();
+	(void)umask(022);
 	m.tun = m.udp = m.mon = m.chan = m.ctl = -1;
 	m.engine = -1;
 	m.backoff = SUPERVISE_BACKOFF_MIN;

@@ -361,6 +361,7 @@ main(int argc, char *argv[])
 	struct sup	 sp;
 	long		 other = -1;
 
+	daemon_fds_start();	/* nothing of the launcher's but stdio */
 	cmdline_parse(&cl, CMDLINE_SERVER, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
 	memset(&sp, 0, sizeof(sp));

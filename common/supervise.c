@@ -85,6 +85,23 @@ supervise_send_resolved(struct miredo *m)
 	supervise_send(m, &r, sizeof(r));
 }
 
+/*
+ * In the new engine: nothing but its tunnel, socket, channel and status
+ * listener, and stdin on /dev/null; in daemon mode stdout and stderr too,
+ * so that it never holds the launcher's terminal (M3 of the review).
+ * Then syslog again, on a descriptor of its own.
+ */
+static void
+supervise_engine_fds(const struct miredo *m, const struct engine_args *a)
+{
+	const int keep[] = { a->tun_fd, a->udp_fd, a->chan_fd, a->ctl_fd };
+
+	if (daemon_keep_fds(keep, sizeof(keep) / sizeof(keep[0]),
+	    !m->cl.foreground) == -1)
+		_exit(1);
+	log_setfacility(m->conf.syslog_facility);
+}
+
 void
 supervise_engine_start(struct miredo *m)
 {
@@ -115,6 +132,7 @@ supervise_engine_start(struct miredo *m)
 		a.ifindex = m->ifindex;
 		a.pw = &m->pw;
 		a.chrootdir = m->cl.chrootdir;
+		supervise_engine_fds(m, &a);
 		engine_main(&a);
 	}
 	(void)close(sv[1]);
@@ -314,6 +332,7 @@ static int
 supervise_timers(struct miredo *m)
 {
 	uint64_t now = daemon_now_ms(), next = 0;
+	int hook;
 
 	if (m->restart_at != 0 && now >= m->restart_at)
 		supervise_engine_restart(m);
@@ -323,35 +342,43 @@ supervise_timers(struct miredo *m)
 		next = m->restart_at;
 	if (m->rs.retry_at != 0 && (next == 0 || m->rs.retry_at < next))
 		next = m->rs.retry_at;
+	if ((hook = hook_timer(now)) != -1 &&
+	    (next == 0 || now + (uint64_t)hook < next))
+		next = now + (uint64_t)hook;
 	if (next == 0)
 		return -1;
 	return next <= now ? 0 : (int)(next - now);
 }
 
 void
-supervise_loop(struct miredo *m)
+supervise_once(struct miredo *m)
 {
 	struct pollfd pfd[4];
 	int timeout;
 
-	for (;;) {
-		timeout = supervise_timers(m);
-		pfd[0].fd = supervise_sigpipe[0];
-		pfd[1].fd = m->chan;
-		pfd[2].fd = m->mon;
-		pfd[3].fd = resolve_fd(&m->rs);
-		pfd[0].events = pfd[1].events = POLLIN;
-		pfd[2].events = pfd[3].events = POLLIN;
-		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
-			fatal("%s: poll", __func__);
-		if (pfd[1].fd != -1 && pfd[1].revents != 0)
-			supervise_chan_input(m);
-		if (pfd[2].fd != -1 && pfd[2].revents != 0)
-			supervise_netchange(m);
-		if (pfd[3].fd != -1 && pfd[3].revents != 0 &&
-		    resolve_read(&m->rs, daemon_now_ms()))
-			supervise_send_resolved(m);
-		if (pfd[0].revents != 0)
-			supervise_signal(m);
-	}
+	timeout = supervise_timers(m);
+	pfd[0].fd = supervise_sigpipe[0];
+	pfd[1].fd = m->chan;
+	pfd[2].fd = m->mon;
+	pfd[3].fd = resolve_fd(&m->rs);
+	pfd[0].events = pfd[1].events = POLLIN;
+	pfd[2].events = pfd[3].events = POLLIN;
+	if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
+		fatal("%s: poll", __func__);
+	if (pfd[1].fd != -1 && pfd[1].revents != 0)
+		supervise_chan_input(m);
+	if (pfd[2].fd != -1 && pfd[2].revents != 0)
+		supervise_netchange(m);
+	if (pfd[3].fd != -1 && pfd[3].revents != 0 &&
+	    resolve_read(&m->rs, daemon_now_ms()))
+		supervise_send_resolved(m);
+	if (pfd[0].revents != 0)
+		supervise_signal(m);
+}
+
+void
+supervise_loop(struct miredo *m)
+{
+	for (;;)
+		supervise_once(m);
 }

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: ISC
+# The privilege boundary (issue 13; helper "sec2"): priv's real loop
+# (supervise.c, priv.c, hook.c) against a fake engine that sends forbidden
+# requests, with the in-memory OS backend.  After the channel's framing
+# changes (common/chan.c), add it to the sources below.
+UNIT_TESTS += tests/unit/test_supervise
+tests_unit_test_supervise_SOURCES = tests/unit/test_supervise.c \
+	common/supervise.c common/priv.c common/resolve.c common/hook.c \
+	tests/fake/os_fake.c
+tests_unit_test_supervise_LDADD = libcore.a
