@@ -369,3 +369,20 @@ ctl_format_server(char *buf, size_t size, const struct server_config *sc,
 	}
 	return o.len;
 }
+
+size_t
+ctl_vis(char *out, size_t outsz, const char *in, size_t len)
+{
+	unsigned char c;
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + CTL_VIS_MAX < outsz; i++) {
+		c = (unsigned char)in[i];
+		if ((c >= 0x20 && c < 0x7f && c != '\\') || c == '\n' ||
+		    c == '\t')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, outsz - n, "\\%03o", c);
+	}
+	return n;
+}

@@ -8,3 +8,7 @@ tests_unit_test_supervise_SOURCES = tests/unit/test_supervise.c \
 	common/supervise.c common/priv.c common/resolve.c common/hook.c \
 	tests/fake/os_fake.c
 tests_unit_test_supervise_LDADD = libcore.a
+# miredo-status's copy of the engine's report (L5)
+UNIT_TESTS += tests/unit/test_ctl_vis
+tests_unit_test_ctl_vis_SOURCES = tests/unit/test_ctl_vis.c
+tests_unit_test_ctl_vis_LDADD = libcore.a
