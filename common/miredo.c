@@ -60,7 +60,7 @@ static void
 miredo_user(struct miredo *m)
 {
 	struct passwd *pw;
-	struct stat sb;
+	char real[PATH_MAX];
 
 	if ((pw = getpwnam(m->cl.user)) == NULL)
 		fatalx("unknown user %s", m->cl.user);
@@ -72,15 +72,24 @@ miredo_user(struct miredo *m)
 	    (m->pw.pw_dir = strdup(pw->pw_dir)) == NULL)
 		fatal("%s: strdup", __func__);
 	m->pw.pw_passwd = m->pw.pw_gecos = m->pw.pw_shell = m->pw.pw_dir;
-	/* An engine that could write its chroot could plant files (ntpd). */
+	/*
+	 * An engine that could write its chroot could plant files (ntpd):
+	 * check now, for a clear error at start, the whole real path (the
+	 * engine's os_privdrop() checks it again).
+	 */
 	if (m->cl.chrootdir == NULL)
 		return;
-	if (stat(m->cl.chrootdir, &sb) == -1)
+	if (realpath(m->cl.chrootdir, real) == NULL)
 		fatal("chroot directory %s", m->cl.chrootdir);
-	if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 ||
-	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		fatalx("chroot directory %s must be a directory owned by root "
-		    "and not writable by group or others", m->cl.chrootdir);
+	if (os_safe_dir(real) == -1) {
+		if (errno != EPERM && errno != ENOTDIR)
+			fatal("chroot directory %s", m->cl.chrootdir);
+		fatalx("chroot directory %s (%s) and every directory above it "
+		    "must be directories owned by root and not writable by "
+		    "group or others", m->cl.chrootdir, real);
+	}
+	if ((m->cl.chrootdir = strdup(real)) == NULL)
+		fatal("%s: strdup", __func__);
 }
 
 static void

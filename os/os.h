@@ -71,6 +71,12 @@ int	 os_monitor_read(int fd);
  * regained.  Returns -1 with errno on any failure.
  */
 int	 os_privdrop(const struct passwd *pw, const char *chrootdir);
+/*
+ * The check of a chroot directory (os/safedir.c, all OSes): an absolute
+ * path whose every directory up to / is root's and not writable by group
+ * or others.  -1 with EINVAL (relative), ENOTDIR, EPERM or stat's errno.
+ */
+int	 os_safe_dir(const char *path);
 /* Enter the sandbox for a role (after privdrop, sockets already open). */
 int	 os_sandbox(enum os_role role);
 

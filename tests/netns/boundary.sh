@@ -8,7 +8,7 @@
 #     without CAP_SETUID and CAP_SETGID in the bounding set, priv starts
 #     but its engine cannot drop them: exit 1, no pid file, no interface;
 #  2. a pid file that is a symbolic link is refused, its target untouched
-#     (M4);
+#     (M4); a chroot directory below a world-writable one is refused (L10);
 #  3. descriptors (M3): a client started in daemon mode with a file on
 #     stdin, others on stdout and stderr and an extra descriptor 7: its
 #     engine holds none of them (0-2 on /dev/null), only the descriptors
@@ -90,6 +90,18 @@ check "symbolic link as pid file: its target is untouched" \
     test "$(cat "$TMPD/victim")" = secret
 check "symbolic link as pid file: no interface" no_trace
 
+# 2b. A chroot directory of root's, 755, inside a directory others can
+# write (L10): refused at start, before any engine.
+mkdir -p "$TMPD/ww/root" && chmod 777 "$TMPD/ww" && chmod 755 "$TMPD/ww/root"
+nsrun "$MIREDO" -c "$TMPD/relay.conf" -p "$PIDF" -u nobody \
+    -t "$TMPD/ww/root" > "$TMPD/log3" 2>&1
+rc=$?
+check "chroot below a world-writable directory: refused (exit $rc)" \
+    [ $rc = 1 ]
+check "chroot below a world-writable directory: the message says so" \
+    grep -q "every directory above it" "$TMPD/log3"
+check "chroot below a world-writable directory: nothing left" no_trace
+
 # 3. Descriptors of the engine and the hook.
 echo "ServerBindAddress 192.0.2.20" > "$TMPD/server.conf"
 ip netns exec "$NSS" "$SERVER" -f -c "$TMPD/server.conf" \
@@ -168,7 +180,7 @@ check "client stops" wait_for 10 no_trace
 DPID=
 
 if [ "$failures" != 0 ]; then
-	for f in log1 log1f log2 out err server.log priv.fd hook.up.fd; do
+	for f in log1 log1f log2 log3 out err server.log priv.fd hook.up.fd; do
 		echo "--- $f"
 		tail -n 20 "$TMPD/$f"
 	done

@@ -12,3 +12,7 @@ tests_unit_test_supervise_LDADD = libcore.a
 UNIT_TESTS += tests/unit/test_ctl_vis
 tests_unit_test_ctl_vis_SOURCES = tests/unit/test_ctl_vis.c
 tests_unit_test_ctl_vis_LDADD = libcore.a
+# the chroot directory check, up to / (L10)
+UNIT_TESTS += tests/unit/test_safedir
+tests_unit_test_safedir_SOURCES = tests/unit/test_safedir.c
+tests_unit_test_safedir_LDADD = libos.a $(SECCOMP_LIBS)

@@ -271,6 +271,7 @@ pledge(const char *promises, const char *execpromises)
 
 /* The shared drop, then the OS's set*id calls, sandbox and name. */
 #include "../../os/bsd/privdrop.c"
+#include "../../os/safedir.c"
 #if PRIV_OS == 1
 #include "../../os/bsd/resid.c"
 #include "../../os/freebsd/priv.c"
