@@ -43,6 +43,15 @@
  */
 #define CORE_ORIGIN_PER_SEC	50
 #define CORE_TEST_PER_SEC	10	/* tests started by inbound */
+/*
+ * Bubbles and echo requests of the path tests (outbound_probe()), all
+ * peers together: each test of a new Teredo destination sends up to 4
+ * pairs of bubbles to addresses the destination names, so without a cap
+ * native traffic to made-up destinations is reflected, about 4x in
+ * packets (L6 of the security review).  Past it, a test waits for the
+ * next second.
+ */
+#define CORE_PROBE_PER_SEC	200
 
 struct core_rate {
 	uint64_t	sec;
@@ -68,7 +77,7 @@ struct core {
 	struct core_status	 st;
 	struct core_qualify	 q;
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
-	struct core_rate	 origin_rate;
+	struct core_rate	 origin_rate, probe_rate;
 	uint16_t		 echo_id;
 	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
 };

@@ -104,6 +104,11 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 		peer_timer_set(c->peers, p, p->last_probe + CORE_PROBE_MS);
 		return;
 	}
+	/* Over the global budget (L6): the next second, nothing is lost. */
+	if (!core_rate_ok(&c->probe_rate, now, CORE_PROBE_PER_SEC)) {
+		peer_timer_set(c->peers, p, (now / 1000 + 1) * 1000);
+		return;
+	}
 	if (p->probes == 0)
 		p->window = now;
 	if (outbound_is_teredo(c, p))

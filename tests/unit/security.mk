@@ -16,3 +16,8 @@ tests_unit_test_ctl_vis_LDADD = libcore.a
 UNIT_TESTS += tests/unit/test_safedir
 tests_unit_test_safedir_SOURCES = tests/unit/test_safedir.c
 tests_unit_test_safedir_LDADD = libos.a $(SECCOMP_LIBS)
+# a global budget for the path tests' bubbles (L6)
+UNIT_TESTS += tests/unit/test_core_limits
+tests_unit_test_core_limits_SOURCES = tests/unit/test_core_limits.c \
+	tests/unit/core_fake.c tests/unit/core_fake.h
+tests_unit_test_core_limits_LDADD = libcore.a
