@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <paths.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,19 @@ daemon_keep_fds(const int *keep, size_t n, int all_null)
 			(void)close(fd);
 	closefrom(max + 1);
 	return 0;
+}
+
+struct passwd *
+daemon_getpw(const char *name, int *fallback)
+{
+	struct passwd *pw;
+
+	*fallback = 0;
+	if ((pw = getpwnam(name)) != NULL || strcmp(name, MIREDO_USER) != 0 ||
+	    strcmp(name, "nobody") == 0)
+		return pw;
+	*fallback = 1;
+	return getpwnam("nobody");
 }
 
 uint64_t

@@ -40,6 +40,14 @@ void	daemon_child(void);
 void	daemon_fds_start(void);
 int	daemon_keep_fds(const int *keep, size_t n, int all_null);
 
+/*
+ * The unprivileged user: getpwnam(name), except that when name is the
+ * configured default (configure --with-user, MIREDO_USER) and no such
+ * user exists, "nobody" (then *fallback is set to 1).  NULL if neither.
+ */
+struct passwd;
+struct passwd *daemon_getpw(const char *name, int *fallback);
+
 /* Milliseconds on a monotonic clock, for the cores' timers. */
 uint64_t daemon_now_ms(void);
 

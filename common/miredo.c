@@ -61,9 +61,13 @@ miredo_user(struct miredo *m)
 {
 	struct passwd *pw;
 	char real[PATH_MAX];
+	int fallback;
 
-	if ((pw = getpwnam(m->cl.user)) == NULL)
+	if ((pw = daemon_getpw(m->cl.user, &fallback)) == NULL)
 		fatalx("unknown user %s", m->cl.user);
+	if (fallback)
+		log_warnx("no user %s: the engine runs as nobody, shared with "
+		    "other services", m->cl.user);
 	if (pw->pw_uid == 0)
 		fatalx("user %s has uid 0: refusing to run the engine as root",
 		    m->cl.user);

@@ -346,9 +346,13 @@ static struct passwd *
 srv_user(const char *name)
 {
 	struct passwd	*pw;
+	int		 fallback;
 
-	if ((pw = getpwnam(name)) == NULL)
+	if ((pw = daemon_getpw(name, &fallback)) == NULL)
 		fatalx("unknown user %s", name);
+	if (fallback)
+		log_warnx("no user %s: the server's child runs as nobody, "
+		    "shared with other services", name);
 	if (pw->pw_uid == 0)
 		fatalx("refusing to run as user %s: uid 0 is root", name);
 	return pw;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,26 @@ test_pidfile_unsafe(void)
 	(void)rmdir(dir);
 }
 
+/* L3: the configured default user, or nobody; nobody else. */
+static void
+test_getpw(void)
+{
+	struct passwd *pw;
+	int fb = -1;
+
+	pw = daemon_getpw("no-such-user.test-daemon", &fb);
+	CHECK(pw == NULL && fb == 0);
+	if (getpwnam(MIREDO_USER) != NULL) {
+		pw = daemon_getpw(MIREDO_USER, &fb);
+		CHECK(pw != NULL && strcmp(pw->pw_name, MIREDO_USER) == 0 &&
+		    fb == 0);
+	} else if (getpwnam("nobody") != NULL) {
+		pw = daemon_getpw(MIREDO_USER, &fb);
+		CHECK(pw != NULL && strcmp(pw->pw_name, "nobody") == 0 &&
+		    fb == 1);
+	}
+}
+
 static void
 test_clock(void)
 {
@@ -167,6 +188,7 @@ main(void)
 	test_detach();
 	test_pidfile();
 	test_pidfile_unsafe();
+	test_getpw();
 	test_clock();
 	return T_DONE();
 }
