@@ -37,6 +37,42 @@
 /* How long the first engine may take to drop privileges. */
 #define MIREDO_READY_MS	10000
 
+/*
+ * root runs the ClientHook: it must be a regular file of root's that
+ * neither group nor others can write, in a directory they cannot write
+ * either (L4 of the security review; the directories above are not
+ * checked, so that a hook may live below /tmp in tests).
+ */
+static int
+miredo_hook_ok(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat sb;
+
+	if (*path == '\0')
+		return 0;
+	if (stat(path, &sb) == -1) {
+		log_warn("ClientHook %s", path);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != 0 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		log_warnx("ClientHook %s must be a regular file owned by root "
+		    "and not writable by group or others", path);
+		return -1;
+	}
+	(void)strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (stat(dir, &sb) == -1 || sb.st_uid != 0 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		log_warnx("the directory of ClientHook %s must be owned by "
+		    "root and not writable by group or others", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse the file; the command-line server name wins in client mode. */
 static int
 miredo_load_conf(const struct cmdline *cl, struct conf *c)
@@ -53,7 +89,9 @@ miredo_load_conf(const struct cmdline *cl, struct conf *c)
 			log_warnx("ignoring server name %s in relay mode",
 			    cl->positional);
 	}
-	return conf_check(c, cl->config) == -1 ? -1 : 0;
+	if (conf_check(c, cl->config) == -1)
+		return -1;
+	return miredo_hook_ok(c->hook);
 }
 
 static void

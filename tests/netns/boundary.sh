@@ -8,7 +8,8 @@
 #     without CAP_SETUID and CAP_SETGID in the bounding set, priv starts
 #     but its engine cannot drop them: exit 1, no pid file, no interface;
 #  2. a pid file that is a symbolic link is refused, its target untouched
-#     (M4); a chroot directory below a world-writable one is refused (L10);
+#     (M4); a chroot directory below a world-writable one is refused (L10),
+#     and so is a ClientHook that others may write (L4);
 #  3. descriptors (M3): a client started in daemon mode with a file on
 #     stdin, others on stdout and stderr and an extra descriptor 7: its
 #     engine holds none of them (0-2 on /dev/null), only the descriptors
@@ -102,6 +103,17 @@ check "chroot below a world-writable directory: the message says so" \
     grep -q "every directory above it" "$TMPD/log3"
 check "chroot below a world-writable directory: nothing left" no_trace
 
+# 2c. root runs the hook: one that others may write is refused (L4).
+printf '#!/bin/sh\n' > "$TMPD/badhook" && chmod 775 "$TMPD/badhook"
+printf 'InterfaceName %s\nServerAddress 192.0.2.20\nClientHook %s\n' \
+    "$IF" "$TMPD/badhook" > "$TMPD/badhook.conf"
+nsrun "$MIREDO" -c "$TMPD/badhook.conf" -p "$PIDF" -u nobody \
+    > "$TMPD/log4" 2>&1
+rc=$?
+check "group-writable ClientHook: refused (exit $rc)" [ $rc = 1 ]
+check "group-writable ClientHook: the message says so" \
+    grep -q "ClientHook .* must be a regular file owned by root" "$TMPD/log4"
+
 # 3. Descriptors of the engine and the hook.
 echo "ServerBindAddress 192.0.2.20" > "$TMPD/server.conf"
 ip netns exec "$NSS" "$SERVER" -f -c "$TMPD/server.conf" \
@@ -180,7 +192,7 @@ check "client stops" wait_for 10 no_trace
 DPID=
 
 if [ "$failures" != 0 ]; then
-	for f in log1 log1f log2 log3 out err server.log priv.fd hook.up.fd; do
+	for f in log1 log1f log2 log3 log4 out err server.log priv.fd hook.up.fd; do
 		echo "--- $f"
 		tail -n 20 "$TMPD/$f"
 	done
