@@ -23,7 +23,7 @@ struct priv_net {
 	unsigned int	plen;
 	unsigned int	metric;		/* routes only */
 	int		used;		/* requested by the engine */
-	int		ours;		/* installed by us: to remove at the end */
+	int		ours;		/* installed by us: removed at end */
 };
 
 struct priv {

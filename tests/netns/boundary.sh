@@ -13,8 +13,10 @@
 #  3. descriptors (M3): a client started in daemon mode with a file on
 #     stdin, others on stdout and stderr and an extra descriptor 7: its
 #     engine holds none of them (0-2 on /dev/null), only the descriptors
-#     listed below; its hook gets 0-2 only, SIGPIPE not ignored, / as its
-#     working directory and miredo's variables and PATH only (L4).
+#     listed below, and every process but priv runs with a uid other than
+#     0, no capability, no_new_privs and seccomp; its hook gets 0-2 only,
+#     SIGPIPE not ignored, / as its working directory and miredo's
+#     variables and PATH only (L4).
 # Root only (77 otherwise); our miredo-server is the client's server.
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
@@ -169,6 +171,20 @@ check "engine: nothing but the tunnel and sockets above 2 ($extra)" \
 check "engine: one tunnel, at most 5 sockets" sh -c "[ \$(grep -c \
     /dev/net/tun $TMPD/engine.fd) = 1 ] && [ \$(grep -c socket: \
     $TMPD/engine.fd) -le 5 ]"
+# Every process of the running client but priv (and the hook, root's by
+# design, if it happens to run now): unprivileged and sandboxed.
+field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+for p in $(ip netns pids "$NS"); do
+	[ "$p" = "$DPID" ] && continue
+	[ "$(readlink "/proc/$p/exe")" = "$MIREDO" ] || continue
+	check "pid $p ($(tr '\0' ' ' < /proc/$p/cmdline | cut -c1-40)): uid \
+$(field "$p" Uid), CapEff $(field "$p" CapEff), NoNewPrivs \
+$(field "$p" NoNewPrivs), Seccomp $(field "$p" Seccomp)" sh -c \
+	    "[ '$(field "$p" Uid)' != 0 ] && \
+	    [ '$(field "$p" CapEff)' = 0000000000000000 ] && \
+	    [ '$(field "$p" NoNewPrivs)' = 1 ] && \
+	    [ '$(field "$p" Seccomp)' = 2 ]"
+done
 fds "$DPID" > "$TMPD/priv.fd"
 check "priv: none of the launcher's files (its pid file aside)" \
     sh -c "! grep -v '$PIDF\$' $TMPD/priv.fd | grep -q '$TMPD'"
@@ -185,14 +201,16 @@ check "hook: no signal ignored (SIGPIPE default)" \
     test "$(cat "$TMPD/hook.up.sigign")" = 0000000000000000
 vars=$(sed 's/=.*//' "$TMPD/hook.up.env" | grep -v '^PWD$' | sort | tr '\n' ' ')
 check "hook: miredo's variables and PATH only ($vars)" test "$vars" = \
-    "ADDRESS IFACE IFINDEX LLADDRESS MTU OLD_ADDRESS OLD_MTU OLD_STATE PATH STATE "
+    "ADDRESS IFACE IFINDEX LLADDRESS MTU OLD_ADDRESS OLD_MTU OLD_STATE \
+PATH STATE "
 
 kill -TERM "$DPID"
 check "client stops" wait_for 10 no_trace
 DPID=
 
 if [ "$failures" != 0 ]; then
-	for f in log1 log1f log2 log3 log4 out err server.log priv.fd hook.up.fd; do
+	for f in log1 log1f log2 log3 log4 out err server.log priv.fd \
+	    hook.up.fd; do
 		echo "--- $f"
 		tail -n 20 "$TMPD/$f"
 	done

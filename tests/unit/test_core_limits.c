@@ -36,7 +36,7 @@ main(void)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.role = CORE_RELAY;
-	cfg.cone = 0;		/* restricted: a direct and an indirect bubble */
+	cfg.cone = 0;	/* restricted: a direct and an indirect bubble */
 	cfg.prefix = TEREDO_PREFIX;
 	cfg.mtu = 1280;
 	cfg.peer_max = 4096;
