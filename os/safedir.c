@@ -13,12 +13,13 @@
 
 /*
  * A chroot directory is safe if nobody but root can change what is in it
- * or what its path leads to: the directory and every directory above it,
- * up to /, are owned by root and writable by neither group nor others
- * (L10 of the security review; OpenSSH checks ChrootDirectory the same
- * way).  stat(2) follows symbolic links: a link found on the way sits in
- * a directory checked here, so only root could have put it there.
- * Checked from the directory itself upwards.
+ * or what its path leads to (L10 of the security review): the directory
+ * and every directory above it, up to /, are owned by root and writable
+ * by neither group nor others.  A directory above may be writable by
+ * others if it is sticky (/tmp): then nobody but root can rename or
+ * remove root's entry in it.  stat(2) follows symbolic links: a link
+ * found on the way sits in a directory checked here, so only root could
+ * have put it there.  Checked from the directory itself upwards.
  */
 int
 os_safe_dir(const char *path)
@@ -27,6 +28,7 @@ os_safe_dir(const char *path)
 	struct stat	 st;
 	char		*slash;
 	size_t		 len;
+	int		 above;
 
 	if (path == NULL || path[0] != '/') {
 		errno = EINVAL;
@@ -37,7 +39,7 @@ os_safe_dir(const char *path)
 		return -1;
 	}
 	memcpy(buf, path, len + 1);
-	for (;;) {
+	for (above = 0;; above = 1) {
 		while (len > 1 && buf[len - 1] == '/')	/* "a/b/" -> "a/b" */
 			buf[--len] = '\0';
 		if (stat(buf, &st) == -1)
@@ -46,7 +48,8 @@ os_safe_dir(const char *path)
 			errno = ENOTDIR;
 			return -1;
 		}
-		if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+		    !(above && (st.st_mode & S_ISVTX) != 0))) {
 			errno = EPERM;
 			return -1;
 		}

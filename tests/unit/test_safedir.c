@@ -3,7 +3,8 @@
 /*
  * L10 of ../shared/reviews/security-2026-12-02.md: a chroot directory is
  * checked up to / (os_safe_dir(), used by priv at start and by every
- * backend's privilege drop), not only its last component.
+ * backend's privilege drop), not only its last component.  A sticky
+ * directory above it (/tmp) is accepted.
  */
 #include "config.h"
 
@@ -44,6 +45,12 @@ main(void)
 	if (stat("/tmp", &st) == 0 && (st.st_mode & 002) != 0)
 		CHECK(os_safe_dir("/tmp") == -1 && errno == EPERM);
 	CHECK(os_safe_dir(sub) == -1 && errno == EPERM);
+	/* a sticky one (like /tmp) is fine: nobody can move root's entry */
+	CHECK(chmod(dir, 01777) == 0);
+	if (geteuid() == 0 && stat("/tmp", &st) == 0 && st.st_uid == 0 &&
+	    (st.st_mode & 01000) != 0)
+		CHECK(os_safe_dir(sub) == 0);
+	CHECK(os_safe_dir(dir) == -1 && errno == EPERM);  /* but not as root */
 	CHECK(chmod(dir, 0755) == 0);
 	/* the directory itself group-writable */
 	CHECK(chmod(sub, 0775) == 0);
