@@ -128,7 +128,8 @@ miredo_user(struct miredo *m)
 			fatal("chroot directory %s", m->cl.chrootdir);
 		fatalx("chroot directory %s (%s) and every directory above it "
 		    "must be directories owned by root and not writable by "
-		    "group or others", m->cl.chrootdir, real);
+		    "group or others (above it: unless sticky)",
+		    m->cl.chrootdir, real);
 	}
 	if ((m->cl.chrootdir = strdup(real)) == NULL)
 		fatal("%s: strdup", __func__);
