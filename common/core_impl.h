@@ -44,12 +44,13 @@
 #define CORE_ORIGIN_PER_SEC	50
 #define CORE_TEST_PER_SEC	10	/* tests started by inbound */
 /*
- * Bubbles and echo requests of the path tests (outbound_probe()), all
- * peers together: each test of a new Teredo destination sends up to 4
- * pairs of bubbles to addresses the destination names, so without a cap
- * native traffic to made-up destinations is reflected, about 4x in
- * packets (L6 of the security review).  Past it, a test waits for the
- * next second.
+ * Repeated bubbles and echo requests of the path tests (outbound_probe()),
+ * all peers together: each test of a new Teredo destination sends up to
+ * 4 pairs of bubbles to addresses the destination names, so without a
+ * cap native traffic to made-up destinations is reflected, about 4x in
+ * packets (L6 of the security review).  The first probe of each test is
+ * not counted, so that a new path opens at once; past the budget a
+ * repeat waits for the next second.
  */
 #define CORE_PROBE_PER_SEC	200
 

@@ -104,8 +104,12 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 		peer_timer_set(c->peers, p, p->last_probe + CORE_PROBE_MS);
 		return;
 	}
-	/* Over the global budget (L6): the next second, nothing is lost. */
-	if (!core_rate_ok(&c->probe_rate, now, CORE_PROBE_PER_SEC)) {
+	/*
+	 * The first probe of a path goes at once; the repeats share a global
+	 * budget (L6), past which they wait for the next second.
+	 */
+	if (p->probes > 0 &&
+	    !core_rate_ok(&c->probe_rate, now, CORE_PROBE_PER_SEC)) {
 		peer_timer_set(c->peers, p, (now / 1000 + 1) * 1000);
 		return;
 	}
