@@ -350,35 +350,44 @@ supervise_timers(struct miredo *m)
 	return next <= now ? 0 : (int)(next - now);
 }
 
-void
-supervise_once(struct miredo *m)
+/* The loop; with once, one round of it (supervise_once()). */
+static void
+supervise_run(struct miredo *m, int once)
 {
 	struct pollfd pfd[4];
 	int timeout;
 
-	timeout = supervise_timers(m);
-	pfd[0].fd = supervise_sigpipe[0];
-	pfd[1].fd = m->chan;
-	pfd[2].fd = m->mon;
-	pfd[3].fd = resolve_fd(&m->rs);
-	pfd[0].events = pfd[1].events = POLLIN;
-	pfd[2].events = pfd[3].events = POLLIN;
-	if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
-		fatal("%s: poll", __func__);
-	if (pfd[1].fd != -1 && pfd[1].revents != 0)
-		supervise_chan_input(m);
-	if (pfd[2].fd != -1 && pfd[2].revents != 0)
-		supervise_netchange(m);
-	if (pfd[3].fd != -1 && pfd[3].revents != 0 &&
-	    resolve_read(&m->rs, daemon_now_ms()))
-		supervise_send_resolved(m);
-	if (pfd[0].revents != 0)
-		supervise_signal(m);
+	do {
+		timeout = supervise_timers(m);
+		pfd[0].fd = supervise_sigpipe[0];
+		pfd[1].fd = m->chan;
+		pfd[2].fd = m->mon;
+		pfd[3].fd = resolve_fd(&m->rs);
+		pfd[0].events = pfd[1].events = POLLIN;
+		pfd[2].events = pfd[3].events = POLLIN;
+		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
+			fatal("%s: poll", __func__);
+		if (pfd[1].fd != -1 && pfd[1].revents != 0)
+			supervise_chan_input(m);
+		if (pfd[2].fd != -1 && pfd[2].revents != 0)
+			supervise_netchange(m);
+		if (pfd[3].fd != -1 && pfd[3].revents != 0 &&
+		    resolve_read(&m->rs, daemon_now_ms()))
+			supervise_send_resolved(m);
+		if (pfd[0].revents != 0)
+			supervise_signal(m);
+	} while (!once);
+}
+
+void
+supervise_once(struct miredo *m)
+{
+	supervise_run(m, 1);
 }
 
 void
 supervise_loop(struct miredo *m)
 {
 	for (;;)
-		supervise_once(m);
+		supervise_run(m, 0);
 }
