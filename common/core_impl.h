@@ -43,6 +43,16 @@
  */
 #define CORE_ORIGIN_PER_SEC	50
 #define CORE_TEST_PER_SEC	10	/* tests started by inbound */
+/*
+ * Repeated bubbles and echo requests of the path tests (outbound_probe()),
+ * all peers together: each test of a new Teredo destination sends up to
+ * 4 pairs of bubbles to addresses the destination names, so without a
+ * cap native traffic to made-up destinations is reflected, about 4x in
+ * packets (L6 of the security review).  The first probe of each test is
+ * not counted, so that a new path opens at once; past the budget a
+ * repeat waits for the next second.
+ */
+#define CORE_PROBE_PER_SEC	200
 
 struct core_rate {
 	uint64_t	sec;
@@ -85,7 +95,7 @@ struct core {
 	struct core_status	 st;
 	struct core_qualify	 q;
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
-	struct core_rate	 origin_rate;
+	struct core_rate	 origin_rate, probe_rate;
 	uint16_t		 echo_id;
 	/* Reply bubbles per target, and IPv4s we sent a bubble to. */
 	struct core_target	 reply[CORE_TARGETS];

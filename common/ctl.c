@@ -77,21 +77,17 @@ ctl_bind(int fd, const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	/* No moment at which others could connect. */
+	/*
+	 * The mode comes from the umask at bind time (0660): no moment at
+	 * which others could connect, and no chmod(2) by path afterwards,
+	 * which would follow a symbolic link put there meanwhile.
+	 */
 	old = umask(0117);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	save = errno;
 	(void)umask(old);
 	errno = save;
-	if (rc == -1)
-		return -1;
-	if (chmod(path, 0660) == -1) {
-		save = errno;
-		(void)unlink(path);
-		errno = save;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int
@@ -372,4 +368,21 @@ ctl_format_server(char *buf, size_t size, const struct server_config *sc,
 		ctl_counter(&o, name, c->drop[i]);
 	}
 	return o.len;
+}
+
+size_t
+ctl_vis(char *out, size_t outsz, const char *in, size_t len)
+{
+	unsigned char c;
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + CTL_VIS_MAX < outsz; i++) {
+		c = (unsigned char)in[i];
+		if ((c >= 0x20 && c < 0x7f && c != '\\') || c == '\n' ||
+		    c == '\t')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, outsz - n, "\\%03o", c);
+	}
+	return n;
 }

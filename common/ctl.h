@@ -23,6 +23,17 @@
 
 #define CTL_REPORT_MAX	4096
 
+/*
+ * miredo-status: the report comes from an unprivileged process and goes
+ * to root's terminal.  Copy len bytes of it to out with every byte but
+ * printable ASCII, newline and tab written as a backslash and three
+ * octal digits (backslash itself as \\134), so that no escape sequence
+ * reaches the terminal.  Stops while outsz > CTL_VIS_MAX * len would
+ * not hold; returns the number of bytes written (not NUL-terminated).
+ */
+size_t	ctl_vis(char *out, size_t outsz, const char *in, size_t len);
+#define CTL_VIS_MAX	4	/* output bytes per input byte */
+
 /* path = pidfile with ".pid" replaced by (or, without it, + ".ctl"). */
 int	ctl_path(const char *pidfile, char *path, size_t size);
 

@@ -10,16 +10,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <paths.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef HAVE_PIDFILE_OPEN
-#include <libutil.h>
-#endif
 
+#include "compat.h"
 #include "daemon.h"
 
 /* Write end of the status pipe to the launcher, -1 when none. */
@@ -83,46 +82,6 @@ daemon_ready(int status)
 	daemon_status_fd = -1;
 }
 
-#ifdef HAVE_PIDFILE_OPEN
-static struct pidfh *daemon_pfh;
-
-int
-daemon_pidfile_open(const char *path, long *otherpid)
-{
-	pid_t other = -1;
-
-	daemon_pfh = pidfile_open(path, 0644, &other);
-	if (daemon_pfh == NULL) {
-		if (otherpid != NULL)
-			*otherpid = other;
-		return -1;
-	}
-	return 0;
-}
-
-int
-daemon_pidfile_write(void)
-{
-	return pidfile_write(daemon_pfh);
-}
-
-void
-daemon_pidfile_remove(void)
-{
-	if (daemon_pfh != NULL)
-		(void)pidfile_remove(daemon_pfh);
-	daemon_pfh = NULL;
-}
-
-static void
-daemon_pidfile_close(void)
-{
-	if (daemon_pfh != NULL)
-		(void)pidfile_close(daemon_pfh);
-	daemon_pfh = NULL;
-}
-#else
-/* Where libc has no pidfile_open(3): the same with flock(2). */
 static int daemon_pid_fd = -1;
 static char daemon_pid_path[1024];
 
@@ -139,18 +98,33 @@ daemon_pidfile_read(int fd)
 	return strtol(buf, NULL, 10);
 }
 
+/*
+ * A pid file is opened as root, maybe in a directory others can write
+ * (M4 of the security review): never through a symbolic link (O_NOFOLLOW,
+ * ELOOP), and never a file that is not a regular file of ours with one
+ * link (a hard link to another file, a FIFO, a device): EPERM.  Nothing
+ * is truncated or written before these checks.
+ */
 int
 daemon_pidfile_open(const char *path, long *otherpid)
 {
+	struct stat sb;
 	int fd;
 
 	if (strlen(path) >= sizeof(daemon_pid_path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC |
+	    O_NOFOLLOW | O_NOCTTY, 0644);
 	if (fd == -1)
 		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != geteuid() || sb.st_nlink != 1) {
+		(void)close(fd);
+		errno = EPERM;
+		return -1;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (otherpid != NULL)
 			*otherpid = daemon_pidfile_read(fd);
@@ -193,7 +167,6 @@ daemon_pidfile_close(void)
 		(void)close(daemon_pid_fd);
 	daemon_pid_fd = -1;
 }
-#endif
 
 void
 daemon_child(void)
@@ -202,6 +175,67 @@ daemon_child(void)
 		(void)close(daemon_status_fd);
 	daemon_status_fd = -1;
 	daemon_pidfile_close();
+}
+
+void
+daemon_fds_start(void)
+{
+	int fd;
+
+	closefrom(STDERR_FILENO + 1);
+	while ((fd = open(_PATH_DEVNULL, O_RDWR)) != -1 && fd <= STDERR_FILENO)
+		continue;
+	if (fd > STDERR_FILENO)
+		(void)close(fd);
+}
+
+static int
+daemon_kept(int fd, const int *keep, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return 1;
+	return 0;
+}
+
+int
+daemon_keep_fds(const int *keep, size_t n, int all_null)
+{
+	int fd, max = STDERR_FILENO;
+	size_t i;
+
+	if ((fd = open(_PATH_DEVNULL, O_RDWR)) == -1)
+		return -1;
+	(void)dup2(fd, STDIN_FILENO);
+	if (all_null) {
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+	}
+	if (fd > STDERR_FILENO && !daemon_kept(fd, keep, n))
+		(void)close(fd);
+	for (i = 0; i < n; i++)
+		if (keep[i] > max)
+			max = keep[i];
+	for (fd = STDERR_FILENO + 1; fd < max; fd++)
+		if (!daemon_kept(fd, keep, n))
+			(void)close(fd);
+	closefrom(max + 1);
+	return 0;
+}
+
+struct passwd *
+daemon_getpw(const char *name, int *fallback)
+{
+	struct passwd *pw;
+
+	*fallback = 0;
+	if ((pw = getpwnam(name)) != NULL || strcmp(name, MIREDO_USER) != 0 ||
+	    strcmp(name, "nobody") == 0)
+		return pw;
+	*fallback = 1;
+	return getpwnam("nobody");
 }
 
 uint64_t

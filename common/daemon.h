@@ -3,6 +3,7 @@
 #ifndef DAEMON_H
 #define DAEMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -28,6 +29,24 @@ void	daemon_pidfile_remove(void);
  * pipe and the pid file without touching them.
  */
 void	daemon_child(void);
+/*
+ * Descriptor hygiene (M3 of the security review).  daemon_fds_start():
+ * first thing in main(), close everything above stderr that the launcher
+ * left open and make sure that 0, 1 and 2 are open (on /dev/null).
+ * daemon_keep_fds(): in a forked child, stdin on /dev/null (stdout and
+ * stderr too if all_null), and every other descriptor closed but the n
+ * in keep.  Returns -1 if /dev/null cannot be opened.
+ */
+void	daemon_fds_start(void);
+int	daemon_keep_fds(const int *keep, size_t n, int all_null);
+
+/*
+ * The unprivileged user: getpwnam(name), except that when name is the
+ * configured default (configure --with-user, MIREDO_USER) and no such
+ * user exists, "nobody" (then *fallback is set to 1).  NULL if neither.
+ */
+struct passwd;
+struct passwd *daemon_getpw(const char *name, int *fallback);
 
 /* Milliseconds on a monotonic clock, for the cores' timers. */
 uint64_t daemon_now_ms(void);

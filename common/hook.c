@@ -31,6 +31,7 @@ struct hook_job {
 static pid_t hook_pid = -1;
 static int hook_pending;
 static struct hook_job hook_next;
+static uint64_t hook_started;	/* daemon_now_ms() of the last start */
 
 static void
 hook_setaddr(char *buf, const char *name, const struct privmsg_state *st)
@@ -79,8 +80,10 @@ hook_spawn(const struct hook_job *j)
 	char *argv[2];
 	sigset_t none;
 	pid_t pid;
+	int sig;
 
 	hook_env(j, env, envp);
+	hook_started = daemon_now_ms();
 	(void)fflush(NULL);
 	if ((pid = fork()) == -1) {
 		log_warn("%s: fork", __func__);
@@ -88,6 +91,12 @@ hook_spawn(const struct hook_job *j)
 	}
 	if (pid == 0) {
 		daemon_child();
+		/* priv's descriptors, SIGPIPE ignored and cwd stay home. */
+		if (daemon_keep_fds(NULL, 0, 0) == -1 || chdir("/") == -1)
+			_exit(127);
+		for (sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				(void)signal(sig, SIG_DFL);
 		(void)sigemptyset(&none);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		argv[0] = (char *)(uintptr_t)j->path;
@@ -110,11 +119,22 @@ hook_request(const char *path, const char *ifname,
 	(void)strlcpy(hook_next.ifname, ifname, sizeof(hook_next.ifname));
 	hook_next.st = *st;
 	hook_next.old = *old;
-	if (hook_pid != -1) {
-		hook_pending = 1;
-		return;
-	}
+	hook_pending = 1;
+	(void)hook_timer(daemon_now_ms());
+}
+
+int
+hook_timer(uint64_t now)
+{
+	if (!hook_pending)
+		return -1;
+	if (hook_pid != -1)
+		return -1;	/* hook_reaped() calls again */
+	if (hook_started != 0 && now < hook_started + HOOK_MIN_MS)
+		return (int)(hook_started + HOOK_MIN_MS - now);
+	hook_pending = 0;
 	hook_spawn(&hook_next);
+	return -1;
 }
 
 int
@@ -128,10 +148,7 @@ hook_reaped(pid_t pid, int status)
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		log_warnx("client hook %s failed (status %d)",
 		    hook_next.path, status);
-	if (hook_pending) {
-		hook_pending = 0;
-		hook_spawn(&hook_next);
-	}
+	(void)hook_timer(daemon_now_ms());
 	return 1;
 }
 
@@ -141,7 +158,12 @@ hook_flush(void)
 	int i, status;
 	pid_t pid;
 
-	for (i = 0; i < 100 && hook_pid != -1; i++) {
+	for (i = 0; i < 100 && (hook_pid != -1 || hook_pending); i++) {
+		if (hook_pid == -1) {	/* the last state, without waiting */
+			hook_pending = 0;
+			hook_spawn(&hook_next);
+			continue;
+		}
 		pid = waitpid(hook_pid, &status, WNOHANG);
 		if (pid == hook_pid)
 			(void)hook_reaped(pid, status);

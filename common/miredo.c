@@ -37,6 +37,42 @@
 /* How long the first engine may take to drop privileges. */
 #define MIREDO_READY_MS	10000
 
+/*
+ * root runs the ClientHook: it must be a regular file of root's that
+ * neither group nor others can write, in a directory they cannot write
+ * either (L4 of the security review; the directories above are not
+ * checked, so that a hook may live below /tmp in tests).
+ */
+static int
+miredo_hook_ok(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat sb;
+
+	if (*path == '\0')
+		return 0;
+	if (stat(path, &sb) == -1) {
+		log_warn("ClientHook %s", path);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != 0 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		log_warnx("ClientHook %s must be a regular file owned by root "
+		    "and not writable by group or others", path);
+		return -1;
+	}
+	(void)strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (stat(dir, &sb) == -1 || sb.st_uid != 0 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		log_warnx("the directory of ClientHook %s must be owned by "
+		    "root and not writable by group or others", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse the file; the command-line server name wins in client mode. */
 static int
 miredo_load_conf(const struct cmdline *cl, struct conf *c)
@@ -53,17 +89,23 @@ miredo_load_conf(const struct cmdline *cl, struct conf *c)
 			log_warnx("ignoring server name %s in relay mode",
 			    cl->positional);
 	}
-	return conf_check(c, cl->config) == -1 ? -1 : 0;
+	if (conf_check(c, cl->config) == -1)
+		return -1;
+	return miredo_hook_ok(c->hook);
 }
 
 static void
 miredo_user(struct miredo *m)
 {
 	struct passwd *pw;
-	struct stat sb;
+	char real[PATH_MAX];
+	int fallback;
 
-	if ((pw = getpwnam(m->cl.user)) == NULL)
+	if ((pw = daemon_getpw(m->cl.user, &fallback)) == NULL)
 		fatalx("unknown user %s", m->cl.user);
+	if (fallback)
+		log_warnx("no user %s: the engine runs as nobody, shared with "
+		    "other services", m->cl.user);
 	if (pw->pw_uid == 0)
 		fatalx("user %s has uid 0: refusing to run the engine as root",
 		    m->cl.user);
@@ -72,15 +114,25 @@ miredo_user(struct miredo *m)
 	    (m->pw.pw_dir = strdup(pw->pw_dir)) == NULL)
 		fatal("%s: strdup", __func__);
 	m->pw.pw_passwd = m->pw.pw_gecos = m->pw.pw_shell = m->pw.pw_dir;
-	/* An engine that could write its chroot could plant files (ntpd). */
+	/*
+	 * An engine that could write its chroot could plant files (ntpd):
+	 * check now, for a clear error at start, the whole real path (the
+	 * engine's os_privdrop() checks it again).
+	 */
 	if (m->cl.chrootdir == NULL)
 		return;
-	if (stat(m->cl.chrootdir, &sb) == -1)
+	if (realpath(m->cl.chrootdir, real) == NULL)
 		fatal("chroot directory %s", m->cl.chrootdir);
-	if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 ||
-	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		fatalx("chroot directory %s must be a directory owned by root "
-		    "and not writable by group or others", m->cl.chrootdir);
+	if (os_safe_dir(real) == -1) {
+		if (errno != EPERM && errno != ENOTDIR)
+			fatal("chroot directory %s", m->cl.chrootdir);
+		fatalx("chroot directory %s (%s) and every directory above it "
+		    "must be directories owned by root and not writable by "
+		    "group or others (above it: unless sticky)",
+		    m->cl.chrootdir, real);
+	}
+	if ((m->cl.chrootdir = strdup(real)) == NULL)
+		fatal("%s: strdup", __func__);
 }
 
 static void
@@ -96,6 +148,9 @@ miredo_pidfile(const struct cmdline *cl)
 		fatalx("another miredo is running (pid file %s is locked)",
 		    cl->pidfile);
 	}
+	if (errno == ELOOP || errno == EPERM)
+		fatalx("pid file %s is a symbolic link, or not a regular file "
+		    "of root's with one link: refusing it", cl->pidfile);
 	fatal("cannot open pid file %s", cl->pidfile);
 }
 
@@ -161,7 +216,9 @@ miredo_configure(struct miredo *m)
 {
 	/* A client takes its prefix from its server's RA (RFC 4380 5.2.1). */
 	priv_init(&m->pv, m->ifname, m->ifindex,
-	    m->conf.relay_type == CONF_CLIENT ? 0 : m->conf.prefix);
+	    m->conf.relay_type == CONF_CLIENT ? 0 : m->conf.prefix,
+	    m->conf.relay_type == CONF_CLIENT ? PRIVMSG_ROLE_CLIENT :
+	    PRIVMSG_ROLE_RELAY);
 	resolve_init(&m->rs, "", "");
 	if (m->conf.relay_type != CONF_CLIENT)
 		return priv_relay_up(&m->pv, m->conf.mtu);
@@ -312,6 +369,13 @@ main(int argc, char *argv[])
 {
 	static struct miredo m;
 
+	/*
+	 * Nothing of the launcher's but stdio (M3): the engine and the hook
+	 * inherit from us.  The working directory stays, for relative -c,
+	 * -p and -t paths (used again on SIGHUP); the hook runs in /.
+	 */
+	daemon_fds_start();
+	(void)umask(022);
 	m.tun = m.udp = m.mon = m.chan = m.ctl = m.elog = -1;
 	m.engine = -1;
 	m.backoff = SUPERVISE_BACKOFF_MIN;

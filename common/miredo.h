@@ -51,6 +51,8 @@ void	supervise_signals(void);
 void	supervise_engine_start(struct miredo *m);
 void	supervise_engine_stop(struct miredo *m);
 void	supervise_send_resolved(struct miredo *m);
+/* One round of supervise_loop(): wait (poll), then handle what came. */
+void	supervise_once(struct miredo *m);
 void	supervise_loop(struct miredo *m) __attribute__((noreturn));
 
 #endif /* MIREDO_H */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"	/* RUNSTATEDIR */
+#include "ctl.h"
 
 #define STATUS_SOCKET		RUNSTATEDIR "/miredo.ctl"
 #define STATUS_SERVER_SOCKET	RUNSTATEDIR "/miredo-server.ctl"
@@ -90,8 +91,9 @@ status_connect(const char *path)
 static void
 status_copy(int fd, const char *path)
 {
-	char buf[4096];
+	char buf[4096], vis[sizeof(buf) * CTL_VIS_MAX + 1];
 	struct pollfd pfd;
+	size_t total = 0, v;
 	ssize_t n;
 	int got = 0;
 
@@ -108,7 +110,14 @@ status_copy(int fd, const char *path)
 		if (n == 0)
 			break;
 		got = 1;
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+		/* Untrusted bytes: no escapes to the terminal, no flood. */
+		if ((total += (size_t)n) > CTL_REPORT_MAX) {
+			fprintf(stderr, "miredo-status: %s: report longer "
+			    "than %d bytes: cut\n", path, CTL_REPORT_MAX);
+			n -= (ssize_t)(total - CTL_REPORT_MAX);
+		}
+		v = ctl_vis(vis, sizeof(vis), buf, (size_t)n);
+		if (fwrite(vis, 1, v, stdout) != v || total > CTL_REPORT_MAX)
 			break;
 	}
 	if (!got) {

@@ -107,6 +107,15 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 		peer_timer_set(c->peers, p, p->last_tx + CORE_PROBE_MS);
 		return;
 	}
+	/*
+	 * The first probe of a path goes at once; the repeats share a global
+	 * budget (L6), past which they wait for the next second.
+	 */
+	if (p->probes > 0 &&
+	    !core_rate_ok(&c->probe_rate, now, CORE_PROBE_PER_SEC)) {
+		peer_timer_set(c->peers, p, (now / 1000 + 1) * 1000);
+		return;
+	}
 	if (p->probes == 0)
 		p->window = now;
 	if (outbound_is_teredo(c, p))

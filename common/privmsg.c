@@ -104,28 +104,21 @@ privmsg_check_addr(const struct privmsg_addr *m,
 	return m->plen == 32 ? NULL : "bad prefix length";
 }
 
-/* The default route or the Teredo prefix, with the client metric. */
+/*
+ * The default route with the client metric: the only route a client
+ * engine asks for (the relay's route to the prefix is priv's own).
+ */
 static const char *
 privmsg_check_route(const struct privmsg_route *m,
     const struct privmsg_policy *pol)
 {
-	struct in6_addr pfx;
-
 	if (m->ifindex != pol->ifindex)
 		return "not our interface";
 	if (m->metric != PRIVMSG_CLIENT_METRIC)
 		return "bad metric";
-	if (m->plen == 0)
-		return privmsg_is_zero(&m->dst) ? NULL : "bad default route";
-	memset(&pfx, 0, sizeof(pfx));
-	pfx.s6_addr[0] = pol->prefix >> 24;
-	pfx.s6_addr[1] = pol->prefix >> 16;
-	pfx.s6_addr[2] = pol->prefix >> 8;
-	pfx.s6_addr[3] = pol->prefix;
-	if (m->plen == 32 && pol->prefix != 0 &&
-	    memcmp(&m->dst, &pfx, sizeof(pfx)) == 0)
-		return NULL;
-	return "route other than ::/0 or the Teredo prefix";
+	if (m->plen != 0)
+		return "route other than ::/0";
+	return privmsg_is_zero(&m->dst) ? NULL : "bad default route";
 }
 
 static const char *
@@ -153,6 +146,10 @@ privmsg_check_values(uint32_t type, const void *buf,
 	union privmsg u;
 
 	memcpy(&u, buf, privmsg_size(type));
+	/* A relay's set-up is priv's, from the configuration. */
+	if (pol->role != PRIVMSG_ROLE_CLIENT && type != PRIV_MSG_READY)
+		return type < PRIV_MSG_READY ? "not allowed to a relay engine" :
+		    "not a request";
 	switch (type) {
 	case PRIV_MSG_ADDR_ADD:
 	case PRIV_MSG_ADDR_DEL:

@@ -102,10 +102,18 @@ union privmsg {
 /* The relay route to the Teredo prefix: the normal metric of user routes. */
 #define PRIVMSG_RELAY_METRIC	1024
 
-/* What the engine may ask for. */
+/* Whose requests: a relay engine may only say that it is ready. */
+#define PRIVMSG_ROLE_CLIENT	0
+#define PRIVMSG_ROLE_RELAY	1
+
+/*
+ * What the engine may ask for, message by message.  What depends on the
+ * state (the order of a client's requests) is checked by priv.c.
+ */
 struct privmsg_policy {
 	uint32_t	ifindex;	/* our tunnel */
 	uint32_t	prefix;		/* Teredo prefix, host order */
+	uint32_t	role;		/* PRIVMSG_ROLE_* */
 };
 
 /*

@@ -39,6 +39,14 @@
 /* A slot's key: the IPv4 address and what it is counted as. */
 #define RL_SOURCE		0
 #define RL_DEST			1
+/*
+ * Packets forwarded to native IPv6, all sources together: rate and burst
+ * are this many times the per-source ones.  Spoofed sources each get a
+ * fresh bucket, and a client's source is easy to forge, so without a
+ * global cap there would be none toward one IPv6 destination (L7 of the
+ * security review).
+ */
+#define RL_FWD_GLOBAL		10
 
 struct rl_slot {
 	uint64_t	key;		/* ip | kind << 32 */
@@ -57,6 +65,7 @@ struct server {
 	uint8_t			key[SIPHASH_KEY_LEN];
 	struct rl_slot		*rl;
 	size_t			rl_len;
+	struct rl_slot		fwd_all;	/* RL_FWD_GLOBAL */
 	uint8_t			out[TEREDO_AUTH_MIN + TEREDO_ORIGIN_LEN +
 				    TEREDO_UDP_MAX];
 };
@@ -144,11 +153,15 @@ server_get_counters(const struct server *s, struct server_counters *c)
 	*c = s->cnt;
 }
 
-/* Refill the slot's bucket for the time elapsed since its last use. */
+/*
+ * Refill the slot's bucket for the time elapsed since its last use, at
+ * factor times the configured rate and burst.
+ */
 static void
-rl_refill(const struct server *s, struct rl_slot *r, uint64_t now)
+rl_refill(const struct server *s, struct rl_slot *r, uint64_t now,
+    unsigned int factor)
 {
-	uint64_t	 cap = (uint64_t)s->cfg.rate_burst * RL_MILLI;
+	uint64_t	 cap = (uint64_t)s->cfg.rate_burst * RL_MILLI * factor;
 	uint64_t	 dt;
 
 	dt = now > r->last ? now - r->last : 0;
@@ -156,7 +169,7 @@ rl_refill(const struct server *s, struct rl_slot *r, uint64_t now)
 	if (dt >= cap)
 		r->tokens = cap;
 	else {
-		r->tokens += dt * s->cfg.rate_pps;
+		r->tokens += dt * s->cfg.rate_pps * factor;
 		if (r->tokens > cap)
 			r->tokens = cap;
 	}
@@ -200,7 +213,28 @@ rl_allow(struct server *s, uint32_t ip, int kind)
 	if (s->rl == NULL)
 		return 1;
 	r = rl_lookup(s, ip | (uint64_t)kind << 32, s->now);
-	rl_refill(s, r, s->now);
+	rl_refill(s, r, s->now, 1);
+	if (r->tokens < RL_MILLI)
+		return 0;
+	r->tokens -= RL_MILLI;
+	return 1;
+}
+
+/* The global bucket of packets forwarded to native IPv6. */
+static int
+rl_allow_fwd(struct server *s)
+{
+	struct rl_slot	*r = &s->fwd_all;
+
+	if (s->rl == NULL)
+		return 1;
+	if (!r->used) {
+		r->used = 1;
+		r->last = s->now;
+		r->tokens = (uint64_t)s->cfg.rate_burst * RL_MILLI *
+		    RL_FWD_GLOBAL;
+	}
+	rl_refill(s, r, s->now, RL_FWD_GLOBAL);
 	if (r->tokens < RL_MILLI)
 		return 0;
 	r->tokens -= RL_MILLI;
@@ -412,7 +446,7 @@ server_forward(struct server *s, const struct teredo_packet *p,
 	/* Only the echo tests, not bubbles (5.2.9). */
 	if (ip6_is_bubble(p->ip6, p->ip6_len))
 		return drop(s, SDROP_NOT_ALLOWED);
-	if (!rl_allow(s, ip, RL_SOURCE))
+	if (!rl_allow(s, ip, RL_SOURCE) || !rl_allow_fwd(s))
 		return drop(s, SDROP_RATE_LIMIT);
 	s->io.send_ipv6(s->io.arg, p->ip6, p->ip6_len);
 	s->cnt.fwd_ipv6++;

@@ -419,9 +419,13 @@ static struct passwd *
 srv_user(const char *name)
 {
 	struct passwd	*pw;
+	int		 fallback;
 
-	if ((pw = getpwnam(name)) == NULL)
+	if ((pw = daemon_getpw(name, &fallback)) == NULL)
 		fatalx("unknown user %s", name);
+	if (fallback)
+		log_warnx("no user %s: the server's child runs as nobody, "
+		    "shared with other services", name);
 	if (pw->pw_uid == 0)
 		fatalx("refusing to run as user %s: uid 0 is root", name);
 	return pw;
@@ -434,6 +438,7 @@ main(int argc, char *argv[])
 	struct sup	 sp;
 	long		 other = -1;
 
+	daemon_fds_start();	/* nothing of the launcher's but stdio */
 	cmdline_parse(&cl, CMDLINE_SERVER, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
 	memset(&sp, 0, sizeof(sp));

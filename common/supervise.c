@@ -99,6 +99,23 @@ supervise_send_resolved(struct miredo *m)
 	supervise_send(m, &r, sizeof(r));
 }
 
+/*
+ * In the new engine: nothing but its tunnel, socket, channel and status
+ * listener, and stdin on /dev/null; in daemon mode stdout and stderr too,
+ * so that it never holds the launcher's terminal (M3 of the review).
+ * Then syslog again, on a descriptor of its own.
+ */
+static void
+supervise_engine_fds(const struct miredo *m, const struct engine_args *a)
+{
+	const int keep[] = { a->tun_fd, a->udp_fd, a->chan_fd, a->ctl_fd };
+
+	if (daemon_keep_fds(keep, sizeof(keep) / sizeof(keep[0]),
+	    !m->cl.foreground) == -1)
+		_exit(1);
+	log_setfacility(m->conf.syslog_facility);
+}
+
 void
 supervise_engine_start(struct miredo *m)
 {
@@ -132,6 +149,7 @@ supervise_engine_start(struct miredo *m)
 		a.ifindex = m->ifindex;
 		a.pw = &m->pw;
 		a.chrootdir = m->cl.chrootdir;
+		supervise_engine_fds(m, &a);
 		engine_main(&a);
 	}
 	(void)close(sv[1]);
@@ -351,6 +369,7 @@ static int
 supervise_timers(struct miredo *m)
 {
 	uint64_t now = daemon_now_ms(), next = 0;
+	int hook;
 
 	if (m->restart_at != 0 && now >= m->restart_at)
 		supervise_engine_restart(m);
@@ -360,18 +379,22 @@ supervise_timers(struct miredo *m)
 		next = m->restart_at;
 	if (m->rs.retry_at != 0 && (next == 0 || m->rs.retry_at < next))
 		next = m->rs.retry_at;
+	if ((hook = hook_timer(now)) != -1 &&
+	    (next == 0 || now + (uint64_t)hook < next))
+		next = now + (uint64_t)hook;
 	if (next == 0)
 		return -1;
 	return next <= now ? 0 : (int)(next - now);
 }
 
-void
-supervise_loop(struct miredo *m)
+/* The loop; with once, one round of it (supervise_once()). */
+static void
+supervise_run(struct miredo *m, int once)
 {
 	struct pollfd pfd[5];
 	int timeout;
 
-	for (;;) {
+	do {
 		timeout = supervise_timers(m);
 		pfd[0].fd = supervise_sigpipe[0];
 		pfd[1].fd = m->chan;
@@ -397,5 +420,18 @@ supervise_loop(struct miredo *m)
 			supervise_send_resolved(m);
 		if (pfd[0].revents != 0)
 			supervise_signal(m);
-	}
+	} while (!once);
+}
+
+void
+supervise_once(struct miredo *m)
+{
+	supervise_run(m, 1);
+}
+
+void
+supervise_loop(struct miredo *m)
+{
+	for (;;)
+		supervise_run(m, 0);
 }

@@ -8,6 +8,9 @@ docs_dist_generated = dist/systemd/miredo.service \
 	dist/launchd/org.miredo.miredo-server.plist \
 	dist/freebsd/miredo dist/freebsd/miredo_server \
 	dist/openbsd/miredo dist/openbsd/miredo_server
+# the engines' user for systemd-sysusers (helper "sec2"): for packagers,
+# not installed by make install
+docs_dist_generated += dist/systemd/miredo.sysusers
 EXTRA_DIST += $(docs_samples) $(docs_dist_generated:=.in)
 CLEANFILES += $(docs_dist_generated)
 # Built with the programs so that tests and packagers find them.

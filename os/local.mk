@@ -29,6 +29,8 @@ if OS_OPENBSD
 libos_a_SOURCES += os/openbsd/tun.c os/openbsd/ifconf.c os/openbsd/priv.c \
 	$(BSD_COMMON) os/bsd/resid.c
 endif
+# the chroot directory check, the same on every OS (helper "sec2")
+libos_a_SOURCES += os/safedir.c
 # automake ships the sources of every branch above, built or not, so the
 # tarball has all backends; no EXTRA_DIST of whole directories, which
 # would also pick up the build tree's os/*/.deps.

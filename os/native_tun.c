@@ -37,7 +37,7 @@ native_tun_open(struct os_native *nat)
 	nat->kind = OS_NATIVE_TUNNEL;
 	if ((nat->fd = os_tun_open(NULL, nat->name, sizeof(nat->name))) == -1)
 		return -1;
-	if (os_if_set_up(nat->name, 1) == -1) {
+	if (os_if_set_up(os_if_index(nat->name), 1) == -1) {
 		saved = errno;
 		(void)os_tun_close(nat->fd, nat->name);
 		nat->fd = -1;

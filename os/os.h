@@ -37,17 +37,25 @@ ssize_t	 os_tun_write(int fd, const void *pkt, size_t len);
  */
 int	 os_udp_nodf(int fd);
 
-/* Interface configuration (privileged). */
+/*
+ * Interface configuration (privileged), by interface index: the caller
+ * resolves the name once (os_if_index) and keeps the index, so that a
+ * request cannot reach another interface that took the name since.
+ * Routes are added without replacing: a route to the same destination
+ * with the same metric that exists already (on any interface) makes
+ * os_route_add() fail with EEXIST and is left alone.  os_route_del()
+ * removes only a route through ifindex.
+ */
 unsigned int os_if_index(const char *ifname);	/* 0 with errno on failure */
-int	 os_if_set_mtu(const char *ifname, unsigned int mtu);
-int	 os_if_set_up(const char *ifname, int up);
-int	 os_addr_add(const char *ifname, const struct in6_addr *addr,
+int	 os_if_set_mtu(unsigned int ifindex, unsigned int mtu);
+int	 os_if_set_up(unsigned int ifindex, int up);
+int	 os_addr_add(unsigned int ifindex, const struct in6_addr *addr,
 	    unsigned int plen);
-int	 os_addr_del(const char *ifname, const struct in6_addr *addr,
+int	 os_addr_del(unsigned int ifindex, const struct in6_addr *addr,
 	    unsigned int plen);
-int	 os_route_add(const char *ifname, const struct in6_addr *dst,
+int	 os_route_add(unsigned int ifindex, const struct in6_addr *dst,
 	    unsigned int plen, unsigned int metric);
-int	 os_route_del(const char *ifname, const struct in6_addr *dst,
+int	 os_route_del(unsigned int ifindex, const struct in6_addr *dst,
 	    unsigned int plen, unsigned int metric);
 
 /*
@@ -64,6 +72,12 @@ int	 os_monitor_read(int fd);
  * regained.  Returns -1 with errno on any failure.
  */
 int	 os_privdrop(const struct passwd *pw, const char *chrootdir);
+/*
+ * The check of a chroot directory (os/safedir.c, all OSes): an absolute
+ * path whose every directory up to / is root's and not writable by group
+ * or others.  -1 with EINVAL (relative), ENOTDIR, EPERM or stat's errno.
+ */
+int	 os_safe_dir(const char *path);
 /*
  * Enter the sandbox for a role (after privdrop, sockets already open).
  * Where the OS has a sandbox but this build lacks it (Linux without

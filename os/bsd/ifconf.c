@@ -74,11 +74,12 @@ bsd_if_ioctl(unsigned long req, void *arg)
 	return rc;
 }
 
+/* The ioctls want a name: the one the index has now (dst: IFNAMSIZ). */
 static int
-if_name(char *dst, const char *ifname)
+if_name(char *dst, unsigned int ifindex)
 {
-	if (ifname == NULL || strlcpy(dst, ifname, IFNAMSIZ) >= IFNAMSIZ) {
-		errno = ENAMETOOLONG;
+	if (ifindex == 0 || if_indextoname(ifindex, dst) == NULL) {
+		errno = ENXIO;
 		return -1;
 	}
 	return 0;
@@ -95,24 +96,24 @@ os_if_index(const char *ifname)
 }
 
 int
-os_if_set_mtu(const char *ifname, unsigned int mtu)
+os_if_set_mtu(unsigned int ifindex, unsigned int mtu)
 {
 	struct ifreq	 ifr;
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (if_name(ifr.ifr_name, ifname) == -1)
+	if (if_name(ifr.ifr_name, ifindex) == -1)
 		return -1;
 	ifr.ifr_mtu = (int)mtu;
 	return bsd_if_ioctl(SIOCSIFMTU, &ifr);
 }
 
 int
-os_if_set_up(const char *ifname, int up)
+os_if_set_up(unsigned int ifindex, int up)
 {
 	struct ifreq	 ifr;
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (if_name(ifr.ifr_name, ifname) == -1 ||
+	if (if_name(ifr.ifr_name, ifindex) == -1 ||
 	    bsd_if_ioctl(SIOCGIFFLAGS, &ifr) == -1)
 		return -1;
 	if (up)
@@ -124,28 +125,33 @@ os_if_set_up(const char *ifname, int up)
 
 /* The interface's index, checking plen on the way. */
 static unsigned int
-if_index_plen(const char *ifname, unsigned int plen)
+if_index_plen(unsigned int ifindex, unsigned int plen)
 {
 	if (plen > 128) {
 		errno = EINVAL;
 		return 0;
 	}
-	return os_if_index(ifname);
+	if (ifindex == 0)
+		errno = ENXIO;
+	return ifindex;
 }
 
 int
-os_addr_add(const char *ifname, const struct in6_addr *addr,
+os_addr_add(unsigned int ifindex, const struct in6_addr *addr,
     unsigned int plen)
 {
 	union {
 		struct in6_aliasreq	 r;
 		unsigned char		 b[sizeof(struct in6_aliasreq)];
 	} ifra;
+	char			 name[IFNAMSIZ];
 	unsigned int		 idx;
 
-	if ((idx = if_index_plen(ifname, plen)) == 0)
+	if ((idx = if_index_plen(ifindex, plen)) == 0)
 		return -1;
-	if (bsd_ifra(&bsd_layout, ifra.b, ifname, addr, plen, idx,
+	if (if_name(name, idx) == -1)
+		return -1;
+	if (bsd_ifra(&bsd_layout, ifra.b, name, addr, plen, idx,
 	    bsd_addr_flags) == -1) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -154,31 +160,48 @@ os_addr_add(const char *ifname, const struct in6_addr *addr,
 }
 
 int
-os_addr_del(const char *ifname, const struct in6_addr *addr,
+os_addr_del(unsigned int ifindex, const struct in6_addr *addr,
     unsigned int plen)
 {
 	struct in6_ifreq	 ifr;
-	unsigned int		 idx;
+	unsigned int		 idx = ifindex;
 
 	(void)plen;	/* an IPv6 address is unique on its interface */
-	if ((idx = os_if_index(ifname)) == 0)
-		return -1;
 	memset(&ifr, 0, sizeof(ifr));
-	(void)if_name(ifr.ifr_name, ifname);
+	if (if_name(ifr.ifr_name, idx) == -1)
+		return -1;
 	bsd_sin6(&bsd_layout, (unsigned char *)&ifr.ifr_addr, addr, idx);
 	return bsd_if_ioctl(SIOCDIFADDR_IN6, &ifr);
 }
 
-/* The kernel answers a bad request by failing the write (route(4)). */
+/*
+ * The kernel answers a bad request by failing the write (route(4)).
+ * With reply != NULL (RTM_GET), read the kernel's answer to our message
+ * (same type, seq and pid) into reply.
+ */
 static int
-rt_send(const void *msg, size_t len)
+rt_send(const void *msg, size_t len, struct rt_msghdr *reply,
+    size_t replylen)
 {
-	ssize_t	 n;
-	int	 s, saved;
+	const struct rt_msghdr	*q = msg;
+	ssize_t			 n;
+	int			 s, saved, i;
 
 	if ((s = bsd_socket(PF_ROUTE, SOCK_RAW, 0, 0)) == -1)
 		return -1;
 	n = write(s, msg, len);
+	for (i = 0; n != -1 && reply != NULL && i < 64; i++) {
+		n = read(s, reply, replylen);
+		if (n >= (ssize_t)sizeof(*reply) &&
+		    reply->rtm_type == q->rtm_type &&
+		    reply->rtm_seq == q->rtm_seq &&
+		    reply->rtm_pid == getpid())
+			break;
+	}
+	if (reply != NULL && i == 64) {
+		n = -1;
+		errno = ESRCH;
+	}
 	saved = errno;
 	(void)close(s);
 	errno = saved;
@@ -187,7 +210,7 @@ rt_send(const void *msg, size_t len)
 
 /* RTM_ADD or RTM_DELETE of dst/plen through the interface (no gateway). */
 static int
-route_msg(int type, const char *ifname, const struct in6_addr *dst,
+route_msg(int type, unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
 	struct {
@@ -198,7 +221,7 @@ route_msg(int type, const char *ifname, const struct in6_addr *dst,
 	size_t			 off;
 	int			 addrs;
 
-	if ((idx = if_index_plen(ifname, plen)) == 0)
+	if ((idx = if_index_plen(ifindex, plen)) == 0)
 		return -1;
 	memset(&m, 0, sizeof(m));
 	if ((off = bsd_rt_sockaddrs(&bsd_layout, m.sa, sizeof(m.sa), dst,
@@ -214,19 +237,35 @@ route_msg(int type, const char *ifname, const struct in6_addr *dst,
 	m.rtm.rtm_seq = 1;
 	bsd_route_hdr(&m.rtm, metric);
 	m.rtm.rtm_msglen = sizeof(m.rtm) + off;
-	return rt_send(&m, m.rtm.rtm_msglen);
+	if (type != RTM_GET)
+		return rt_send(&m, m.rtm.rtm_msglen, NULL, 0);
+	/* RTM_GET: is the route to exactly dst/plen through ifindex? */
+	if (rt_send(&m, m.rtm.rtm_msglen, &m.rtm, sizeof(m)) == -1)
+		return -1;
+	if (m.rtm.rtm_index != idx) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
 }
 
+/* RTM_ADD never replaces: an existing route makes it fail with EEXIST. */
 int
-os_route_add(const char *ifname, const struct in6_addr *dst,
+os_route_add(unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return route_msg(RTM_ADD, ifname, dst, plen, metric);
+	return route_msg(RTM_ADD, ifindex, dst, plen, metric);
 }
 
+/*
+ * Only a route through our interface: RTM_DELETE matches on destination
+ * and mask (and, with multipath, on the gateway), so look first.
+ */
 int
-os_route_del(const char *ifname, const struct in6_addr *dst,
+os_route_del(unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return route_msg(RTM_DELETE, ifname, dst, plen, metric);
+	if (route_msg(RTM_GET, ifindex, dst, plen, metric) == -1)
+		return -1;
+	return route_msg(RTM_DELETE, ifindex, dst, plen, metric);
 }

@@ -28,21 +28,12 @@
  */
 
 /* Refuse a chroot directory that someone but root could fill (ntpd). */
+/* The whole path is checked (os_safe_dir). */
 static int
 priv_chroot(const char *dir)
 {
-	struct stat	 st;
-
-	if (stat(dir, &st) == -1)
+	if (os_safe_dir(dir) == -1)
 		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		errno = EPERM;
-		return -1;
-	}
 	return chroot(dir);
 }
 

@@ -34,8 +34,18 @@
  */
 
 #define NL_BUFSZ	512
-/* Adding an address or route that is already there succeeds. */
-#define NL_F_ADD	(NLM_F_CREATE | NLM_F_REPLACE)
+/*
+ * Adding an address that is already there succeeds: addresses are keyed
+ * by interface, so replacing one touches nothing but ours.
+ */
+#define NL_F_ADDR_ADD	(NLM_F_CREATE | NLM_F_REPLACE)
+/*
+ * Never replace a route: the IPv6 FIB keys a replacement on destination
+ * and metric only, so NLM_F_REPLACE would take over another interface's
+ * route (and deleting "ours" later would lose it for good).  EXCL makes
+ * an existing route of the same destination and metric an EEXIST.
+ */
+#define NL_F_ROUTE_ADD	(NLM_F_CREATE | NLM_F_EXCL)
 
 struct nl_req {
 	struct nlmsghdr	 nh;
@@ -139,14 +149,15 @@ out:
 	return rc;
 }
 
+/* An interface index as rtnetlink wants it; 0 is no interface. */
 static int
-nl_ifindex(const char *ifname, int *idx)
+nl_ifindex(unsigned int ifindex, int *idx)
 {
-	unsigned int	 i;
-
-	if ((i = os_if_index(ifname)) == 0)
+	if (ifindex == 0 || ifindex > INT32_MAX) {
+		errno = ENODEV;
 		return -1;
-	*idx = (int)i;
+	}
+	*idx = (int)ifindex;
 	return 0;
 }
 
@@ -165,14 +176,14 @@ os_if_index(const char *ifname)
 }
 
 static int
-link_change(const char *ifname, unsigned int flags, unsigned int change,
+link_change(unsigned int ifindex, unsigned int flags, unsigned int change,
     const uint32_t *mtu)
 {
 	struct nl_req	 r;
 
 	nl_init(&r, RTM_NEWLINK, 0, sizeof(r.u.ifi));
 	r.u.ifi.ifi_family = AF_UNSPEC;
-	if (nl_ifindex(ifname, &r.u.ifi.ifi_index) == -1)
+	if (nl_ifindex(ifindex, &r.u.ifi.ifi_index) == -1)
 		return -1;
 	r.u.ifi.ifi_flags = flags;
 	r.u.ifi.ifi_change = change;
@@ -182,17 +193,17 @@ link_change(const char *ifname, unsigned int flags, unsigned int change,
 }
 
 int
-os_if_set_mtu(const char *ifname, unsigned int mtu)
+os_if_set_mtu(unsigned int ifindex, unsigned int mtu)
 {
 	uint32_t	 m = mtu;
 
-	return link_change(ifname, 0, 0, &m);
+	return link_change(ifindex, 0, 0, &m);
 }
 
 int
-os_if_set_up(const char *ifname, int up)
+os_if_set_up(unsigned int ifindex, int up)
 {
-	return link_change(ifname, up ? IFF_UP : 0, IFF_UP, NULL);
+	return link_change(ifindex, up ? IFF_UP : 0, IFF_UP, NULL);
 }
 
 /*
@@ -200,23 +211,23 @@ os_if_set_up(const char *ifname, int up)
  * has to be a valid IPv6 prefix length.
  */
 static int
-nl_ifindex6(const char *ifname, unsigned int plen, int *idx)
+nl_ifindex6(unsigned int ifindex, unsigned int plen, int *idx)
 {
 	if (plen > 128) {
 		errno = EINVAL;
 		return -1;
 	}
-	return nl_ifindex(ifname, idx);
+	return nl_ifindex(ifindex, idx);
 }
 
 static int
-addr_change(uint16_t type, uint16_t flags, const char *ifname,
+addr_change(uint16_t type, uint16_t flags, unsigned int ifindex,
     const struct in6_addr *addr, unsigned int plen)
 {
 	struct nl_req	 r;
 	int		 idx;
 
-	if (nl_ifindex6(ifname, plen, &idx) == -1)
+	if (nl_ifindex6(ifindex, plen, &idx) == -1)
 		return -1;
 	nl_init(&r, type, flags, sizeof(r.u.ifa));
 	r.u.ifa.ifa_family = AF_INET6;
@@ -232,28 +243,28 @@ addr_change(uint16_t type, uint16_t flags, const char *ifname,
 }
 
 int
-os_addr_add(const char *ifname, const struct in6_addr *addr,
+os_addr_add(unsigned int ifindex, const struct in6_addr *addr,
     unsigned int plen)
 {
-	return addr_change(RTM_NEWADDR, NL_F_ADD, ifname, addr, plen);
+	return addr_change(RTM_NEWADDR, NL_F_ADDR_ADD, ifindex, addr, plen);
 }
 
 int
-os_addr_del(const char *ifname, const struct in6_addr *addr,
+os_addr_del(unsigned int ifindex, const struct in6_addr *addr,
     unsigned int plen)
 {
-	return addr_change(RTM_DELADDR, 0, ifname, addr, plen);
+	return addr_change(RTM_DELADDR, 0, ifindex, addr, plen);
 }
 
 static int
-route_change(uint16_t type, uint16_t flags, const char *ifname,
+route_change(uint16_t type, uint16_t flags, unsigned int ifindex,
     const struct in6_addr *dst, unsigned int plen, unsigned int metric)
 {
 	struct nl_req	 r;
 	uint32_t	 oif, prio = metric;
 	int		 idx;
 
-	if (nl_ifindex6(ifname, plen, &idx) == -1)
+	if (nl_ifindex6(ifindex, plen, &idx) == -1)
 		return -1;
 	oif = (uint32_t)idx;
 	nl_init(&r, type, flags, sizeof(r.u.rtm));
@@ -271,16 +282,17 @@ route_change(uint16_t type, uint16_t flags, const char *ifname,
 }
 
 int
-os_route_add(const char *ifname, const struct in6_addr *dst,
+os_route_add(unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return route_change(RTM_NEWROUTE, NL_F_ADD, ifname, dst, plen,
+	return route_change(RTM_NEWROUTE, NL_F_ROUTE_ADD, ifindex, dst, plen,
 	    metric);
 }
 
+/* RTA_OIF: the kernel deletes only a route through our interface. */
 int
-os_route_del(const char *ifname, const struct in6_addr *dst,
+os_route_del(unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return route_change(RTM_DELROUTE, 0, ifname, dst, plen, metric);
+	return route_change(RTM_DELROUTE, 0, ifindex, dst, plen, metric);
 }

@@ -404,6 +404,16 @@ os_if_index(const char *ifname)
 	return 100 + (unsigned int)(f - fake_ifs);
 }
 
+/* The name of the fake interface with this index ("" if none). */
+static const char *
+fake_if_name(unsigned int ifindex)
+{
+	if (ifindex < 100 || ifindex - 100 >= FAKE_NIF ||
+	    !fake_ifs[ifindex - 100].used)
+		return "";
+	return fake_ifs[ifindex - 100].name;
+}
+
 /* Common start of the interface calls: log, injected failure, lookup. */
 static struct fake_if *
 fake_if_call(struct os_fake_call *c)
@@ -418,9 +428,10 @@ fake_if_call(struct os_fake_call *c)
 }
 
 int
-os_if_set_mtu(const char *ifname, unsigned int mtu)
+os_if_set_mtu(unsigned int ifindex, unsigned int mtu)
 {
-	struct os_fake_call	*c = fake_record(OS_FAKE_MTU, ifname);
+	struct os_fake_call	*c = fake_record(OS_FAKE_MTU,
+	    fake_if_name(ifindex));
 	struct fake_if		*f;
 	char			 d[16];
 
@@ -436,9 +447,10 @@ os_if_set_mtu(const char *ifname, unsigned int mtu)
 }
 
 int
-os_if_set_up(const char *ifname, int up)
+os_if_set_up(unsigned int ifindex, int up)
 {
-	struct os_fake_call	*c = fake_record(OS_FAKE_UP, ifname);
+	struct os_fake_call	*c = fake_record(OS_FAKE_UP,
+	    fake_if_name(ifindex));
 	struct fake_if		*f;
 
 	c->value = up != 0;
@@ -459,6 +471,11 @@ fake_ent_change(struct os_fake_call *c, struct fake_ent *set, size_t *n,
 		return;
 	}
 	i = fake_ent_find(set, *n, &c->addr, c->plen, want_metric, c->value);
+	if (add && i >= 0 && want_metric) {
+		/* Routes are added with NLM_F_EXCL (os/linux/ifconf.c). */
+		fake_set_err(c, EEXIST);
+		return;
+	}
 	if (add && i < 0) {
 		if (*n == FAKE_NENT) {
 			fake_set_err(c, ENOSPC);
@@ -474,10 +491,10 @@ fake_ent_change(struct os_fake_call *c, struct fake_ent *set, size_t *n,
 }
 
 static int
-fake_addr(enum os_fake_op op, const char *ifname, const struct in6_addr *a,
+fake_addr(enum os_fake_op op, unsigned int ifindex, const struct in6_addr *a,
     unsigned int plen)
 {
-	struct os_fake_call	*c = fake_record(op, ifname);
+	struct os_fake_call	*c = fake_record(op, fake_if_name(ifindex));
 	struct fake_if		*f;
 
 	c->addr = *a;
@@ -489,24 +506,24 @@ fake_addr(enum os_fake_op op, const char *ifname, const struct in6_addr *a,
 }
 
 int
-os_addr_add(const char *ifname, const struct in6_addr *addr,
+os_addr_add(unsigned int ifindex, const struct in6_addr *addr,
     unsigned int plen)
 {
-	return fake_addr(OS_FAKE_ADDR_ADD, ifname, addr, plen);
+	return fake_addr(OS_FAKE_ADDR_ADD, ifindex, addr, plen);
 }
 
 int
-os_addr_del(const char *ifname, const struct in6_addr *addr,
+os_addr_del(unsigned int ifindex, const struct in6_addr *addr,
     unsigned int plen)
 {
-	return fake_addr(OS_FAKE_ADDR_DEL, ifname, addr, plen);
+	return fake_addr(OS_FAKE_ADDR_DEL, ifindex, addr, plen);
 }
 
 static int
-fake_route(enum os_fake_op op, const char *ifname, const struct in6_addr *a,
-    unsigned int plen, unsigned int metric)
+fake_route(enum os_fake_op op, unsigned int ifindex,
+    const struct in6_addr *a, unsigned int plen, unsigned int metric)
 {
-	struct os_fake_call	*c = fake_record(op, ifname);
+	struct os_fake_call	*c = fake_record(op, fake_if_name(ifindex));
 	struct fake_if		*f;
 	char			 d[24];
 
@@ -521,17 +538,17 @@ fake_route(enum os_fake_op op, const char *ifname, const struct in6_addr *a,
 }
 
 int
-os_route_add(const char *ifname, const struct in6_addr *dst,
+os_route_add(unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return fake_route(OS_FAKE_ROUTE_ADD, ifname, dst, plen, metric);
+	return fake_route(OS_FAKE_ROUTE_ADD, ifindex, dst, plen, metric);
 }
 
 int
-os_route_del(const char *ifname, const struct in6_addr *dst,
+os_route_del(unsigned int ifindex, const struct in6_addr *dst,
     unsigned int plen, unsigned int metric)
 {
-	return fake_route(OS_FAKE_ROUTE_DEL, ifname, dst, plen, metric);
+	return fake_route(OS_FAKE_ROUTE_DEL, ifindex, dst, plen, metric);
 }
 
 int

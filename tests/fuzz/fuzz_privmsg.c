@@ -16,15 +16,16 @@
  * message, checked at an aligned and at a misaligned address, and the
  * verdict is compared with an independent statement of the policy of
  * the privilege separation (the engine may only touch its own tunnel:
- * Teredo address /32 or the client link-local /64, ::/0 or the Teredo
- * prefix /32 with the client metric, MTU 1280..65535).
+ * Teredo address /32 or the client link-local /64, ::/0 with the
+ * client metric, MTU 1280..65535; a client's policy).
  */
 
 #define FP_IFINDEX	7
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct privmsg_policy fp_pol = { FP_IFINDEX, TEREDO_PREFIX };
+static const struct privmsg_policy fp_pol = { FP_IFINDEX, TEREDO_PREFIX,
+    PRIVMSG_ROLE_CLIENT };
 static const uint8_t fp_ll[16] = {
 	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 };
@@ -64,9 +65,9 @@ fp_oracle_values(uint32_t type, const uint8_t *m)
 		return memcmp(a, fp_pfx, 4) == 0 && fp_u32(m, 24) == 32;
 	case PRIV_MSG_ROUTE_ADD:
 	case PRIV_MSG_ROUTE_DEL:
+		/* ::/0 only (the relay's prefix route is priv's own) */
 		return fp_u32(m, 28) == PRIVMSG_CLIENT_METRIC &&
-		    ((fp_u32(m, 24) == 0 && memcmp(a, fp_zero, 16) == 0) ||
-		    (fp_u32(m, 24) == 32 && memcmp(a, fp_pfx, 16) == 0));
+		    fp_u32(m, 24) == 0 && memcmp(a, fp_zero, 16) == 0;
 	case PRIV_MSG_MTU:
 		return fp_mtu_ok(fp_u32(m, 8));
 	case PRIV_MSG_LINK:

@@ -65,21 +65,22 @@ cmd_ifconf(const char *cmd, char **av)
 		return -1;
 	}
 	if (strcmp(cmd, "mtu") == 0)
-		return os_if_set_mtu(drv_name, (unsigned int)atoi(av[0]));
+		return os_if_set_mtu(os_if_index(drv_name),
+		    (unsigned int)atoi(av[0]));
 	if (strcmp(cmd, "up") == 0)
-		return os_if_set_up(drv_name, atoi(av[0]));
+		return os_if_set_up(os_if_index(drv_name), atoi(av[0]));
 	if (parse_addr(av[0], &a) == -1 || av[1] == NULL)
 		return -1;
 	plen = (unsigned int)atoi(av[1]);
 	metric = av[2] != NULL ? (unsigned int)atoi(av[2]) : 0;
 	if (strcmp(cmd, "addr_add") == 0)
-		return os_addr_add(drv_name, &a, plen);
+		return os_addr_add(os_if_index(drv_name), &a, plen);
 	if (strcmp(cmd, "addr_del") == 0)
-		return os_addr_del(drv_name, &a, plen);
+		return os_addr_del(os_if_index(drv_name), &a, plen);
 	if (strcmp(cmd, "route_add") == 0)
-		return os_route_add(drv_name, &a, plen, metric);
+		return os_route_add(os_if_index(drv_name), &a, plen, metric);
 	if (strcmp(cmd, "route_del") == 0)
-		return os_route_del(drv_name, &a, plen, metric);
+		return os_route_del(os_if_index(drv_name), &a, plen, metric);
 	errno = ENOSYS;
 	return -1;
 }

@@ -100,7 +100,8 @@ has "inet6 fe80::ffff:ffff:ffff/64 scope link" $IPN -6 addr show dev mtst0
 hasnt "tentative" $IPN -6 addr show dev mtst0
 want "ok" route_add 2001:: 32 1029
 want "ok" route_add :: 0 1029
-want "ok" route_add :: 0 1029
+# A route is never replaced, not even ours (NLM_F_EXCL).
+want "err File exists" route_add :: 0 1029
 has "^2001::/32 proto static metric 1029" $IPN -6 route show dev mtst0
 has "^default proto static metric 1029" $IPN -6 route show dev mtst0
 [ "$($IPN -6 route show dev mtst0 | grep -c '^default')" = 1 ] ||
@@ -122,6 +123,22 @@ want "ok" route_del 2001:: 32 1029
 want "ok" route_del :: 0 1029
 want "err No such process" route_del :: 0 1029
 hasnt "metric 1029" $IPN -6 route show dev mtst0
+# Another interface's route with the same destination and metric (H2 of
+# the security review): adding ours fails with EEXIST and leaves it as
+# it was; deleting "ours" (by RTA_OIF) does not touch it.
+$IPN link add mtfo0 type veth peer name mtfo1
+$IPN link set mtfo0 up
+$IPN -6 route add 2001::/32 dev mtfo0 metric 1024
+$IPN -6 route add default dev mtfo0 metric 1029
+before=$($IPN -6 route show)
+want "err File exists" route_add 2001:: 32 1024
+want "err File exists" route_add :: 0 1029
+want "err No such process" route_del 2001:: 32 1024
+want "err No such process" route_del :: 0 1029
+after=$($IPN -6 route show)
+[ "$before" = "$after" ] && ok "the other interface's routes are unchanged" ||
+	fail "routes changed: before: $before; after: $after"
+$IPN link del mtfo0
 want "ok" addr_del 2001:0:c633:640a::1 32
 want "ok" addr_del fe80::ffff:ffff:ffff 64
 want "err Cannot assign requested address" addr_del fe80::ffff:ffff:ffff 64

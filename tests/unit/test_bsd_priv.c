@@ -282,6 +282,7 @@ unveil(const char *path, const char *permissions)
 
 /* The shared drop, then the OS's set*id calls, sandbox and name. */
 #include "../../os/bsd/privdrop.c"
+#include "../../os/safedir.c"
 #if PRIV_OS == 1
 #include "../../os/bsd/resid.c"
 #include "../../os/freebsd/priv.c"

@@ -71,6 +71,9 @@ test_tun(void)
 	CHECK(!os_fake_exists(name));
 }
 
+/* The calls take the index, resolved once by the caller (os.h). */
+#define TI	os_if_index("teredo")
+
 static void
 test_ifconf(void)
 {
@@ -81,30 +84,32 @@ test_ifconf(void)
 	int		 fd;
 
 	os_fake_reset();
-	CHECK(os_addr_add("teredo", &a, 32) == -1 && errno == ENODEV);
+	CHECK(os_addr_add(TI, &a, 32) == -1 && errno == ENODEV);
 	fd = os_tun_open("teredo", name, sizeof(name));
 	CHECK(os_fake_mtu("teredo") == 1500 && !os_fake_is_up("teredo"));
-	CHECK(os_if_set_mtu("teredo", 1280) == 0);
-	CHECK(os_if_set_mtu("teredo", 65536) == -1 && errno == EINVAL);
+	CHECK(os_if_set_mtu(TI, 1280) == 0);
+	CHECK(os_if_set_mtu(TI, 65536) == -1 && errno == EINVAL);
 	CHECK(os_fake_mtu("teredo") == 1280);
-	CHECK(os_if_set_up("teredo", 1) == 0 && os_fake_is_up("teredo"));
+	CHECK(os_if_set_up(TI, 1) == 0 && os_fake_is_up("teredo"));
 
-	CHECK(os_addr_add("teredo", &a, 32) == 0);
-	CHECK(os_addr_add("teredo", &a, 32) == 0);	/* idempotent */
-	CHECK(os_addr_add("teredo", &ll, 64) == 0);
+	CHECK(os_addr_add(TI, &a, 32) == 0);
+	CHECK(os_addr_add(TI, &a, 32) == 0);	/* idempotent */
+	CHECK(os_addr_add(TI, &ll, 64) == 0);
 	CHECK(os_fake_naddrs("teredo") == 2);
 	CHECK(os_fake_find_addr("teredo", &a, 32));
 	CHECK(!os_fake_find_addr("teredo", &a, 64));
-	CHECK(os_route_add("teredo", &any, 0, 1029) == 0);
-	CHECK(os_route_add("teredo", &pfx, 32, 1029) == 0);
+	CHECK(os_route_add(TI, &any, 0, 1029) == 0);
+	CHECK(os_route_add(TI, &pfx, 32, 1029) == 0);
+	/* a route is never replaced (NLM_F_EXCL) */
+	CHECK(os_route_add(TI, &pfx, 32, 1029) == -1 && errno == EEXIST);
 	CHECK(os_fake_find_route("teredo", &any, 0, 1029));
 	CHECK(!os_fake_find_route("teredo", &any, 0, 1024));
-	CHECK(os_route_add("teredo", &pfx, 129, 1) == -1 && errno == EINVAL);
+	CHECK(os_route_add(TI, &pfx, 129, 1) == -1 && errno == EINVAL);
 
-	CHECK(os_addr_del("teredo", &a, 32) == 0);
-	CHECK(os_addr_del("teredo", &a, 32) == -1 && errno == EADDRNOTAVAIL);
-	CHECK(os_route_del("teredo", &any, 0, 1029) == 0);
-	CHECK(os_route_del("teredo", &any, 0, 1029) == -1 && errno == ESRCH);
+	CHECK(os_addr_del(TI, &a, 32) == 0);
+	CHECK(os_addr_del(TI, &a, 32) == -1 && errno == EADDRNOTAVAIL);
+	CHECK(os_route_del(TI, &any, 0, 1029) == 0);
+	CHECK(os_route_del(TI, &any, 0, 1029) == -1 && errno == ESRCH);
 	CHECK(os_fake_naddrs("teredo") == 1 && os_fake_nroutes("teredo") == 1);
 
 	/* The text log, in order. */
@@ -139,9 +144,9 @@ test_fail_and_log(void)
 	CHECK(os_fake_calls() == 0 && os_fake_log()[0] == '\0');
 	fd = os_tun_open("teredo", name, sizeof(name));
 	os_fake_fail(OS_FAKE_ADDR_ADD, EPERM);
-	CHECK(os_addr_add("teredo", &a, 32) == -1 && errno == EPERM);
+	CHECK(os_addr_add(TI, &a, 32) == -1 && errno == EPERM);
 	CHECK(!os_fake_find_addr("teredo", &a, 32));
-	CHECK(os_addr_add("teredo", &a, 32) == 0);	/* only once */
+	CHECK(os_addr_add(TI, &a, 32) == 0);	/* only once */
 	CHECK(os_fake_calls() == 3);
 	c = os_fake_call(1);
 	CHECK(c != NULL && c->op == OS_FAKE_ADDR_ADD && c->result == -1 &&

@@ -9,7 +9,7 @@
 #include "t.h"
 #include "tprivmsg.h"
 
-static const struct privmsg_policy pol = { 7, 0x20010000u };
+static const struct privmsg_policy pol = { 7, 0x20010000u, PRIVMSG_ROLE_CLIENT };
 
 static int
 check(const void *m, size_t len)
@@ -80,7 +80,7 @@ test_addr(void)
 static void
 test_client_policy(void)
 {
-	static const struct privmsg_policy cp = { 7, 0 };
+	static const struct privmsg_policy cp = { 7, 0, PRIVMSG_ROLE_CLIENT };
 	struct privmsg_addr m;
 	struct privmsg_route r;
 	const char *why;
@@ -114,9 +114,9 @@ test_route(void)
 	CHECK(check(&r, sizeof(r)) == PRIV_MSG_ROUTE_DEL);
 	CHECK(check(&r, sizeof(r) + 1) == -1);
 	CHECK(check(&r, sizeof(r) - 4) == -1);
+	/* anything else is out of policy, the Teredo prefix too */
 	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "2001::", 32, PRIVMSG_CLIENT_METRIC);
-	CHECK(check(&r, sizeof(r)) == PRIV_MSG_ROUTE_ADD);
-	/* anything else is out of policy */
+	CHECK(check(&r, sizeof(r)) == -1);
 	r = mroute(PRIV_MSG_ROUTE_ADD, 9, "::", 0, PRIVMSG_CLIENT_METRIC);
 	CHECK(check(&r, sizeof(r)) == -1);
 	r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 0, 0);
@@ -241,9 +241,46 @@ test_types(void)
 	CHECK(sizeof(union privmsg) <= PRIVMSG_MAX);
 }
 
+/* A relay engine may only say that it is ready (M1). */
+static void
+test_relay_role(void)
+{
+	static const struct privmsg_policy rp = { 7, 0x20010000u,
+	    PRIVMSG_ROLE_RELAY };
+	struct privmsg_addr a = maddr(PRIV_MSG_ADDR_ADD, 7,
+	    "2001:0:c000:201:8000:cfc6:3fff:fd74", 32);
+	struct privmsg_route r = mroute(PRIV_MSG_ROUTE_ADD, 7, "::", 0,
+	    PRIVMSG_CLIENT_METRIC);
+	struct privmsg_mtu m = { PRIV_MSG_MTU, 7, 1280 };
+	struct privmsg_link l = { PRIV_MSG_LINK, 7, 1 };
+	struct privmsg_state s;
+	struct privmsg_ready y = { PRIV_MSG_READY };
+	const char *why;
+
+	memset(&s, 0, sizeof(s));
+	s.type = PRIV_MSG_STATE;
+	s.ifindex = 7;
+	CHECK(privmsg_check(&y, sizeof(y), &rp, &why) == PRIV_MSG_READY);
+	CHECK(privmsg_check(&a, sizeof(a), &rp, &why) == -1 && why != NULL);
+	a.type = PRIV_MSG_ADDR_DEL;
+	CHECK(privmsg_check(&a, sizeof(a), &rp, &why) == -1);
+	CHECK(privmsg_check(&r, sizeof(r), &rp, &why) == -1);
+	r.type = PRIV_MSG_ROUTE_DEL;
+	CHECK(privmsg_check(&r, sizeof(r), &rp, &why) == -1);
+	CHECK(privmsg_check(&m, sizeof(m), &rp, &why) == -1);
+	CHECK(privmsg_check(&l, sizeof(l), &rp, &why) == -1);
+	l.up = 0;
+	CHECK(privmsg_check(&l, sizeof(l), &rp, &why) == -1);
+	CHECK(privmsg_check(&s, sizeof(s), &rp, &why) == -1);
+	/* the same messages are fine from a client */
+	CHECK(check(&m, sizeof(m)) == PRIV_MSG_MTU);
+	CHECK(check(&s, sizeof(s)) == PRIV_MSG_STATE);
+}
+
 int
 main(void)
 {
+	test_relay_role();
 	test_addr();
 	test_route();
 	test_client_policy();

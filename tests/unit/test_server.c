@@ -646,6 +646,42 @@ test_flood(void)
 	server_free(s);
 }
 
+/*
+ * L7 of the security review: echo requests to native IPv6 from many
+ * (spoofed) sources each within its own limit are capped all together,
+ * at RL_FWD_GLOBAL (10) times the per-source rate and burst.
+ */
+static void
+test_rate_fwd_global(void)
+{
+	struct sent t;
+	struct server *s = mk(&t, 10, 5, 4096);
+	uint8_t d[256], src[16], dst[16], echo[8] = { 128, 0 };
+	char ip[32];
+	size_t n;
+	int i, j;
+
+	v6(dst, "2001:db8:1::2");
+	for (i = 0; i < 30; i++) {	/* 30 sources x 4: 120 within limits */
+		(void)snprintf(ip, sizeof(ip), "198.51.100.%d", 100 + i);
+		teredo(src, SRV0, 0, CLI_PORT, ip);
+		n = mkpkt(d, src, dst, 58, 64, echo, sizeof(echo));
+		for (j = 0; j < 4; j++)
+			input(s, 1000, 0, ip, CLI_PORT, d, n);
+	}
+	CHECK(t.n6 == 50);		/* the global burst: 10 x 5 */
+	CHECK(dropped(s, SDROP_RATE_LIMIT) == 70);
+	/* it refills at 10 x 10 per second: 10 more after 100 ms */
+	for (i = 0; i < 30; i++) {
+		(void)snprintf(ip, sizeof(ip), "198.51.100.%d", 150 + i);
+		teredo(src, SRV0, 0, CLI_PORT, ip);
+		n = mkpkt(d, src, dst, 58, 64, echo, sizeof(echo));
+		input(s, 1100, 0, ip, CLI_PORT, d, n);
+	}
+	CHECK(t.n6 == 60);
+	server_free(s);
+}
+
 int
 main(void)
 {
@@ -662,5 +698,6 @@ main(void)
 	test_rate();
 	test_rate_relay();
 	test_flood();
+	test_rate_fwd_global();
 	return T_DONE();
 }
