@@ -155,6 +155,30 @@ hx_drops()
 	esac
 }
 
+# hx_report ROLE: the daemon's miredo-status report (its socket is next to
+# its pid file); hx_counter ROLE NAME: one value of it ("peers",
+# "udp-rx-packets", "drop-bad-source", ...), empty if the report has none.
+hx_report()
+{
+	"$TOPO_BUILDDIR/miredo-status" -s "$TOPO_DIR/$1.ctl" 2>&1
+}
+hx_counter()
+{
+	hx_report "$1" | awk -v k="$2:" '$1 == k { print $2; exit }'
+}
+# hx_counters ROLE NAME...: the values, on one line, in that order (one
+# report, so that they are consistent); empty if one is missing.
+hx_counters()
+{
+	local role=$1
+	shift
+	hx_report "$role" | awk -v names="$*" '
+	    BEGIN { n = split(names, k, " ") }
+	    { v[$1] = $2 }
+	    END { for (i = 1; i <= n; i++) { if (!((k[i] ":") in v)) exit 1;
+		out = out (i > 1 ? " " : "") v[k[i] ":"] } print out }'
+}
+
 # hx_kdrops NS: datagrams the kernel of NS dropped before any daemon saw
 # them (full socket buffers, failed reassembly).
 hx_kdrops()
