@@ -139,22 +139,6 @@ hx_status()
 	grep "$pat" "$log" | tail -n 1
 }
 
-# hx_field LINE WORD: the number just before WORD in a status line
-# ("12 dropped", "3 peers"), or after it ("rx 5", "malformed 7").
-hx_before() { echo "$1" | grep -o "[0-9]* $2" | head -n 1 | cut -d' ' -f1; }
-hx_after() { echo "$1" | grep -o "$2 [0-9]*" | head -n 1 | awk '{ print $NF }'; }
-
-# hx_drops ROLE [REASON]: total drops of an engine, or one server reason.
-hx_drops()
-{
-	local line
-	line=$(hx_status "$1") || return 1
-	case $1 in
-	server) hx_after "$line" "${2:-malformed}" ;;
-	*) hx_before "$line" dropped ;;
-	esac
-}
-
 # hx_report ROLE: the daemon's miredo-status report (its socket is next to
 # its pid file); hx_counter ROLE NAME: one value of it ("peers",
 # "udp-rx-packets", "drop-bad-source", ...), empty if the report has none.
