@@ -101,6 +101,20 @@ parse() {
 	done <"$file"
 }
 parse
+# Each mutation: a unique id, at least one edit, each with original lines.
+declare -A seen=()
+for i in "${!M_ID[@]}"; do
+	[ -z "${seen[${M_ID[i]}]:-}" ] ||
+	    { echo "mutate: $file: ${M_ID[i]} twice" >&2; exit 2; }
+	seen[${M_ID[i]}]=1
+	n=0
+	for e in "${!E_M[@]}"; do
+		[ "${E_M[e]}" != "$i" ] && continue
+		n=$((n + 1))
+		[ -n "${E_FROM[e]}" ] || { echo "mutate: $file: ${M_ID[i]}: an edit without '-' lines" >&2; exit 2; }
+	done
+	[ $n -gt 0 ] || { echo "mutate: $file: ${M_ID[i]} has no edit" >&2; exit 2; }
+done
 
 # selected INDEX: the mutation is asked for (by id, else by class).
 declare -A want=()
