@@ -259,7 +259,7 @@ done
 
 # first_failure LOG: the first lines that say what failed.
 first_failure() {
-	grep -m 3 -E 'FAIL|ERROR|Assertion' "$1" |
+	grep -m 4 -E 'FAIL|ERROR|Assertion|-died|-ignored-SIGTERM' "$1" |
 	    cut -c 1-150 | sed 's/^/        /'
 }
 
