@@ -12,6 +12,9 @@
 # macOS with zig), and `make distcheck`.  With CI=true nothing may skip.
 # The last line is always "N passed, N failed" (", N skipped" appended
 # when tests were skipped); the exit status is non-zero if anything failed.
+# In CI (environment CI=true) nothing may skip: every skipped test (a SKIP
+# in a test-suite.log, the fuzzers' exit 77, a run without root) counts as
+# failed and is named.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd) || exit 1
@@ -54,16 +57,47 @@ count_log() {
 		case $key in
 		PASS:|XFAIL:)		passed=$((passed + n)) ;;
 		FAIL:|ERROR:|XPASS:)	failed=$((failed + n)) ;;
-		SKIP:)			skipped=$((skipped + n)) ;;
+		SKIP:)			count_skip "$n" ;;
 		esac
 	done < <(grep -E '^# [A-Z]+: +[0-9]+$' "$log")
 	# Name the tests that did not pass, so that the log says where to look.
 	grep -E '^(FAIL|ERROR|XPASS): ' "$log" | sed 's/^/*** /'
+	[ "${CI:-}" != true ] || skipped_names "$log" |
+	    sed 's/^/*** skipped in CI, counted as failed: /'
+}
+
+# skipped_names LOG: the tests a test-suite.log reports as skipped (the
+# "SKIP: name" headings underlined with "=", not the tests' own output).
+skipped_names() {
+	awk '/^=+$/ && prev ~ /^SKIP: / { print substr(prev, 7) } { prev = $0 }' \
+	    "$1" 2>/dev/null
+}
+
+# count_skip N [WHAT]: N tests skipped; in CI (CI=true) they count as failed.
+count_skip() {
+	if [ "${CI:-}" = true ]; then
+		failed=$((failed + $1))
+		[ -z "${2:-}" ] || echo "*** skipped in CI, counted as failed: $2"
+	else
+		skipped=$((skipped + $1))
+	fi
+}
+
+# skips_in LOG WHAT: the skipped tests of a test-suite.log counted by a
+# step of its own (not by count_log).
+skips_in() {
+	local n
+	n=$(sed -n 's/^# SKIP: *//p' "$1" 2>/dev/null | head -n 1)
+	[ -n "$n" ] && [ "$n" -gt 0 ] || return 0
+	count_skip "$n" "$n in $2"
+	[ "${CI:-}" != true ] || skipped_names "$1" | sed 's/^/***   /'
+	return 0
 }
 
 summary() {
 	local line="$passed passed, $failed failed"
 	[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+	[ "${CI:-}" = true ] && echo "(CI=true: skipped tests are counted as failed)"
 	echo
 	echo "$line"
 }
@@ -177,6 +211,8 @@ main() {
 		stop_system_miredo
 	else
 		echo "not root: no package installation; root tests will skip"
+		[ "${CI:-}" != true ] ||
+		    echo "*** CI=true: every skipped test counts as failed"
 	fi
 
 	step "autoreconf"
@@ -208,6 +244,10 @@ main() {
 		step "build-asan-netns/: namespace tests under ASan + UBSan"
 		bash tests/asan-netns.sh
 		step_result $? "tests/asan-netns.sh (daemons under ASan + UBSan)"
+		# Its own make check: a skipped test there is a skip too.
+		skips_in build-asan-netns/test-suite.log "tests/asan-netns.sh"
+	else
+		count_skip 1 "tests/asan-netns.sh (not root)"
 	fi
 
 	cross_checks
@@ -216,7 +256,7 @@ main() {
 	FUZZ_BUILDDIR=$top/build-fuzz bash tests/fuzz/run.sh 15
 	rc=$?
 	if [ $rc -eq 77 ]; then
-		skipped=$((skipped + 1))
+		count_skip 1 "fuzzers (tests/fuzz/run.sh: no clang with libFuzzer)"
 	else
 		step_result $rc "fuzzers (tests/fuzz/run.sh 15)"
 	fi

@@ -33,7 +33,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 tests=${ASAN_NETNS_TESTS:-"tests/netns/os_linux.sh tests/netns/lifecycle.sh
-tests/netns/status.sh tests/netns/client_reload.sh tests/netns/server_life.sh
+tests/netns/client_life.sh tests/netns/status.sh tests/netns/client_reload.sh tests/netns/server_life.sh
 tests/netns/server_interop.sh tests/interop/matrix.sh
 tests/hostile/hostile.sh"}
 tests=$(echo $tests)

@@ -9,3 +9,5 @@ include $(srcdir)/tests/fuzz/local.mk
 include $(srcdir)/tests/dist/local.mk
 include $(srcdir)/tests/hostile/local.mk
 include $(srcdir)/tests/bench/local.mk
+# Mutation testing, not part of make check (README: "more commands").
+EXTRA_DIST += tests/mutate.sh tests/mutations.txt

@@ -8,7 +8,7 @@
 # the stateful harnesses: see fuzz_core.c).  FUZZ_JOBS harnesses run at a
 # time (default: the number of CPUs).  One line per harness, then
 #   fuzz: N harnesses, E executions, F failed
-# Exit status 1 if any harness found something.
+# Exit status 1 if any harness found something or ran no input at all.
 set -u
 
 srcdir=$1
@@ -65,7 +65,12 @@ for h in "$@"; do
 	    sed -n 's/.* cov: \([0-9]*\) ft: [0-9]* corp: \([0-9]*\).*/\1 \2/p')
 	[ -n "$cov" ] && cov="coverage ${cov% *}, corpus ${cov#* }"
 	total=$((total + execs))
-	if [ "$rc" -ne 0 ] || [ -n "$(ls "$d/artifacts")" ]; then
+	if [ "$execs" -eq 0 ]; then
+		# A harness that never ran an input tested nothing.
+		failed=$((failed + 1))
+		echo "fuzz_$h: FAILED (exit $rc): 0 executions, log $d/log"
+		tail -n 5 "$d/log" 2>/dev/null
+	elif [ "$rc" -ne 0 ] || [ -n "$(ls "$d/artifacts")" ]; then
 		failed=$((failed + 1))
 		echo "fuzz_$h: FAILED (exit $rc) after $execs executions;" \
 		    "input in $d/artifacts/, log $d/log:"

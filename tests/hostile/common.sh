@@ -139,20 +139,28 @@ hx_status()
 	grep "$pat" "$log" | tail -n 1
 }
 
-# hx_field LINE WORD: the number just before WORD in a status line
-# ("12 dropped", "3 peers"), or after it ("rx 5", "malformed 7").
-hx_before() { echo "$1" | grep -o "[0-9]* $2" | head -n 1 | cut -d' ' -f1; }
-hx_after() { echo "$1" | grep -o "$2 [0-9]*" | head -n 1 | awk '{ print $NF }'; }
-
-# hx_drops ROLE [REASON]: total drops of an engine, or one server reason.
-hx_drops()
+# hx_report ROLE: the daemon's miredo-status report (its socket is next to
+# its pid file); hx_counter ROLE NAME: one value of it ("peers",
+# "udp-rx-packets", "drop-bad-source", ...), empty if the report has none.
+hx_report()
 {
-	local line
-	line=$(hx_status "$1") || return 1
-	case $1 in
-	server) hx_after "$line" "${2:-malformed}" ;;
-	*) hx_before "$line" dropped ;;
-	esac
+	"$TOPO_BUILDDIR/miredo-status" -s "$TOPO_DIR/$1.ctl" 2>&1
+}
+hx_counter()
+{
+	hx_report "$1" | awk -v k="$2:" '$1 == k { print $2; exit }'
+}
+# hx_counters ROLE NAME...: the values, on one line, in that order (one
+# report, so that they are consistent); empty if one is missing.
+hx_counters()
+{
+	local role=$1
+	shift
+	hx_report "$role" | awk -v names="$*" '
+	    BEGIN { n = split(names, k, " ") }
+	    { v[$1] = $2 }
+	    END { for (i = 1; i <= n; i++) { if (!((k[i] ":") in v)) exit 1;
+		out = out (i > 1 ? " " : "") v[k[i] ":"] } print out }'
 }
 
 # hx_kdrops NS: datagrams the kernel of NS dropped before any daemon saw

@@ -152,7 +152,7 @@ after "server back"
 
 # 6. SIGTERM: nothing left.
 for r in client1 relay server; do
-	stop_daemon "$r"
+	hx_check "$r stops on SIGTERM (not killed)" stop_daemon "$r"
 done
 for ns in cl1 rly srv; do
 	hx_check "$ns: no process left" \

@@ -7,7 +7,9 @@
 # Checks per cell: both clients qualify (time of client 1 shown, at most
 # $MATRIX_QUAL_MAX s), ping6 native host -> client and client -> native host
 # at 56 and 1200 bytes, client <-> client across two NATs, and a TCP
-# transfer native host -> client whose sha256 must match.
+# transfer native host -> client whose sha256 must match.  A daemon that
+# dies during a cell, or has to be killed because it ignores SIGTERM,
+# fails the cell (noted as ROLE-died, ROLE-ignored-SIGTERM).
 #
 # Usage: matrix.sh [-v] [-k] [-b BUILDDIR] [NAT...] [ROLES...]
 #   NAT    fullcone | restricted | symmetric        (env MATRIX_NATS)
@@ -140,15 +142,22 @@ run_cell()
 	for d in $n56 $n1200 $c56 $c1200 $c2c $tcp; do
 		[ "$d" != FAIL ] || cell_fail=1
 	done
+	# A daemon that died during the cell, or ignores SIGTERM, fails it.
 	for d in server relay client1 client2; do
-		topo_alive "$d" || note="$note $d-died"
+		topo_alive "$d" || { note="$note $d-died"; cell_fail=1; }
 	done
+	# Stopped before the logs are read: our daemons log their counters
+	# when they exit.
+	if ! stop_daemons; then
+		for d in $TOPO_NO_TERM; do
+			note="$note $d-ignored-SIGTERM"
+		done
+		cell_fail=1
+	fi
 	printf '%-10s %-4s %-4s %-4s | %-4s %6s | %-4s %-4s | %-4s %-4s | %-4s %-4s |%s\n' \
 	    "$nat" "$(short "$c")" "$(short "$s")" "$(short "$r")" \
 	    "$qual" "${q1:-none}" "$n56" "$n1200" "$c56" "$c1200" "$c2c" \
 	    "$tcp" "$note"
-	# Stopped first: our daemons log their counters when they exit.
-	stop_daemons
 	if [ "$cell_fail" != 0 ]; then
 		echo "== $nat: client $(impl "$c"), server $(impl "$s"), relay $(impl "$r")" >>"$TOPO_DIR/failures.txt"
 		cell_logs >>"$TOPO_DIR/failures.txt"

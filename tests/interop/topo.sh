@@ -410,10 +410,11 @@ wait_qualified()
 	topo_since "${TOPO_T0[client$n]}"
 }
 
-# stop_daemon ROLE: SIGTERM, wait up to 5 s, then SIGKILL.
+# stop_daemon ROLE: SIGTERM, wait up to 5 s, then SIGKILL.  Returns 1 if
+# the daemon ignored SIGTERM (it had to be killed).
 stop_daemon()
 {
-	local pid=${TOPO_PID[$1]:-} i
+	local pid=${TOPO_PID[$1]:-} i rc=0
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null
 	for i in $(seq 50); do
@@ -423,22 +424,27 @@ stop_daemon()
 	if kill -0 "$pid" 2>/dev/null; then
 		topo_log "$1 ignored SIGTERM, killing"
 		kill -KILL "$pid" 2>/dev/null
+		rc=1
 	fi
 	wait "$pid" 2>/dev/null
 	unset "TOPO_PID[$1]"
+	return $rc
 }
 
 # stop_daemons: every daemon and every other process in our namespaces.
+# The roles whose daemon ignored SIGTERM are in TOPO_NO_TERM (status 1).
 stop_daemons()
 {
 	local r ns
+	TOPO_NO_TERM=""
 	for r in "${!TOPO_PID[@]}"; do
-		stop_daemon "$r"
+		stop_daemon "$r" || TOPO_NO_TERM="$TOPO_NO_TERM $r"
 	done
 	for ns in $TOPO_NSLIST; do
 		topo_kill "$ns"
 	done
 	topo_san_check
+	[ -z "$TOPO_NO_TERM" ]
 }
 
 # check_ping NS ADDR SIZE: 3 replies within $TOPO_PING_WAIT s (ping keeps

@@ -7,6 +7,12 @@ dist_noinst_SCRIPTS += tests/netns/lifecycle.sh
 if OS_LINUX
 TESTS += tests/netns/lifecycle.sh
 endif
+# miredo as a client with Debian's miredo-server: DNS at start-up, hook,
+# network change, crashed engine (skips with 77 without miredo-server)
+dist_noinst_SCRIPTS += tests/netns/client_life.sh
+if OS_LINUX
+TESTS += tests/netns/client_life.sh
+endif
 # the status socket of miredo and miredo-server, miredo-status (helper "status")
 dist_noinst_SCRIPTS += tests/netns/status.sh
 if OS_LINUX

@@ -211,7 +211,15 @@ test_per_peer_cap(void)
 	for (i = 0; i < 100; i++)
 		ok += peer_enqueue(t, p, pkt, sizeof(pkt), 0, 0, 0) == 0;
 	CHECK(ok == PEER_QUEUE_MAX / 1280);
-	/* Eviction frees a queued peer's packets. */
+	CHECK(peer_queued_bytes(t) == (size_t)ok * sizeof(pkt));
+	/* Eviction frees a queued peer's packets: 8 newer peers fill the
+	 * table, p (the least recently used) makes room for the last. */
+	for (i = 10; i < 18; i++) {
+		a = addr_n(i);
+		CHECK(peer_add(t, &a, 1) != NULL);
+	}
+	CHECK(peer_evictions(t) == 1);
+	CHECK(peer_queued_bytes(t) == 0);
 	peer_table_free(t);
 }
 
