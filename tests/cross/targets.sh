@@ -26,7 +26,9 @@
 #   musl	musl-gcc (musl-tools), without libbsd: compat/ fills the gaps
 #   s390x	big-endian 64-bit: gcc-s390x-linux-gnu libc6-dev-s390x-cross,
 #		static, tests run under qemu-s390x-static (qemu-user-static)
-#   i686	32-bit: gcc-i686-linux-gnu libc6-dev-i386-cross, runs natively
+#   i686	32-bit: gcc-i686-linux-gnu libc6-dev-i386-cross, runs natively;
+#		on a kernel that cannot run 32-bit x86 programs (no IA32
+#		emulation, as in some VMs) it is built only, and says so
 #   mips	32-bit big-endian with alignment traps: zig cc for mips-linux-musl
 #		(static), tests under qemu-mips-static.  A misaligned word
 #		access is a SIGBUS here (x86 and s390x forgive it); find it
@@ -181,6 +183,27 @@ build_and_test() {
 	    features "$b")"
 }
 
+# runs_i686: 0 if this kernel runs a 32-bit x86 program.
+runs_i686() {
+	printf 'int main(void) { return 0; }\n' >"$work/probe32.c" &&
+	    i686-linux-gnu-gcc -o "$work/probe32" "$work/probe32.c" \
+	    >/dev/null 2>&1 && "$work/probe32" 2>/dev/null
+}
+
+# build_only NAME WHY CONFIGURE-ARGS...: built with -Werror, not run.
+build_only() {
+	name=$1 why=$2
+	shift 2
+	b=$work/$name
+	if configure_in "$b" "$@" &&
+	    (cd "$b" && make -j"$jobs" all >make.out 2>&1); then
+		result "$name" yes "cannot run ($why)"
+	else
+		grep -E 'error|undefined' "$b/make.out" 2>/dev/null | head -20 >&2
+		result "$name" no "not run"
+	fi
+}
+
 # A folder holding only the kernel's uapi headers, for musl-gcc.
 musl_includes() {
 	d=$work/musl-include
@@ -276,7 +299,11 @@ for t in $targets; do
 			    "libc6-dev-s390x-cross qemu-user-static)"
 		fi ;;
 	i686)
-		if have i686-linux-gnu-gcc; then
+		if have i686-linux-gnu-gcc && ! runs_i686; then
+			build_only i686 "this kernel runs no 32-bit programs" \
+			    --build="$(uname -m)-linux-gnu" \
+			    --host=i686-linux-gnu
+		elif have i686-linux-gnu-gcc; then
 			build_and_test i686 "" \
 			    --build="$(uname -m)-linux-gnu" \
 			    --host=i686-linux-gnu
