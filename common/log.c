@@ -140,6 +140,12 @@ vlog(int pri, const char *fmt, va_list ap)
 	log_emit(pri, log_procname, msg + 1);
 }
 
+int
+log_getfd(void)
+{
+	return log_fd;
+}
+
 void
 log_tofd(int fd)
 {

@@ -34,6 +34,7 @@ void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
  */
 #define LOG_LINE_MAX	1023
 void	log_tofd(int fd);
+int	log_getfd(void);	/* the descriptor of log_tofd(), or -1 */
 int	log_relay(int fd, const char *who);
 /* "who (pid N) exited with status S" or "killed by signal N (SIG...)". */
 void	log_child_status(const char *who, long pid, int status);

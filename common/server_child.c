@@ -259,8 +259,7 @@ srv_child_setup(struct srv_child *ch, const struct server_config *sc,
  * from 3 in their order, and close every other one: what the supervisor
  * holds (its self-pipe, the pid file, what its own launcher left open)
  * is none of the child's business.  syslog's socket is closed first, so
- * that it cannot later write to a number reused by one of ours; the
- * next log_* call reopens it.
+ * that it cannot later write to a number reused by one of ours.
  */
 static int
 srv_child_fds(int *keep[], int n)
@@ -288,7 +287,6 @@ srv_child_fds(int *keep[], int n)
 		*keep[i] = 3 + i;
 	}
 	closefrom(3 + n);
-	log_reopen();
 	return 0;
 }
 
@@ -300,17 +298,23 @@ server_child_main(int sup, int ctl, const struct os_native *nat,
 	struct srv_child ch;
 	uint8_t		 st;
 	int		 null = -1;
-	int		*keep[3];
+	int		*keep[4];
+	int		 lfd = log_getfd();
 
 	memset(&ch, 0, sizeof(ch));
 	ch.nat = *nat;
 	keep[0] = &sup;
 	keep[1] = &ctl;
 	keep[2] = &ch.nat.fd;
-	if (srv_child_fds(keep, 3) == -1) {
-		log_warn("cannot close the supervisor's descriptors");
+	keep[3] = &lfd;		/* its log lines go to the supervisor */
+	if (srv_child_fds(keep, 4) == -1) {
+		log_tofd(-1);	/* the log descriptor may be gone */
 		_exit(1);
 	}
+	if (lfd != -1)
+		log_tofd(lfd);
+	else
+		log_reopen();
 	log_procinit("server");
 	daemon_signal(SIGTERM, srv_child_signal);
 	daemon_signal(SIGUSR1, srv_child_signal);

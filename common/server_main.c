@@ -191,7 +191,7 @@ sup_spawn(struct sup *sp)
 	(void)close(sv[1]);
 	(void)close(lv[1]);
 	sp->log = lv[0];
-	(void)fcntl(sp->log, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(sp->log, F_SETFL, O_NONBLOCK);
 	sp->fd = sv[0];
 	sp->started = daemon_now_ms();
 	sp->restart_at = 0;

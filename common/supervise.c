@@ -103,17 +103,17 @@ supervise_send_resolved(struct miredo *m)
  * In the new engine: nothing but its tunnel, socket, channel and status
  * listener, and stdin on /dev/null; in daemon mode stdout and stderr too,
  * so that it never holds the launcher's terminal (M3 of the review).
- * Then syslog again, on a descriptor of its own.
+ * It logs through priv (log_tofd), with no syslog connection of its own.
  */
 static void
 supervise_engine_fds(const struct miredo *m, const struct engine_args *a)
 {
-	const int keep[] = { a->tun_fd, a->udp_fd, a->chan_fd, a->ctl_fd };
+	const int keep[] = { a->tun_fd, a->udp_fd, a->chan_fd, a->ctl_fd,
+	    a->log_fd };
 
 	if (daemon_keep_fds(keep, sizeof(keep) / sizeof(keep[0]),
 	    !m->cl.foreground) == -1)
 		_exit(1);
-	log_setfacility(m->conf.syslog_facility);
 }
 
 void
@@ -155,7 +155,7 @@ supervise_engine_start(struct miredo *m)
 	(void)close(sv[1]);
 	(void)close(lv[1]);
 	m->elog = lv[0];
-	(void)fcntl(m->elog, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(m->elog, F_SETFL, O_NONBLOCK);
 	m->chan = sv[0];
 	(void)fcntl(m->chan, F_SETFL, O_NONBLOCK);
 	m->engine_started = daemon_now_ms();

@@ -132,14 +132,15 @@ done
 # packet itself, from a client the relay never sent to, is unknown-peer.
 expect relay bad-trailer N N "oversize (junk after the packet)" atk $R oversize
 expect relay unknown-peer N N "oversize (a client never contacted)" atk $R oversize
-expect relay bad-source N N "spoofed Teredo source" atk $R spoof
+# The relay contacted none of these clients (RFC 4380 5.4.2): unknown-peer.
+expect relay unknown-peer N N "spoofed Teredo source" atk $R spoof
 expect relay non-global N N "source embeds 0.0.0.0:0" atk $R nonglobal
 expect relay link-local N N "link-local data" atk $R lldata
 expect relay loop N N "Teredo destination from a Teredo source" \
     atk -d "$RLY" -b "$HX_ATK4:40001" -L "$TOPO_RLY4" loop
 expect relay bad-destination N N "multicast destination" \
     atk -d "$RLY" -b "$HX_ATK4:40001" -T ff02::1 data
-expect relay bad-source N N "spoofed source (raw), other mapping" \
+expect relay unknown-peer N N "spoofed source (raw), other mapping" \
     atk -d "$RLY" -s 198.19.1.1:5000 -T "$TOPO_V6" spoof
 # Tunnel side: destinations that embed the relay itself (loop).
 expect relay loop N N "tunnel: Teredo destination embeds the relay" \
