@@ -33,6 +33,7 @@ static pid_t	ctl_owner = -1;
 struct ctl_out {
 	char	*buf;
 	size_t	 size, len;
+	int	 cut;		/* something did not fit */
 };
 
 int
@@ -166,16 +167,22 @@ ctl_printf(struct ctl_out *o, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (o->len + 1 >= o->size)
+	if (o->len + 1 >= o->size) {
+		o->cut = 1;
 		return;
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		o->cut = 1;
 		return;
+	}
 	o->len += (size_t)n;
-	if (o->len >= o->size)
+	if (o->len >= o->size) {
 		o->len = o->size - 1;
+		o->cut = 1;
+	}
 }
 
 static void
@@ -319,7 +326,7 @@ size_t
 ctl_format_core(char *buf, size_t size, const struct core_status *st,
     const struct ctl_engine *eng)
 {
-	struct ctl_out o = { buf, size, 0 };
+	struct ctl_out o = { buf, size, 0, 0 };
 
 	if (size == 0)
 		return 0;
@@ -341,7 +348,7 @@ size_t
 ctl_format_server(char *buf, size_t size, const struct server_config *sc,
     const struct server_counters *c)
 {
-	struct ctl_out o = { buf, size, 0 };
+	struct ctl_out o = { buf, size, 0, 0 };
 	struct in6_addr p;
 	char name[64], a[INET6_ADDRSTRLEN];
 	int i;
@@ -614,7 +621,7 @@ static size_t
 ctl_out_end(struct ctl_out *o)
 {
 	/* A cut report would be read as a valid one with fewer metrics. */
-	return o->len + 1 >= o->size ? 0 : o->len;
+	return o->cut ? 0 : o->len;
 }
 
 size_t
@@ -622,7 +629,7 @@ ctl_prom_core(char *buf, size_t size, const struct core_status *st,
     const struct ctl_engine *eng)
 {
 	const struct core_counters *c = &st->counters;
-	struct ctl_out o = { buf, size, 0 };
+	struct ctl_out o = { buf, size, 0, 0 };
 	char l[64];
 	int i;
 
@@ -687,7 +694,7 @@ size_t
 ctl_prom_server(char *buf, size_t size, int64_t since,
     const struct server_config *sc, const struct server_counters *c)
 {
-	struct ctl_out o = { buf, size, 0 };
+	struct ctl_out o = { buf, size, 0, 0 };
 	char l[64];
 	int i;
 

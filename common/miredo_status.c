@@ -173,7 +173,8 @@ static void
 status_peers(const char *path, struct answer *an)
 {
 	uint64_t cursor = 0, next;
-	char req[64], *p, *nl, *end;
+	char req[64], *head, *p, *nl, *end;
+	size_t hlen;
 	int first = 1;
 
 	/* The object without its closing "}\n". */
@@ -182,8 +183,13 @@ status_peers(const char *path, struct answer *an)
 		    path);
 		exit(1);
 	}
-	status_out(an->buf, an->len - 2);
-	status_out(",\"peer_list\":[", 14);
+	/* Printed once the first page came: an error leaves no half. */
+	hlen = an->len - 2;
+	if ((head = malloc(hlen)) == NULL) {
+		perror("miredo-status");
+		exit(1);
+	}
+	memcpy(head, an->buf, hlen);
 	for (;;) {
 		(void)snprintf(req, sizeof(req), "peers %" PRIu64 " %d\n",
 		    cursor, CTL_PAGE_MAX);
@@ -199,6 +205,12 @@ status_peers(const char *path, struct answer *an)
 			p = end + 1;
 		} else
 			goto bad;
+		if (head != NULL) {
+			status_out(head, hlen);
+			status_out(",\"peer_list\":[", 14);
+			free(head);
+			head = NULL;
+		}
 		for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 			if (!first)
 				status_out(",\n", 2);

@@ -151,6 +151,9 @@ hx_check "relay: page of 10^6 -> error ($out)" \
     test "${out%%:*}" = "error"
 out=$(ask "$CTL_S" $'peers 0 5\n')
 hx_check "server: peers -> error ($out)" test "${out%%:*}" = "error"
+"$STATUS" -s "$CTL_S" -P >"$J/server-P.out" 2>/dev/null
+hx_check "server: -P exits 1, prints nothing on stdout" \
+    sh -c "[ $? = 1 ] && [ ! -s '$J/server-P.out' ]"
 "$STATUS" -s "$CTL_R" -j >"$J/relay2.json"
 hx_check "relay: still answers -j after bad requests" valid "$J/relay2.json"
 

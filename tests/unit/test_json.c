@@ -84,6 +84,34 @@ test_overflow(void)
 	CHECK(json_finish(&j) == 0);
 }
 
+/* A report that does not fit is refused whole, never cut. */
+static void
+test_reports(void)
+{
+	static char buf[CTL_REPORT_MAX];
+	struct core_status st;
+	struct ctl_engine eng;
+	size_t full, sz;
+
+	memset(&st, 0, sizeof(st));
+	memset(&eng, 0, sizeof(eng));
+	st.state = CORE_STATE_RELAY;
+	st.mtu = 1280;
+	full = ctl_json_core(buf, sizeof(buf), &st, &eng);
+	CHECK(full > 100 && buf[0] == '{' && buf[full - 1] == '\n');
+	CHECK(strstr(buf, "\"schema\":\"miredo-status\",\"version\":1,") !=
+	    NULL);
+	for (sz = 0; sz <= full; sz++)
+		CHECK(ctl_json_core(buf, sz, &st, &eng) == 0);
+	CHECK(ctl_json_core(buf, full + 1, &st, &eng) == full);
+	full = ctl_prom_core(buf, sizeof(buf), &st, &eng);
+	CHECK(full > 100 && strstr(buf,
+	    "miredo_drops_total{reason=\"unknown-peer\"} 0\n") != NULL);
+	for (sz = 0; sz <= full; sz++)
+		CHECK(ctl_prom_core(buf, sz, &st, &eng) == 0);
+	CHECK(ctl_prom_core(buf, full + 1, &st, &eng) == full);
+}
+
 static void
 test_parse(void)
 {
@@ -352,6 +380,7 @@ main(void)
 	(void)signal(SIGPIPE, SIG_IGN);
 	test_escape();
 	test_overflow();
+	test_reports();
 	test_parse();
 	test_server();
 	test_walk();
