@@ -319,10 +319,50 @@ core_get_status(const struct core *c, struct core_status *st)
 	st->counters.peers_evicted = peer_evictions(c->peers);
 }
 
+enum core_state
+core_state(const struct core *c)
+{
+	return c->st.state;
+}
+
 const char *
 core_drop_name(enum core_drop d)
 {
 	if ((unsigned int)d >= DROP_MAX)
 		return "unknown";
 	return core_drop_names[d];
+}
+
+struct core_walk {
+	uint64_t	 now;
+	core_peer_fn	*fn;
+	void		*arg;
+};
+
+static void
+core_walk_one(void *arg, const struct peer *p)
+{
+	struct core_walk *w = arg;
+	struct core_peer cp;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.addr = p->addr;
+	cp.ip = p->ip;
+	cp.port = p->port;
+	cp.trusted = p->trusted;
+	cp.rx_ago = p->last_rx == 0 ? -1 : p->last_rx > w->now ? 0 :
+	    (int64_t)(w->now - p->last_rx);
+	cp.tx_ago = !p->has_tx ? -1 : p->last_tx > w->now ? 0 :
+	    (int64_t)(w->now - p->last_tx);
+	cp.queued = p->qbytes;
+	w->fn(w->arg, &cp);
+}
+
+uint64_t
+core_peer_page(struct core *c, uint64_t now, uint64_t cursor,
+    unsigned int max, core_peer_fn *fn, void *arg)
+{
+	struct core_walk w = { now, fn, arg };
+
+	return peer_walk(c->peers, cursor, max, core_walk_one, &w);
 }

@@ -135,6 +135,24 @@ void	core_set_server(struct core *c, uint64_t now, uint32_t server,
 /* Client: the network changed: re-qualify at once. */
 void	core_netchange(struct core *c, uint64_t now);
 void	core_get_status(const struct core *c, struct core_status *st);
+enum core_state core_state(const struct core *c);
 const char *core_drop_name(enum core_drop d);
+/*
+ * One page of the peer list (peer_walk()): fn gets each peer's address,
+ * mapping, trust, the ms since its last reception and transmission (-1:
+ * never) and its queued bytes.  Returns the next cursor, UINT64_MAX at
+ * the end.
+ */
+struct core_peer {
+	struct in6_addr	 addr;
+	uint32_t	 ip;
+	uint16_t	 port;
+	int		 trusted;
+	int64_t		 rx_ago, tx_ago;
+	size_t		 queued;
+};
+typedef void	core_peer_fn(void *arg, const struct core_peer *p);
+uint64_t core_peer_page(struct core *c, uint64_t now, uint64_t cursor,
+	    unsigned int max, core_peer_fn *fn, void *arg);
 
 #endif /* CORE_H */

@@ -11,6 +11,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 
 #include "core.h"
 #include "ctl.h"
+#include "json.h"
 #include "server.h"
 #include "teredo.h"
 
@@ -30,6 +33,7 @@ static pid_t	ctl_owner = -1;
 struct ctl_out {
 	char	*buf;
 	size_t	 size, len;
+	int	 cut;		/* something did not fit */
 };
 
 int
@@ -159,16 +163,22 @@ ctl_printf(struct ctl_out *o, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (o->len + 1 >= o->size)
+	if (o->len + 1 >= o->size) {
+		o->cut = 1;
 		return;
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		o->cut = 1;
 		return;
+	}
 	o->len += (size_t)n;
-	if (o->len >= o->size)
+	if (o->len >= o->size) {
 		o->len = o->size - 1;
+		o->cut = 1;
+	}
 }
 
 static void
@@ -312,7 +322,7 @@ size_t
 ctl_format_core(char *buf, size_t size, const struct core_status *st,
     const struct ctl_engine *eng)
 {
-	struct ctl_out o = { buf, size, 0 };
+	struct ctl_out o = { buf, size, 0, 0 };
 
 	if (size == 0)
 		return 0;
@@ -334,7 +344,7 @@ size_t
 ctl_format_server(char *buf, size_t size, const struct server_config *sc,
     const struct server_counters *c)
 {
-	struct ctl_out o = { buf, size, 0 };
+	struct ctl_out o = { buf, size, 0, 0 };
 	struct in6_addr p;
 	char name[64], a[INET6_ADDRSTRLEN];
 	int i;
@@ -385,4 +395,569 @@ ctl_vis(char *out, size_t outsz, const char *in, size_t len)
 			n += (size_t)snprintf(out + n, outsz - n, "\\%03o", c);
 	}
 	return n;
+}
+
+/* JSON (schema "miredo-status", version 1). */
+
+#define CTL_SCHEMA	"miredo-status"
+#define CTL_VERSION	1
+
+static void
+ctl_json_ipv4(struct json *j, const char *key, uint32_t ip)
+{
+	char a[16];
+
+	if (ip == 0)
+		json_null(j, key);
+	else
+		json_str(j, key, ipv4_ntop(ip, a));
+}
+
+static void
+ctl_json_mapping(struct json *j, const char *key, uint32_t ip, uint16_t port)
+{
+	if (ip == 0) {
+		json_null(j, key);
+		return;
+	}
+	json_begin(j, key, 0);
+	ctl_json_ipv4(j, "ip", ip);
+	json_u64(j, "port", port);
+	json_end(j, 0);
+}
+
+static void
+ctl_json_head(struct json *j, const char *program, const char *role,
+    const char *state, int64_t since)
+{
+	json_begin(j, NULL, 0);
+	json_str(j, "schema", CTL_SCHEMA);
+	json_u64(j, "version", CTL_VERSION);
+	json_str(j, "program", program);
+	json_str(j, "role", role);
+	json_str(j, "state", state);
+	if (since > 0)
+		json_u64(j, "state_since", (uint64_t)since);
+	else
+		json_null(j, "state_since");
+}
+
+/* The NAT kind in one word (ctl_nat_kind() says it in a sentence). */
+static const char *
+ctl_nat_word(const struct core_status *st, const struct ctl_engine *eng)
+{
+	switch (st->state) {
+	case CORE_STATE_RELAY:
+		return "none";
+	case CORE_STATE_QUALIFIED:
+		if (st->cone)
+			return "cone";
+		if (eng->local_port != 0 && eng->local_port ==
+		    st->mapped_port && eng->local_ip != 0 &&
+		    eng->local_ip == st->mapped_ip)
+			return "none";
+		if (eng->local_port != 0 && eng->local_port != st->mapped_port)
+			return "port-translating";
+		return "restricted";
+	default:
+		return "unknown";
+	}
+}
+
+size_t
+ctl_json_core(char *buf, size_t size, const struct core_status *st,
+    const struct ctl_engine *eng)
+{
+	const struct core_counters *c = &st->counters;
+	struct teredo_addr t;
+	struct json j;
+	char a[INET6_ADDRSTRLEN], s[16];
+	int i, relay = st->state == CORE_STATE_RELAY;
+
+	json_init(&j, buf, size);
+	ctl_json_head(&j, "miredo", relay ? "relay" : "client",
+	    ctl_state_name(st->state), eng->state_since);
+	if (st->state == CORE_STATE_QUALIFIED &&
+	    inet_ntop(AF_INET6, &st->addr, a, sizeof(a)) != NULL) {
+		teredo_addr_decode(&st->addr, &t);
+		json_begin(&j, "address", 0);
+		json_str(&j, "ipv6", a);
+		json_str(&j, "server", ipv4_ntop(t.server, s));
+		ctl_json_mapping(&j, "mapped", t.client, t.port);
+		json_u64(&j, "flags", t.flags);
+		json_bool(&j, "cone", (t.flags & TEREDO_FLAG_CONE) != 0);
+		json_end(&j, 0);
+	} else
+		json_null(&j, "address");
+	if (relay) {
+		json_null(&j, "server");
+		json_null(&j, "server2");
+	} else {
+		ctl_json_ipv4(&j, "server", st->server);
+		ctl_json_ipv4(&j, "server2", st->server2 != 0 ? st->server2 :
+		    st->server != 0 ? htonl(ntohl(st->server) + 1) : 0);
+	}
+	ctl_json_mapping(&j, "mapping", st->mapped_ip, st->mapped_port);
+	json_str(&j, "nat", ctl_nat_word(st, eng));
+	json_bool(&j, "cone", st->cone);
+	json_u64(&j, "mtu", st->mtu);
+	json_u64(&j, "peers", st->peers);
+	json_begin(&j, "counters", 0);
+	json_u64(&j, "udp-rx-packets", c->rx_udp);
+	json_u64(&j, "udp-rx-bytes", c->rx_udp_bytes);
+	json_u64(&j, "udp-tx-packets", c->tx_udp);
+	json_u64(&j, "udp-tx-bytes", c->tx_udp_bytes);
+	json_u64(&j, "tun-rx-packets", c->rx_tun);
+	json_u64(&j, "tun-tx-packets", c->tx_tun);
+	json_u64(&j, "bubbles-sent", c->bubbles_sent);
+	json_u64(&j, "bubbles-received", c->bubbles_rcvd);
+	json_u64(&j, "rs-sent", c->rs_sent);
+	json_u64(&j, "ra-received", c->ra_rcvd);
+	json_u64(&j, "icmp-sent", c->icmp_sent);
+	json_u64(&j, "peers-evicted", c->peers_evicted);
+	json_end(&j, 0);
+	json_begin(&j, "drops", 0);
+	for (i = 0; i < DROP_MAX; i++)
+		json_u64(&j, core_drop_name((enum core_drop)i), c->drop[i]);
+	json_u64(&j, "tun-non-ipv6", eng->tun_non_ipv6);
+	json_end(&j, 0);
+	json_end(&j, 0);
+	return json_finish(&j);
+}
+
+size_t
+ctl_json_server(char *buf, size_t size, int64_t since,
+    const struct server_config *sc, const struct server_counters *c)
+{
+	struct json j;
+	struct in6_addr p;
+	char a[INET6_ADDRSTRLEN + 3];
+	int i;
+
+	json_init(&j, buf, size);
+	ctl_json_head(&j, "miredo-server", "server", "serving", since);
+	ctl_json_ipv4(&j, "server", sc->addr[0]);
+	ctl_json_ipv4(&j, "server2", sc->addr[1]);
+	memset(&p, 0, sizeof(p));
+	p.s6_addr[0] = (uint8_t)(sc->prefix >> 24);
+	p.s6_addr[1] = (uint8_t)(sc->prefix >> 16);
+	p.s6_addr[2] = (uint8_t)(sc->prefix >> 8);
+	p.s6_addr[3] = (uint8_t)sc->prefix;
+	if (inet_ntop(AF_INET6, &p, a, INET6_ADDRSTRLEN) != NULL) {
+		(void)strlcat(a, "/32", sizeof(a));
+		json_str(&j, "prefix", a);
+	} else
+		json_null(&j, "prefix");
+	if (sc->mtu != 0)
+		json_u64(&j, "mtu", sc->mtu);
+	else
+		json_null(&j, "mtu");
+	json_begin(&j, "counters", 0);
+	json_u64(&j, "rx-packets", c->rx);
+	json_u64(&j, "rx-bytes", c->rx_bytes);
+	json_u64(&j, "rs-received", c->rs);
+	json_u64(&j, "ra-sent", c->ra_sent);
+	json_u64(&j, "forwarded-udp", c->fwd_udp);
+	json_u64(&j, "forwarded-ipv6", c->fwd_ipv6);
+	json_end(&j, 0);
+	json_begin(&j, "drops", 0);
+	for (i = 0; i < SDROP_MAX; i++)
+		json_u64(&j, server_drop_name((enum server_drop)i),
+		    c->drop[i]);
+	json_end(&j, 0);
+	json_end(&j, 0);
+	return json_finish(&j);
+}
+
+size_t
+ctl_format_peer(char *buf, size_t size, const struct core_peer *p)
+{
+	struct json j;
+	char a[INET6_ADDRSTRLEN];
+
+	json_init(&j, buf, size);
+	json_begin(&j, NULL, 0);
+	if (inet_ntop(AF_INET6, &p->addr, a, sizeof(a)) != NULL)
+		json_str(&j, "address", a);
+	else
+		json_null(&j, "address");
+	ctl_json_mapping(&j, "mapping", p->ip, p->port);
+	json_bool(&j, "trusted", p->trusted);
+	if (p->rx_ago >= 0)
+		json_u64(&j, "last_receive_ms_ago", (uint64_t)p->rx_ago);
+	else
+		json_null(&j, "last_receive_ms_ago");
+	if (p->tx_ago >= 0)
+		json_u64(&j, "last_send_ms_ago", (uint64_t)p->tx_ago);
+	else
+		json_null(&j, "last_send_ms_ago");
+	json_u64(&j, "queued_bytes", p->queued);
+	json_end(&j, 0);
+	return json_finish(&j);
+}
+
+/* Prometheus text exposition format (version 0.0.4). */
+
+static void
+ctl_prom_family(struct ctl_out *o, const char *name, const char *type,
+    const char *help)
+{
+	ctl_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+ctl_prom(struct ctl_out *o, const char *name, const char *labels,
+    uint64_t v)
+{
+	ctl_printf(o, "%s%s%s%s %llu\n", name, labels[0] ? "{" : "", labels,
+	    labels[0] ? "}" : "", (unsigned long long)v);
+}
+
+static void
+ctl_prom_info(struct ctl_out *o, const char *pfx, const char *role,
+    const char *state, int64_t since)
+{
+	char n[64];
+
+	(void)snprintf(n, sizeof(n), "%s_info", pfx);
+	ctl_prom_family(o, n, "gauge", "Role and state of the daemon.");
+	ctl_printf(o, "%s{role=\"%s\",state=\"%s\"} 1\n", n, role, state);
+	if (since <= 0)
+		return;
+	(void)snprintf(n, sizeof(n), "%s_state_since_seconds", pfx);
+	ctl_prom_family(o, n, "gauge",
+	    "UNIX time at which the daemon entered its state.");
+	ctl_prom(o, n, "", (uint64_t)since);
+}
+
+static size_t
+ctl_out_end(struct ctl_out *o)
+{
+	/* A cut report would be read as a valid one with fewer metrics. */
+	return o->cut ? 0 : o->len;
+}
+
+size_t
+ctl_prom_core(char *buf, size_t size, const struct core_status *st,
+    const struct ctl_engine *eng)
+{
+	const struct core_counters *c = &st->counters;
+	struct ctl_out o = { buf, size, 0, 0 };
+	char l[64];
+	int i;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	ctl_prom_info(&o, "miredo", st->state == CORE_STATE_RELAY ? "relay" :
+	    "client", ctl_state_name(st->state), eng->state_since);
+	ctl_prom_family(&o, "miredo_mtu_bytes", "gauge",
+	    "MTU of the Teredo interface.");
+	ctl_prom(&o, "miredo_mtu_bytes", "", st->mtu);
+	ctl_prom_family(&o, "miredo_peers", "gauge", "Peers in the table.");
+	ctl_prom(&o, "miredo_peers", "", st->peers);
+	ctl_prom_family(&o, "miredo_packets_total", "counter",
+	    "Packets by direction and side (udp: Teredo, tun: IPv6).");
+	ctl_prom(&o, "miredo_packets_total", "direction=\"rx\",side=\"udp\"",
+	    c->rx_udp);
+	ctl_prom(&o, "miredo_packets_total", "direction=\"tx\",side=\"udp\"",
+	    c->tx_udp);
+	ctl_prom(&o, "miredo_packets_total", "direction=\"rx\",side=\"tun\"",
+	    c->rx_tun);
+	ctl_prom(&o, "miredo_packets_total", "direction=\"tx\",side=\"tun\"",
+	    c->tx_tun);
+	ctl_prom_family(&o, "miredo_bytes_total", "counter",
+	    "UDP payload bytes by direction.");
+	ctl_prom(&o, "miredo_bytes_total", "direction=\"rx\",side=\"udp\"",
+	    c->rx_udp_bytes);
+	ctl_prom(&o, "miredo_bytes_total", "direction=\"tx\",side=\"udp\"",
+	    c->tx_udp_bytes);
+	ctl_prom_family(&o, "miredo_bubbles_total", "counter",
+	    "Teredo bubbles by direction.");
+	ctl_prom(&o, "miredo_bubbles_total", "direction=\"tx\"",
+	    c->bubbles_sent);
+	ctl_prom(&o, "miredo_bubbles_total", "direction=\"rx\"",
+	    c->bubbles_rcvd);
+	ctl_prom_family(&o, "miredo_router_solicitations_sent_total",
+	    "counter", "Router solicitations sent to the server.");
+	ctl_prom(&o, "miredo_router_solicitations_sent_total", "", c->rs_sent);
+	ctl_prom_family(&o, "miredo_router_advertisements_received_total",
+	    "counter", "Router advertisements accepted.");
+	ctl_prom(&o, "miredo_router_advertisements_received_total", "",
+	    c->ra_rcvd);
+	ctl_prom_family(&o, "miredo_icmp_sent_total", "counter",
+	    "ICMPv6 errors sent.");
+	ctl_prom(&o, "miredo_icmp_sent_total", "", c->icmp_sent);
+	ctl_prom_family(&o, "miredo_peers_evicted_total", "counter",
+	    "Peers evicted from the full table.");
+	ctl_prom(&o, "miredo_peers_evicted_total", "", c->peers_evicted);
+	ctl_prom_family(&o, "miredo_drops_total", "counter",
+	    "Packets dropped, by reason.");
+	for (i = 0; i < DROP_MAX; i++) {
+		(void)snprintf(l, sizeof(l), "reason=\"%s\"",
+		    core_drop_name((enum core_drop)i));
+		ctl_prom(&o, "miredo_drops_total", l, c->drop[i]);
+	}
+	ctl_prom(&o, "miredo_drops_total", "reason=\"tun-non-ipv6\"",
+	    eng->tun_non_ipv6);
+	return ctl_out_end(&o);
+}
+
+size_t
+ctl_prom_server(char *buf, size_t size, int64_t since,
+    const struct server_config *sc, const struct server_counters *c)
+{
+	struct ctl_out o = { buf, size, 0, 0 };
+	char l[64];
+	int i;
+
+	(void)sc;
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	ctl_prom_info(&o, "miredo_server", "server", "serving", since);
+	ctl_prom_family(&o, "miredo_server_packets_total", "counter",
+	    "Datagrams received.");
+	ctl_prom(&o, "miredo_server_packets_total", "direction=\"rx\"",
+	    c->rx);
+	ctl_prom_family(&o, "miredo_server_bytes_total", "counter",
+	    "Bytes received.");
+	ctl_prom(&o, "miredo_server_bytes_total", "direction=\"rx\"",
+	    c->rx_bytes);
+	ctl_prom_family(&o, "miredo_server_router_solicitations_total",
+	    "counter", "Router solicitations received.");
+	ctl_prom(&o, "miredo_server_router_solicitations_total", "", c->rs);
+	ctl_prom_family(&o, "miredo_server_router_advertisements_total",
+	    "counter", "Router advertisements sent.");
+	ctl_prom(&o, "miredo_server_router_advertisements_total", "",
+	    c->ra_sent);
+	ctl_prom_family(&o, "miredo_server_forwarded_total", "counter",
+	    "Packets forwarded, by way out.");
+	ctl_prom(&o, "miredo_server_forwarded_total", "way=\"udp\"",
+	    c->fwd_udp);
+	ctl_prom(&o, "miredo_server_forwarded_total", "way=\"ipv6\"",
+	    c->fwd_ipv6);
+	ctl_prom_family(&o, "miredo_server_drops_total", "counter",
+	    "Packets dropped, by reason.");
+	for (i = 0; i < SDROP_MAX; i++) {
+		(void)snprintf(l, sizeof(l), "reason=\"%s\"",
+		    server_drop_name((enum server_drop)i));
+		ctl_prom(&o, "miredo_server_drops_total", l, c->drop[i]);
+	}
+	return ctl_out_end(&o);
+}
+
+/* Requests and the clients waited for. */
+
+static int
+ctl_word(const char **p, const char *end, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(end - *p) < n || memcmp(*p, w, n) != 0 ||
+	    (*p + n != end && (*p)[n] != ' '))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* A decimal number after one space, at most max. */
+static int
+ctl_number(const char **p, const char *end, uint64_t max, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t n = 0;
+
+	if (s == end || *s++ != ' ' || s == end || *s < '0' || *s > '9')
+		return -1;
+	for (; s != end && *s >= '0' && *s <= '9'; s++) {
+		if (n > (max - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	*p = s;
+	*v = n;
+	return 0;
+}
+
+int
+ctl_parse(const char *line, size_t len, struct ctl_request *rq,
+    const char **why)
+{
+	const char *p = line, *end = line + len;
+	uint64_t n;
+
+	memset(rq, 0, sizeof(*rq));
+	if (ctl_word(&p, end, "text"))
+		rq->format = CTL_TEXT;
+	else if (ctl_word(&p, end, "json"))
+		rq->format = CTL_JSON;
+	else if (ctl_word(&p, end, "prometheus"))
+		rq->format = CTL_PROMETHEUS;
+	else if (ctl_word(&p, end, "peers")) {
+		rq->format = CTL_PEERS;
+		if (ctl_number(&p, end, UINT64_MAX, &rq->cursor) == -1 ||
+		    ctl_number(&p, end, CTL_PAGE_MAX, &n) == -1 || n == 0) {
+			*why = "peers: want a cursor and a count of 1 to "
+			    "128";
+			return -1;
+		}
+		rq->count = (unsigned int)n;
+	} else {
+		*why = "unknown request";
+		return -1;
+	}
+	if (p != end) {
+		*why = "unexpected words after the request";
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_server_init(struct ctl_server *s, int lfd)
+{
+	int i;
+
+	s->lfd = lfd;
+	for (i = 0; i < CTL_CONNS; i++)
+		s->conn[i].fd = -1;
+}
+
+void
+ctl_server_pollfd(const struct ctl_server *s, struct pollfd *pfd)
+{
+	int i, busy = 1;
+
+	for (i = 0; i < CTL_CONNS; i++) {
+		pfd[1 + i].fd = s->conn[i].fd;
+		pfd[1 + i].events = POLLIN;
+		pfd[1 + i].revents = 0;
+		if (s->conn[i].fd == -1)
+			busy = 0;
+	}
+	/* With every slot taken, new clients wait in the backlog. */
+	pfd[0].fd = busy ? -1 : s->lfd;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+}
+
+int
+ctl_server_timeout(const struct ctl_server *s, uint64_t now, int timeout)
+{
+	uint64_t d;
+	int i;
+
+	for (i = 0; i < CTL_CONNS; i++) {
+		if (s->conn[i].fd == -1)
+			continue;
+		d = s->conn[i].deadline > now ? s->conn[i].deadline - now : 0;
+		if (timeout < 0 || d < (uint64_t)timeout)
+			timeout = (int)d;
+	}
+	return timeout;
+}
+
+static void
+ctl_answer(struct ctl_conn *cc, const struct ctl_request *rq,
+    ctl_answer_fn *fn, void *arg)
+{
+	static char report[CTL_REPORT_MAX];
+	size_t len;
+
+	len = fn(arg, rq, report, sizeof(report));
+	if (len == 0)
+		len = (size_t)snprintf(report, sizeof(report),
+		    "error: the answer does not fit\n");
+	ctl_reply(cc->fd, report, len);
+	cc->fd = -1;
+}
+
+static void
+ctl_error(struct ctl_conn *cc, const char *why)
+{
+	char line[128];
+	int n;
+
+	n = snprintf(line, sizeof(line), "error: %s\n", why);
+	ctl_reply(cc->fd, line, n > 0 ? (size_t)n : 0);
+	cc->fd = -1;
+}
+
+/* Read what the client sent; answer once a line is complete. */
+static void
+ctl_conn_input(struct ctl_conn *cc, ctl_answer_fn *fn, void *arg)
+{
+	struct ctl_request rq;
+	const char *why;
+	char *nl;
+	ssize_t n;
+
+	n = recv(cc->fd, cc->req + cc->len, sizeof(cc->req) - cc->len,
+	    MSG_DONTWAIT);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		(void)close(cc->fd);
+		cc->fd = -1;
+		return;
+	}
+	if (n == 0) {
+		/* The client said all it will say. */
+		if (cc->len == 0) {
+			memset(&rq, 0, sizeof(rq));
+			ctl_answer(cc, &rq, fn, arg);
+		} else
+			ctl_error(cc, "request without a newline");
+		return;
+	}
+	cc->len += (size_t)n;
+	if ((nl = memchr(cc->req, '\n', cc->len)) == NULL) {
+		if (cc->len == sizeof(cc->req))
+			ctl_error(cc, "request too long");
+		return;
+	}
+	if (ctl_parse(cc->req, (size_t)(nl - cc->req), &rq, &why) == -1)
+		ctl_error(cc, why);
+	else
+		ctl_answer(cc, &rq, fn, arg);
+}
+
+void
+ctl_server_run(struct ctl_server *s, const struct pollfd *pfd, uint64_t now,
+    ctl_answer_fn *fn, void *arg)
+{
+	struct ctl_request rq;
+	struct ctl_conn *cc;
+	int fd, i;
+
+	for (i = 0; i < CTL_CONNS; i++) {
+		cc = &s->conn[i];
+		if (cc->fd == -1 || pfd[1 + i].fd != cc->fd)
+			continue;
+		if (pfd[1 + i].revents != 0)
+			ctl_conn_input(cc, fn, arg);
+		if (cc->fd != -1 && now >= cc->deadline) {
+			/* Said nothing in time: an older client, text. */
+			memset(&rq, 0, sizeof(rq));
+			if (cc->len == 0)
+				ctl_answer(cc, &rq, fn, arg);
+			else
+				ctl_error(cc, "request too slow");
+		}
+	}
+	if (pfd[0].fd == -1 || !(pfd[0].revents & POLLIN))
+		return;
+	for (i = 0; i < CTL_CONNS; i++) {
+		cc = &s->conn[i];
+		if (cc->fd != -1)
+			continue;
+		if ((fd = ctl_accept(s->lfd)) == -1)
+			return;
+		cc->fd = fd;
+		cc->len = 0;
+		cc->deadline = now + CTL_WAIT_MS;
+		/* Most clients have already written their request. */
+		ctl_conn_input(cc, fn, arg);
+	}
 }

@@ -12,7 +12,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -40,6 +42,8 @@ struct engine {
 	unsigned int	mtu;
 	struct ctl_engine ctlinfo;	/* for the status report */
 	int		ctl;		/* status listener, or -1 */
+	struct ctl_server ctls;		/* its clients */
+	enum core_state	state;		/* last seen, for state_since */
 	struct chan_reader rd;		/* the frame being read from priv */
 	unsigned char	buf[ENGINE_PKTMAX];
 };
@@ -328,20 +332,80 @@ engine_tun_input(struct engine *e, uint64_t now)
 	}
 }
 
-/* Status clients (ctl.h): a few per wake-up, never waiting on one. */
+/* The wall clock time of a state change seen at now (monotonic ms). */
 static void
-engine_ctl_input(struct engine *e)
+engine_track_state(struct engine *e, uint64_t now)
 {
-	char report[CTL_REPORT_MAX];
-	struct core_status st;
-	size_t len;
-	int fd, i;
+	struct timespec ts;
+	enum core_state s = core_state(e->core);
 
-	for (i = 0; i < 4 && (fd = ctl_accept(e->ctl)) != -1; i++) {
-		core_get_status(e->core, &st);
-		len = ctl_format_core(report, sizeof(report), &st,
-		    &e->ctlinfo);
-		ctl_reply(fd, report, len);
+	(void)now;
+	if (s == e->state && e->ctlinfo.state_since != 0)
+		return;
+	e->state = s;
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		e->ctlinfo.state_since = (int64_t)ts.tv_sec;
+}
+
+struct engine_page {
+	char	*buf;
+	size_t	 size, len;
+	int	 full;
+};
+
+static void
+engine_page_peer(void *arg, const struct core_peer *p)
+{
+	struct engine_page *pg = arg;
+	size_t n;
+
+	n = ctl_format_peer(pg->buf + pg->len, pg->size - pg->len, p);
+	if (n == 0)
+		pg->full = 1;
+	pg->len += n;
+}
+
+/* Status clients (ctl.h): answered between two batches of packets. */
+static size_t
+engine_ctl_answer(void *arg, const struct ctl_request *rq, char *buf,
+    size_t size)
+{
+	struct engine *e = arg;
+	struct engine_page pg;
+	struct core_status st;
+	uint64_t next;
+	char head[32];
+	int n;
+
+	if (rq->format == CTL_PEERS) {
+		/* Room for the header line first. */
+		if (size <= sizeof(head))
+			return 0;
+		pg.buf = buf + sizeof(head);
+		pg.size = size - sizeof(head);
+		pg.len = 0;
+		pg.full = 0;
+		next = core_peer_page(e->core, daemon_now_ms(), rq->cursor,
+		    rq->count, engine_page_peer, &pg);
+		if (pg.full)
+			return 0;
+		if (next == UINT64_MAX)
+			n = snprintf(head, sizeof(head), "next end\n");
+		else
+			n = snprintf(head, sizeof(head), "next %llu\n",
+			    (unsigned long long)next);
+		memmove(buf + n, buf + sizeof(head), pg.len);
+		memcpy(buf, head, (size_t)n);
+		return (size_t)n + pg.len;
+	}
+	core_get_status(e->core, &st);
+	switch (rq->format) {
+	case CTL_JSON:
+		return ctl_json_core(buf, size, &st, &e->ctlinfo);
+	case CTL_PROMETHEUS:
+		return ctl_prom_core(buf, size, &st, &e->ctlinfo);
+	default:
+		return ctl_format_core(buf, size, &st, &e->ctlinfo);
 	}
 }
 
@@ -377,17 +441,15 @@ engine_timeout(struct engine *e, uint64_t now)
 static void __attribute__((noreturn))
 engine_loop(struct engine *e)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[3 + CTL_POLLFDS];
 	uint64_t now;
 	int timeout;
 
 	pfd[0].fd = e->chan;
 	pfd[1].fd = e->tun;
 	pfd[2].fd = e->udp;
-	pfd[3].fd = e->ctl;	/* poll() skips a negative descriptor */
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
-	pfd[3].events = POLLIN;
-	pfd[3].revents = 0;
+	ctl_server_init(&e->ctls, e->ctl);
 	now = daemon_now_ms();
 	for (;;) {
 		/*
@@ -395,8 +457,12 @@ engine_loop(struct engine *e)
 		 * the batch started, at most a batch's work late.
 		 */
 		timeout = engine_timeout(e, now);
+		engine_track_state(e, now);
+		/* poll() skips a negative descriptor */
+		ctl_server_pollfd(&e->ctls, pfd + 3);
+		timeout = ctl_server_timeout(&e->ctls, now, timeout);
 		batch_flush(e->batch);
-		if (poll(pfd, 4, timeout) == -1 && errno != EINTR)
+		if (poll(pfd, 3 + CTL_POLLFDS, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (engine_status_wanted) {
 			engine_status_wanted = 0;
@@ -412,8 +478,8 @@ engine_loop(struct engine *e)
 		/* batch_recv() also clears a pending socket error */
 		if (pfd[2].revents != 0)
 			engine_udp_input(e, now);
-		if (pfd[3].revents & POLLIN)
-			engine_ctl_input(e);
+		engine_track_state(e, now);
+		ctl_server_run(&e->ctls, pfd + 3, now, engine_ctl_answer, e);
 	}
 }
 

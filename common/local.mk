@@ -35,7 +35,7 @@ miredo_server_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 miredo_checkconf_SOURCES = common/checkconf.c
 miredo_checkconf_LDADD = libcore.a
 # status: the control socket of both daemons and miredo-status (helper "status")
-libcore_a_SOURCES += common/ctl.c common/ctl.h
+libcore_a_SOURCES += common/ctl.c common/ctl.h common/json.c common/json.h
 sbin_PROGRAMS += miredo-status
 miredo_status_SOURCES = common/miredo_status.c
 miredo_status_LDADD = libcore.a

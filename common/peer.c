@@ -328,3 +328,26 @@ peer_timer_first(const struct peer_table *t)
 {
 	return t->tm_head;
 }
+
+/* cursor = bucket << 16 | position in its chain. */
+uint64_t
+peer_walk(const struct peer_table *t, uint64_t cursor, unsigned int max,
+    peer_walk_fn *fn, void *arg)
+{
+	const struct peer *p;
+	uint64_t b = cursor >> 16, skip = cursor & 0xffff, pos;
+	unsigned int seen = 0, visited = 0;
+
+	for (; b < t->nbuckets && visited < PEER_WALK_BUCKETS; b++, skip = 0) {
+		visited++;
+		for (p = t->buckets[b], pos = 0; p != NULL; p = p->hnext, pos++) {
+			if (pos < skip)
+				continue;
+			if (seen == max || pos > 0xffff)
+				return b << 16 | pos;
+			fn(arg, p);
+			seen++;
+		}
+	}
+	return b < t->nbuckets ? b << 16 : UINT64_MAX;
+}

@@ -83,6 +83,18 @@ uint64_t peer_evictions(const struct peer_table *t);
 size_t	peer_queued_bytes(const struct peer_table *t);
 
 /*
+ * A page of the table for the status socket: calls fn for at most max
+ * peers from cursor on (0: the start), visiting at most PEER_WALK_BUCKETS
+ * buckets, and returns the cursor of the next page, or UINT64_MAX at the
+ * end.  Not a snapshot: a peer added or removed between two pages may be
+ * missed or listed twice; one present throughout is listed.
+ */
+#define PEER_WALK_BUCKETS	65536
+typedef void	peer_walk_fn(void *arg, const struct peer *p);
+uint64_t peer_walk(const struct peer_table *t, uint64_t cursor,
+	    unsigned int max, peer_walk_fn *fn, void *arg);
+
+/*
  * Append a copy of pkt to p's queue; inbound packets remember the
  * ip:port they came from.  -1 when the peer's queue or the global budget
  * is full (nothing queued).

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -44,6 +45,8 @@ struct srv_child {
 	struct os_native nat;		/* the supervisor's, inherited */
 	int		 sup;		/* socket to the supervisor */
 	int		 ctl;		/* status listener, or -1 */
+	struct ctl_server ctls;		/* its clients */
+	int64_t		 since;		/* serving since (UNIX time) */
 	const struct server_config *sc;
 };
 
@@ -130,19 +133,25 @@ srv_log_counters(const struct server *core)
 	log_info("%s", buf);
 }
 
-/* Status clients (ctl.h): a few per wake-up, never waiting on one. */
-static void
-srv_ctl(struct srv_child *ch)
+/* Status clients (ctl.h): answered between two batches of datagrams. */
+static size_t
+srv_ctl_answer(void *arg, const struct ctl_request *rq, char *buf,
+    size_t size)
 {
-	char		 report[CTL_REPORT_MAX];
+	struct srv_child *ch = arg;
 	struct server_counters c;
-	size_t		 len;
-	int		 fd, i;
 
-	for (i = 0; i < 4 && (fd = ctl_accept(ch->ctl)) != -1; i++) {
-		server_get_counters(ch->core, &c);
-		len = ctl_format_server(report, sizeof(report), ch->sc, &c);
-		ctl_reply(fd, report, len);
+	server_get_counters(ch->core, &c);
+	switch (rq->format) {
+	case CTL_TEXT:
+		return ctl_format_server(buf, size, ch->sc, &c);
+	case CTL_JSON:
+		return ctl_json_server(buf, size, ch->since, ch->sc, &c);
+	case CTL_PROMETHEUS:
+		return ctl_prom_server(buf, size, ch->since, ch->sc, &c);
+	default:
+		/* A server keeps no peers. */
+		return (size_t)snprintf(buf, size, "error: no peers here\n");
 	}
 }
 
@@ -172,24 +181,32 @@ srv_read(struct srv_child *ch, int sock)
 static void
 srv_loop(struct srv_child *ch)
 {
-	struct pollfd	 pfd[4];
+	struct pollfd	 pfd[3 + CTL_POLLFDS];
+	struct timespec	 ts;
+	uint64_t	 now;
 	int		 i;
 
 	pfd[0].fd = ch->udp[0];
 	pfd[1].fd = ch->udp[1];
 	pfd[2].fd = ch->sup;
-	pfd[3].fd = ch->ctl;	/* poll() skips a negative descriptor */
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 3; i++) {
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
 	}
+	ctl_server_init(&ch->ctls, ch->ctl);
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		ch->since = (int64_t)ts.tv_sec;
 	while (!srv_term) {
+		/* poll() skips a negative descriptor */
+		ctl_server_pollfd(&ch->ctls, pfd + 3);
 		if (srv_usr1) {
 			srv_usr1 = 0;
 			srv_log_counters(ch->core);
 		}
 		/* The time-out bounds the delay of a signal that raced. */
-		if (poll(pfd, 4, 1000) == -1)
+		now = daemon_now_ms();
+		if (poll(pfd, 3 + CTL_POLLFDS,
+		    ctl_server_timeout(&ch->ctls, now, 1000)) == -1)
 			continue;
 		/* The supervisor is gone: so are we. */
 		if (pfd[2].revents != 0)
@@ -197,8 +214,8 @@ srv_loop(struct srv_child *ch)
 		for (i = 0; i < 2; i++)
 			if (pfd[i].revents & POLLIN)
 				srv_read(ch, i);
-		if (pfd[3].revents & POLLIN)
-			srv_ctl(ch);
+		ctl_server_run(&ch->ctls, pfd + 3, daemon_now_ms(),
+		    srv_ctl_answer, ch);
 	}
 	srv_log_counters(ch->core);
 }

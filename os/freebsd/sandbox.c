@@ -43,8 +43,12 @@ os_sandbox_fd(int fd, enum os_fd_use use)
 		cap_rights_init(&rights, CAP_RECV, CAP_SEND, CAP_EVENT);
 		break;
 	case OS_FD_CTL:
-		/* An accepted socket inherits these: the report is a send. */
-		cap_rights_init(&rights, CAP_ACCEPT, CAP_SEND, CAP_EVENT);
+		/*
+		 * An accepted socket inherits these: the request is a
+		 * recv, the report a send.
+		 */
+		cap_rights_init(&rights, CAP_ACCEPT, CAP_RECV, CAP_SEND,
+		    CAP_EVENT);
 		break;
 	default:
 		errno = EINVAL;

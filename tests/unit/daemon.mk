@@ -18,3 +18,7 @@ tests_unit_test_ctl_LDADD = libcore.a
 UNIT_TESTS += tests/unit/test_chan
 tests_unit_test_chan_SOURCES = tests/unit/test_chan.c
 tests_unit_test_chan_LDADD = libcore.a
+# machine-readable status: JSON writer, requests, paged peer walk
+UNIT_TESTS += tests/unit/test_json
+tests_unit_test_json_SOURCES = tests/unit/test_json.c
+tests_unit_test_json_LDADD = libcore.a
