@@ -3,3 +3,4 @@
 include $(srcdir)/tests/netns/daemon.mk
 include $(srcdir)/tests/netns/server.mk
 include $(srcdir)/tests/netns/os.mk
+include $(srcdir)/tests/netns/bgp.mk
