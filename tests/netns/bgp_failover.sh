@@ -263,7 +263,7 @@ enough_replies()	# enough_replies FILE T N
 failover()
 {
 	local case=$1 sig=$2 addr out n other pid t_fail t_wd seq_before
-	local first_ts conv lost late worst wd hops_left
+	local first_ts conv lost late worst wd hops_left t_wd
 	addr=$(teredo_addr 1)
 	out=$TOPO_DIR/ping-$case.txt
 	# The native host pings the client every 0.2 s, one line per reply
@@ -285,15 +285,17 @@ failover()
 	kill -"$sig" "$pid"
 	# Withdrawal: the router's 2001::/32 keeps only the other relay.
 	if topo_wait 15 router_has "$hops_left"; then
+		t_wd=$(topo_now)
 		wd=$(topo_since "$t_fail")
 	else
+		t_wd=$t_fail
 		wd=""
 		fail "$case: the router still routes 2001::/32 via $(router_hops)"
 	fi
-	# Convergence: the first reply received after the failure; 5 of them
-	# must come, and through the other relay's tunnel.
+	# 5 answers must come after the withdrawal, through the other
+	# relay's tunnel.
 	CARRY0_1=$(tun_tx 1) CARRY0_2=$(tun_tx 2)
-	if ! topo_wait $((BGP_BOUND + 5)) enough_replies "$out" "$t_fail" 5
+	if ! topo_wait $((BGP_BOUND + 5)) enough_replies "$out" "$t_wd" 5
 	then
 		kill -INT "$ppid"; wait "$ppid"
 		fail "$case: the flow did not come back"
@@ -312,9 +314,13 @@ failover()
 	# (before the failure every request is answered); late: answers
 	# received after the failure that took over 0.1 s (queued while the
 	# new relay and the client exchanged bubbles and tested the path).
-	first_ts=$(awk -v t="$t_fail" '/bytes from/ {
+	# Flowing again: the first answer to a request sent once the router
+	# had withdrawn the route (it cannot have gone through the old relay).
+	first_ts=$(awk -v t="$t_wd" '/bytes from/ {
 		ts = $1; gsub(/[][]/, "", ts)
-		if (ts + 0 > t + 0) { print ts; exit } }' "$out")
+		r = $0; sub(/.*time=/, "", r); sub(/ .*/, "", r)
+		if (ts - r / 1000 > t + 0) { print ts; exit } }' "$out")
+	[ -n "$first_ts" ] || first_ts=$(topo_now)
 	read -r lost late worst < <(awk -v t="$t_fail" '/bytes from/ {
 		ts = $1; gsub(/[][]/, "", ts)
 		s = $0; sub(/.*icmp_seq=/, "", s); sub(/ .*/, "", s)
@@ -346,6 +352,18 @@ failover()
 }
 
 topo_init
+# The relay host's configuration README.md shows must be valid for bird.
+{
+	echo "router id 192.0.2.10;"
+	sed -n '/^protocol device { scan time 1; }$/,/^```$/p' \
+	    "$srcdir/README.md" | sed '$d'
+} >"$TOPO_DIR/readme.conf"
+if grep -q '^protocol bgp upstream' "$TOPO_DIR/readme.conf" &&
+    "$BIRD" -p -c "$TOPO_DIR/readme.conf" >"$TOPO_DIR/readme.out" 2>&1; then
+	ok "README.md's BIRD configuration parses"
+else
+	fail "README.md's BIRD configuration: $(cat "$TOPO_DIR/readme.out")"
+fi
 net_up || die "topology"
 start_bird inet
 start_bird rly1
