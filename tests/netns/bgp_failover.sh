@@ -69,8 +69,11 @@ die()
 	exit 1
 }
 
-# The relay hosts: N, IPv4 /28 on the router side, IPv6 /64.
+# The relay hosts: N, IPv4 /28 on the router side, IPv6 /64 (read
+# through eval).
+# shellcheck disable=SC2034
 RLY4_1=192.0.2.10 RTR4_1=192.0.2.1
+# shellcheck disable=SC2034
 RLY4_2=192.0.2.20 RTR4_2=192.0.2.17
 RLY6_1=2001:db8:21::10 RTR6_1=2001:db8:21::1
 RLY6_2=2001:db8:22::10 RTR6_2=2001:db8:22::1
@@ -181,7 +184,7 @@ start_bird()
 	ip netns exec "$TOPO_P-$ns" "$BIRD" -f -c "$TOPO_DIR/bird-$ns.conf" \
 	    -s "$TOPO_DIR/bird-$ns.ctl" -P "$TOPO_DIR/bird-$ns.pid" \
 	    >"$TOPO_DIR/bird-$ns.log" 2>&1 &
-	TOPO_PID[bird-$ns]=$!
+	TOPO_PID["bird-$ns"]=$!
 }
 
 bgp_established()	# bgp_established NS PROTO
@@ -262,7 +265,7 @@ enough_replies()	# enough_replies FILE T N
 # failover CASE SIGNAL: one measured failover of the flow v6 -> client.
 failover()
 {
-	local case=$1 sig=$2 addr out n other pid t_fail t_wd seq_before
+	local case=$1 sig=$2 addr out n other pid t_fail
 	local first_ts conv lost late worst wd hops_left t_wd
 	addr=$(teredo_addr 1)
 	out=$TOPO_DIR/ping-$case.txt
