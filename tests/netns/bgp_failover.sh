@@ -6,9 +6,11 @@
 # with BIRD 2, each only while our relay's tunnel route exists, and a
 # router spreads 2001::/32 over both (ECMP).  The native host pings the
 # Teredo client every 0.2 s; the relay carrying that flow is killed
-# (SIGKILL), then, once both are back, stopped cleanly (SIGTERM).  Each
-# time the route must be withdrawn and the pings must flow again through
-# the other relay within $BGP_BOUND seconds; the figures are printed.
+# (SIGKILL), then, once both are back, stopped cleanly (SIGTERM), then,
+# once both are back again, its host hangs (nftables drops everything;
+# the BGP hold timer withdraws it).  Each time the route must be
+# withdrawn and the pings must flow again through the other relay within
+# $BGP_BOUND seconds; the figures are printed.
 #
 #   v6 (2001:db8:1::2) --+
 #   srv (our server)   --+-- inet: router, BIRD AS 64496, ECMP
@@ -262,7 +264,22 @@ enough_replies()	# enough_replies FILE T N
 	[ "$(replies_after "$1" "$2")" -ge "$3" ]
 }
 
-# failover CASE SIGNAL: one measured failover of the flow v6 -> client.
+# hang N: relay host N stops answering (nftables drops everything in,
+# out and through it); its relay and BIRD keep running, so only the
+# router's BGP hold timer (3 s) can withdraw its route.
+hang()
+{
+	nsx "rly$1" nft -f - <<EOF2
+table inet hang {
+	chain i { type filter hook input priority filter; policy drop; }
+	chain o { type filter hook output priority filter; policy drop; }
+	chain f { type filter hook forward priority filter; policy drop; }
+}
+EOF2
+}
+
+# failover CASE SIGNAL: one measured failover of the flow v6 -> client;
+# SIGNAL HANG: the host hangs instead (see hang).
 failover()
 {
 	local case=$1 sig=$2 addr out n other pid t_fail
@@ -282,10 +299,19 @@ failover()
 	    fail "$case: no relay carries the flow"; return 1; }
 	other=$((3 - n))
 	eval "hops_left=\"\$RLY6_$other \""
-	echo "$case: the flow goes through relay $n; $sig to it"
+	if [ "$sig" = HANG ]; then
+		echo "$case: the flow goes through relay $n; its host hangs"
+	else
+		echo "$case: the flow goes through relay $n; $sig to it"
+	fi
+	CARRY0_1=$(tun_tx 1) CARRY0_2=$(tun_tx 2)
 	t_fail=$(topo_now)
 	pid=${TOPO_PID[relay$n]}
-	kill -"$sig" "$pid"
+	if [ "$sig" = HANG ]; then
+		hang "$n" || fail "$case: nft on rly$n"
+	else
+		kill -"$sig" "$pid"
+	fi
 	# Withdrawal: the router's 2001::/32 keeps only the other relay.
 	if topo_wait 15 router_has "$hops_left"; then
 		t_wd=$(topo_now)
@@ -297,7 +323,6 @@ failover()
 	fi
 	# 5 answers must come after the withdrawal, through the other
 	# relay's tunnel.
-	CARRY0_1=$(tun_tx 1) CARRY0_2=$(tun_tx 2)
 	if ! topo_wait $((BGP_BOUND + 5)) enough_replies "$out" "$t_wd" 5
 	then
 		kill -INT "$ppid"; wait "$ppid"
@@ -307,11 +332,14 @@ failover()
 	fi
 	kill -INT "$ppid"
 	wait "$ppid"
-	wait "$pid" 2>/dev/null
-	unset "TOPO_PID[relay$n]"
+	if [ "$sig" != HANG ]; then
+		wait "$pid" 2>/dev/null
+		unset "TOPO_PID[relay$n]"
+	fi
 	if [ $(( $(tun_tx "$other") - $(eval echo "\$CARRY0_$other") )) -lt 5 ]
 	then
-		fail "$case: the flow did not go through relay $other"
+		fail "$case: the flow did not go through relay $other" \
+		    "(tunnel tx $(eval echo "\$CARRY0_$other") -> $(tun_tx "$other"))"
 	fi
 	# Lost: requests up to the last one answered that got no answer
 	# (before the failure every request is answered); late: answers
@@ -404,6 +432,16 @@ if [ -n "$FAILED_RELAY" ]; then
 	fi
 	FAILED_RELAY=""
 	failover stop TERM
+fi
+if [ -n "$FAILED_RELAY" ]; then
+	start_relay_n "$FAILED_RELAY" || die "relay $FAILED_RELAY restart"
+	if topo_wait 15 router_has "$RLY6_1 $RLY6_2 "; then
+		ok "relay $FAILED_RELAY restarted: announced again"
+	else
+		fail "relay $FAILED_RELAY restarted but not announced again"
+	fi
+	FAILED_RELAY=""
+	failover hang HANG
 fi
 
 if [ "$fails" -ne 0 ]; then
