@@ -502,7 +502,9 @@ engine_main(const struct engine_args *a)
 	struct privmsg_ready ready;
 	struct in6_addr relay_src;
 
-	log_procinit("engine");
+	/* The role, as the privileged process names it (not "engine"). */
+	log_procinit(a->conf->relay_type == CONF_CLIENT ? "miredo[client]" :
+	    "miredo[relay]");
 	engine_signals();
 	e.tun = a->tun_fd;
 	e.udp = a->udp_fd;

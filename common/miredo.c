@@ -318,11 +318,14 @@ main(int argc, char *argv[])
 	resolve_init(&m.rs, "", "");
 	cmdline_parse(&m.cl, CMDLINE_MIREDO, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
-	log_procinit("priv");
+	/* What a person reads names the program, then also its role. */
+	log_procinit("miredo");
 	if (geteuid() != 0)
 		fatalx("must be started as root");
 	if (miredo_load_conf(&m.cl, &m.conf) == -1)
 		fatalx("%s: invalid configuration", m.cl.config);
+	log_procinit(m.conf.relay_type == CONF_CLIENT ? "miredo[client]" :
+	    "miredo[relay]");
 	log_setfacility(m.conf.syslog_facility);
 	miredo_user(&m);
 	miredo_pidfile(&m.cl);

@@ -307,7 +307,7 @@ server_child_main(int sup, int ctl, const struct os_native *nat,
 		log_warn("cannot close the supervisor's descriptors");
 		_exit(1);
 	}
-	log_procinit("server");
+	log_procinit("miredo-server");
 	daemon_signal(SIGTERM, srv_child_signal);
 	daemon_signal(SIGUSR1, srv_child_signal);
 	daemon_signal(SIGHUP, SIG_IGN);

@@ -407,6 +407,7 @@ main(int argc, char *argv[])
 
 	cmdline_parse(&cl, CMDLINE_SERVER, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
+	log_procinit("miredo-server");
 	memset(&sp, 0, sizeof(sp));
 	sp.cl = &cl;
 	sp.pid = -1;
@@ -430,7 +431,6 @@ main(int argc, char *argv[])
 	if (daemon_detach(cl.foreground) == -1)
 		fatal("daemon_detach");
 	(void)daemon_pidfile_write();
-	log_procinit("supervisor");
 	sup_signals();
 	sup_ctl(&sp);
 	if (sup_native_open(&sp.nat, sp.conf.native) == -1 ||
