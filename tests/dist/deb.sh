@@ -31,8 +31,7 @@ skip()
 for t in dpkg-buildpackage dh lintian fakeroot unshare ip; do
 	command -v "$t" >/dev/null 2>&1 || skip "no $t"
 done
-[ -f /usr/share/perl5/Debian/Debhelper/Sequence/systemd.pm ] ||
-    [ -d /usr/share/debhelper ] || skip "no debhelper"
+[ -d /usr/share/perl5/Debian/Debhelper ] || skip "no debhelper"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/miredo-deb.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -151,13 +150,19 @@ done
     { echo "FAIL: miredo.service not enabled"; fail=1; }
 [ -e /etc/systemd/system/multi-user.target.wants/miredo-server.service ] &&
     { echo "FAIL: miredo-server.service enabled"; fail=1; }
-# Nothing was started (policy-rc.d said no).
-for p in $(pgrep -x miredo) $(pgrep -x miredo-server); do
-	case $(readlink /proc/$p/root) in
-	/) ;;	# not ours: outside this chroot
-	*) echo "FAIL: a daemon was started at installation"; fail=1 ;;
-	esac
-done
+# The daemons running with this overlay as their root (not the host's).
+ours_running()
+{
+	local p
+	for p in $(pgrep -x miredo) $(pgrep -x miredo-server); do
+		[ /proc/$p/root -ef / ] && echo $p
+	done
+}
+# Nothing was started (policy-rc.d said no, and systemd is not running).
+if [ -n "$(ours_running)" ]; then
+	echo "FAIL: a daemon was started at installation: $(ours_running)"
+	fail=1
+fi
 
 # The command line of a unit's Exec line.
 unit_cmd()
@@ -195,6 +200,11 @@ run_unit()
 		return
 	fi
 	echo "ok: $unit: $start runs (pid $pid, $pidfile)"
+	# The detector used after dpkg -i sees a daemon of this overlay.
+	case " $(ours_running | tr '\n' ' ') " in
+	*" $pid "*) ;;
+	*) echo "FAIL: ours_running does not see pid $pid"; fail=1 ;;
+	esac
 	kill -TERM $pid
 	for i in $(seq 100); do
 		kill -0 $pid 2>/dev/null || break
