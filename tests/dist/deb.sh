@@ -105,11 +105,12 @@ export DEBIAN_FRONTEND=noninteractive
 
 # What a package may touch, without what dpkg and the logs own.  The
 # overlay's lower layer is the live /, so other users' work in /tmp, /work,
-# /home, /root or /run/netns would show through: those are left out.
+# /home, /root, /run/netns or /etc/netns (ip netns) would show through:
+# those are left out.
 snapshot()
 {
 	find /etc /usr /lib /var /opt /srv /nonexistent -xdev \( \
-	    -path /var/tmp -o -path /var/log -o -path /var/cache \
+	    -path /etc/netns -o -path /var/tmp -o -path /var/log -o -path /var/cache \
 	    -o -path /var/lib/dpkg -o -path /var/lib/apt \
 	    -o -path /var/lib/systemd/deb-systemd-helper-enabled \
 	    -o -path /var/lib/systemd/deb-systemd-helper-masked \) -prune \
