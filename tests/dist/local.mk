@@ -17,3 +17,11 @@ tests/dist/dirs.sh: $(srcdir)/tests/dist/dirs.sh.in Makefile
 # service managers require (helper "srv"; own DTD of the plist format).
 TESTS += tests/dist/platforms.sh
 EXTRA_DIST += tests/dist/platforms.sh tests/dist/plist-1.0.dtd
+# The FreeBSD port skeleton's pkg-plist against make install (helper "pkg").
+TESTS += tests/dist/port.sh
+EXTRA_DIST += tests/dist/port.sh dist/freebsd/port/Makefile \
+	dist/freebsd/port/pkg-plist dist/freebsd/port/pkg-descr \
+	dist/freebsd/port/distinfo
+# The Debian package from the release tarball (run by tests/all.sh after
+# make distcheck, with its tarball; it needs root and builds everything).
+EXTRA_DIST += tests/dist/deb.sh
