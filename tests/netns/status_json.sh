@@ -158,12 +158,21 @@ hx_check "server: -P exits 1, prints nothing on stdout" \
 hx_check "relay: still answers -j after bad requests" valid "$J/relay2.json"
 
 # 4. -P on a relay holding $PEERS peers.
-# Half as many again: some are lost on the way under load.
-sent=$(hx_gen v6 -6 -F -s "$HX_SPOOF:0" -r 20000 -n $((PEERS * 3 / 2)))
-echo "sent $sent packets to distinct Teredo destinations"
+# Half as many again: some are lost on the way under load.  On a loaded
+# machine the kernel drops more: up to three more rounds to the same
+# destinations, which fill in those lost (the others are only refreshed).
 peers_now() { "$STATUS" -s "$CTL_R" -j | "$PY" -c \
     'import json, sys; print(json.load(sys.stdin)["peers"])'; }
 have_peers() { [ "$(peers_now)" -ge "$PEERS" ]; }
+round=0
+while [ $round -lt 4 ]; do
+	sent=$(hx_gen v6 -6 -F -s "$HX_SPOOF:0" -r 20000 \
+	    -n $((PEERS * 3 / 2)))
+	echo "round $round: sent $sent packets to distinct Teredo" \
+	    "destinations; the relay holds $(peers_now) peers"
+	wait_for 5 have_peers && break
+	round=$((round + 1))
+done
 hx_check "relay holds >= $PEERS peers" wait_for 20 have_peers
 held=$(peers_now)
 echo "relay holds $held peers"
