@@ -90,6 +90,11 @@ resolve_confine(int *fd, struct resolve_answer *a)
 {
 	int	 null;
 
+	/*
+	 * First: closelog() closes syslog's descriptor by number, and the
+	 * dup2 below may have reused that number for the answer pipe.
+	 */
+	log_tofd(-1);
 	if (*fd != RESOLVE_CHILD_FD) {
 		if (dup2(*fd, RESOLVE_CHILD_FD) == -1)
 			_exit(1);
@@ -100,7 +105,6 @@ resolve_confine(int *fd, struct resolve_answer *a)
 		(void)dup2(null, STDOUT_FILENO);
 		(void)dup2(null, STDERR_FILENO);
 	}
-	log_tofd(-1);
 	closefrom(RESOLVE_CHILD_FD + 1);
 	a->stage = RESOLVE_STAGE_PRIVDROP;
 	if (resolve_pw == NULL) {
