@@ -24,7 +24,8 @@ tests_fuzz_libfuzzcore_a_SOURCES = common/teredo.c common/packet.c \
 	common/siphash.c common/peer.c common/core.c common/qualify.c \
 	common/outbound.c common/inbound.c common/bubble.c common/server.c \
 	common/privmsg.c common/conf.c common/conf_value.c \
-	common/conf_print.c common/log.c compat/compat.c tests/fuzz/fuzz_core.c
+	common/conf_print.c common/log.c common/chan.c compat/compat.c \
+	tests/fuzz/fuzz_core.c
 tests_fuzz_libfuzzcore_a_CFLAGS = $(AM_CFLAGS) -g $(FUZZ_LIB_FLAGS)
 
 FUZZ_PROGS = tests/fuzz/fuzz_parse tests/fuzz/fuzz_client \
