@@ -53,15 +53,16 @@ delta_of()
 }
 
 # expect ROLE REASON MIN MAX WHAT GEN-NS GEN-ARGS...: send a class and check,
-# in the daemon's miredo-status report, that at least half of it reached
-# the daemon (its receive counter) and that the drop counter of REASON
+# in the daemon's miredo-status report, that at least half of it (a
+# quarter of the 64 kB oversize class) reached the daemon (its receive
+# counter) and that the drop counter of REASON
 # grew by MIN..MAX ("N" means the number sent, less what the target's
 # kernel dropped before the daemon could see it: full buffers,
 # reassembly).  The other counters that grew are printed.
 expect()
 {
 	local role=$1 reason=$2 min=$3 max=$4 what=$5 ns=$6 sent d g rcv
-	local kns k0 k1 rate=$RATE all others
+	local kns k0 k1 rate=$RATE all others reach=2
 	shift 6
 	case $role in
 	client1) kns=cl1 rcv=udp-rx-packets ;;
@@ -70,8 +71,10 @@ expect()
 	esac
 	# The relay's tunnel side: packets routed to it by the native host.
 	[ "$ns" != v6 ] || rcv=tun-rx-packets
-	# 64 kB datagrams: slowly enough for the socket buffers.
-	case " $* " in *" oversize "*) rate=100 ;; esac
+	# 64 kB datagrams (45 fragments each): slowly enough for the socket
+	# buffers and reassembly.  Even so the kernel drops a third or more of
+	# them (more with a daemon slowed down by ASan): a quarter must arrive.
+	case " $* " in *" oversize "*) rate=40 reach=4 ;; esac
 	k0=$(hx_kdrops "$kns")
 	hx_report "$role" >"$TOPO_DIR/before"
 	sent=$(hx_gen "$ns" -r "$rate" -n "$N" "$@")
@@ -91,11 +94,11 @@ expect()
 	if ! grep -q "^drop-$reason:" "$TOPO_DIR/after"; then
 		hx_fail "$role: $what: no drop-$reason in its miredo-status report"
 	elif [ -n "$sent" ] && [ "$sent" -gt 0 ] &&
-	    [ "$g" -ge $(((sent + 1) / 2)) ] && [ "$d" -ge "$min" ] &&
+	    [ "$g" -ge $(((sent + reach - 1) / reach)) ] && [ "$d" -ge "$min" ] &&
 	    [ "$d" -le "$max" ]; then
 		hx_ok "$role: $what"
 	else
-		hx_fail "$role: $what (want $rcv >= $(((${sent:-0} + 1) / 2)), drop-$reason $min..$max)"
+		hx_fail "$role: $what (want $rcv >= $(((${sent:-0} + reach - 1) / reach)), drop-$reason $min..$max)"
 	fi
 }
 
