@@ -507,3 +507,12 @@ conf_parse(struct conf *c, const char *path, int strict)
 	(void)fclose(fp);
 	return r;
 }
+
+const char *
+conf_logname(const struct conf *c)
+{
+	if (c->kind == CONF_SERVER)
+		return "miredo-server";
+	return c->relay_type == CONF_CLIENT ? "miredo[client]" :
+	    "miredo[relay]";
+}

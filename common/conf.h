@@ -86,4 +86,7 @@ uint32_t conf_server_bind2(const struct conf *c);
 /* Print c in canonical form; the output re-parses to the same c. */
 void	conf_print(const struct conf *c, FILE *fp);
 
+/* What begins a message of miredo: "miredo[client]" or "miredo[relay]". */
+const char *conf_logname(const struct conf *c);
+
 #endif /* CONF_H */

@@ -569,7 +569,7 @@ engine_main(const struct engine_args *a)
 	struct in6_addr relay_src;
 
 	log_tofd(a->log_fd);
-	log_procinit("engine");
+	log_procinit(conf_logname(a->conf));
 	engine_signals();
 	e.tun = a->tun_fd;
 	e.udp = a->udp_fd;

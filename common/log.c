@@ -157,7 +157,9 @@ log_tofd(int fd)
 /*
  * Lines from a child's log_tofd().  The child is not trusted: the
  * priority is bounded, control and non-ASCII bytes become '?', the name
- * is ours, and at most LOG_RELAY_PER_SEC lines a second are written.
+ * in front is ours (log_procinit()), and at most LOG_RELAY_PER_SEC lines
+ * a second are written; "who" names the child in the count of dropped
+ * lines.
  */
 #define LOG_RELAY_PER_SEC	100
 
@@ -209,7 +211,7 @@ log_relay(int fd, const char *who)
 		for (i = 1; i < n; i++)
 			if (buf[i] < 0x20 || buf[i] > 0x7e)
 				buf[i] = '?';
-		log_emit(pri, who, buf + 1);
+		log_emit(pri, log_procname, buf + 1);
 	}
 	return 0;
 }

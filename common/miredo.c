@@ -277,6 +277,7 @@ miredo_reload(struct miredo *m)
 	miredo_unconfigure(m);
 	miredo_reopen(m, &nc);
 	m->conf = nc;
+	log_procinit(conf_logname(&m->conf));
 	log_setfacility(m->conf.syslog_facility);
 	if (miredo_configure(m) == -1)
 		log_warnx("cannot configure %s", m->ifname);
@@ -382,11 +383,12 @@ main(int argc, char *argv[])
 	resolve_init(&m.rs, "", "");
 	cmdline_parse(&m.cl, CMDLINE_MIREDO, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
-	log_procinit("priv");
+	log_procinit("miredo");	/* its role once the configuration is read */
 	if (geteuid() != 0)
 		fatalx("must be started as root");
 	if (miredo_load_conf(&m.cl, &m.conf) == -1)
 		fatalx("%s: invalid configuration", m.cl.config);
+	log_procinit(conf_logname(&m.conf));
 	log_setfacility(m.conf.syslog_facility);
 	miredo_user(&m);
 	resolve_user(&m.pw);

@@ -332,7 +332,7 @@ server_child_main(int sup, int ctl, const struct os_native *nat,
 		log_tofd(lfd);
 	else
 		log_reopen();
-	log_procinit("server");
+	log_procinit("miredo-server");
 	daemon_signal(SIGTERM, srv_child_signal);
 	daemon_signal(SIGUSR1, srv_child_signal);
 	daemon_signal(SIGHUP, SIG_IGN);

@@ -204,7 +204,7 @@ sup_log_close(struct sup *sp)
 {
 	if (sp->log == -1)
 		return;
-	(void)log_relay(sp->log, "server");
+	(void)log_relay(sp->log, "the server process");
 	(void)close(sp->log);
 	sp->log = -1;
 }
@@ -361,7 +361,7 @@ sup_loop(struct sup *sp)
 		pfd[1].revents = 0;
 		(void)poll(pfd, 2, sup_timeout(sp));
 		if (pfd[1].revents != 0 && sp->log != -1 &&
-		    log_relay(sp->log, "server") == -1)
+		    log_relay(sp->log, "the server process") == -1)
 			sup_log_close(sp);
 		sup_events(sp);
 	}
@@ -441,6 +441,7 @@ main(int argc, char *argv[])
 	daemon_fds_start();	/* nothing of the launcher's but stdio */
 	cmdline_parse(&cl, CMDLINE_SERVER, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
+	log_procinit("miredo-server");
 	memset(&sp, 0, sizeof(sp));
 	sp.cl = &cl;
 	sp.pid = -1;
@@ -465,7 +466,6 @@ main(int argc, char *argv[])
 	if (daemon_detach(cl.foreground) == -1)
 		fatal("daemon_detach");
 	(void)daemon_pidfile_write();
-	log_procinit("supervisor");
 	sup_signals();
 	sup_ctl(&sp);
 	if (sup_native_open(&sp.nat, sp.conf.native) == -1 ||

@@ -174,7 +174,7 @@ supervise_engine_gone(struct miredo *m)
 	m->chan = -1;
 	if (m->elog != -1) {
 		/* Its last words (a fatal error) come before its exit. */
-		(void)log_relay(m->elog, "engine");
+		(void)log_relay(m->elog, "the engine");
 		(void)close(m->elog);
 	}
 	m->elog = -1;
@@ -407,7 +407,7 @@ supervise_run(struct miredo *m, int once)
 		if (poll(pfd, 5, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (pfd[4].fd != -1 && pfd[4].revents != 0 &&
-		    log_relay(m->elog, "engine") == -1) {
+		    log_relay(m->elog, "the engine") == -1) {
 			(void)close(m->elog);
 			m->elog = -1;
 		}

@@ -25,3 +25,6 @@ EXTRA_DIST += tests/dist/port.sh dist/freebsd/port/Makefile \
 # The Debian package from the release tarball (run by tests/all.sh after
 # make distcheck, with its tarball; it needs root and builds everything).
 EXTRA_DIST += tests/dist/deb.sh
+# Messages name the program and role (root; namespaces with only lo).
+TESTS += tests/dist/messages.sh
+EXTRA_DIST += tests/dist/messages.sh

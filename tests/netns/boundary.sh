@@ -75,7 +75,7 @@ nsrun setpriv --bounding-set -setuid,-setgid "$MIREDO" -f \
 rc=$?
 check "engine cannot drop privileges (-f): exit 1 (got $rc)" [ $rc = 1 ]
 check "engine cannot drop privileges (-f): the engine says why" \
-    grep -q "^engine: cannot drop privileges to nobody" "$TMPD/log1f"
+    grep -q "^miredo\[relay\]: cannot drop privileges to nobody" "$TMPD/log1f"
 check "engine cannot drop privileges (-f): nothing left" wait_for 5 no_trace
 
 # 2. A pid file that is a symbolic link, in a directory others can write.

@@ -277,7 +277,7 @@ check "priv logged the resolved server" \
     logged client 'server teredo.test is 192.0.2.20'
 check "the resolver exited cleanly (no death logged)" \
     sh -c "! grep -q 'resolver (pid' '$TMPD/client.log'"
-check "priv has relayed the engine's lines" logged client '^engine: engine started'
+check "priv has relayed the engine's lines" logged client '^miredo\[client\]: engine started'
 kill -TERM "$PRIV"
 wait_for 10 sh -c "! kill -0 $PRIV 2>/dev/null"
 
@@ -309,9 +309,9 @@ EOC
 client_run evil LD_PRELOAD="$PRELOAD" MIREDO_INTRUDER=socket
 # (the resolver: a write open in getaddrinfo)
 check "engine killed by SIGSYS, logged by priv" wait_for 15 logged evil \
-    '^priv: engine \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
+    '^miredo\[client\]: engine \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
 check "resolver killed by SIGSYS, logged by priv" wait_for 15 logged evil \
-    '^priv: resolver \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
+    '^miredo\[client\]: resolver \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
 check "priv restarts the engine" wait_for 15 logged evil \
     'restarting the engine'
 kill -TERM "$(cat "$TMPD/evil.pid")"
@@ -324,7 +324,7 @@ wait $!
 rc=$?
 check "engine killed before ready: miredo exits 1 (got $rc)" [ "$rc" = 1 ]
 check "... and priv logged the engine's death by SIGSYS" logged early \
-    '^priv: engine \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
+    '^miredo\[client\]: engine \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
 check "... and that the engine did not start" logged early \
     'the engine did not start'
 
@@ -335,7 +335,7 @@ bare ip netns exec "$NSS" env LD_PRELOAD="$PRELOAD" MIREDO_INTRUDER=connect \
     -u nobody < /dev/null > "$TMPD/evil-server.log" 2>&1 &
 check "server child killed by SIGSYS, logged by its supervisor" \
     wait_for 15 logged evil-server \
-    '^supervisor: server process \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
+    '^miredo-server: server process \(pid [0-9]+\) killed by signal 31 \(SIGSYS\): killed by the syscall filter'
 kill -TERM "$(cat "$TMPD/evil-server.pid" 2>/dev/null)" 2>/dev/null
 
 if [ "$failures" != 0 ]; then

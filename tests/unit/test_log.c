@@ -76,6 +76,8 @@ fatal_child(int x)
  * replaces control and non-ASCII bytes, names the child, and writes at
  * most 100 lines a second.
  */
+#define R "miredo[relay]: "
+
 static void
 test_relay(void)
 {
@@ -111,29 +113,34 @@ test_relay(void)
 	out = tcap_end();
 	CHECK(i);
 	CHECK(out[0] == '\0');
-	log_procinit("priv");
+	/* The relayed lines carry the supervisor's name, not the child's. */
+	log_procinit("miredo[relay]");
 	tcap_begin();
 	/* 64 records a call, then -1: the child is gone (253 records) */
-	for (i = 0; i < 10 && log_relay(sv[0], "engine") == 0; i++)
+	for (i = 0; i < 10 && log_relay(sv[0], "the engine") == 0; i++)
 		continue;
 	out = tcap_end();
 	CHECK(i == 3);
-	CHECK(strncmp(out, "engine: to priv 1\nengine: xxx", 29) == 0);
+	CHECK(strncmp(out, R "to priv 1\n" R "xxx",
+	    strlen(R "to priv 1\n" R "xxx")) == 0);
 	/* the long line was cut at LOG_LINE_MAX */
-	CHECK(strncmp(out + strlen("engine: to priv 1\nengine: ") +
-	    LOG_LINE_MAX - 1, "\nengine: sshd[1]: ok??]52;c;x??\n",
-	    32) == 0);
+	CHECK(strncmp(out + strlen(R "to priv 1\n" R) + LOG_LINE_MAX - 1,
+	    "\n" R "sshd[1]: ok??]52;c;x??\n",
+	    strlen("\n" R "sshd[1]: ok??]52;c;x??\n")) == 0);
 	CHECK(strstr(out, "lost") == NULL);
+	CHECK(strstr(out, "engine: ") == NULL);
 	/*
 	 * The flood: at most 100 lines a second pass, so of 253 at most
 	 * 200 (should the clock's second change in between).
 	 */
-	for (n = 0; (out = strstr(out, "engine: ")) != NULL; out++)
+	for (n = 0; (out = strstr(out, R)) != NULL; out++)
 		n++;
 	CHECK(n >= 100 && n <= 200);
 	(void)close(sv[0]);
 	log_procinit("engine");
 }
+
+#undef R
 
 static void
 test_child_status(void)
