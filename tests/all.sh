@@ -34,7 +34,7 @@ libc6-dev-i386-cross qemu-user-static bird2 dpkg-dev debhelper lintian fakeroot"
 # npm is installed (NodeSource's nodejs ships its own and conflicts).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 # Count a step that has no test-suite.log of its own.
 step_result() {
@@ -99,6 +99,7 @@ summary() {
 	local line="$passed passed, $failed failed"
 	[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 	[ "${CI:-}" = true ] && echo "(CI=true: skipped tests are counted as failed)"
+	step "done"
 	echo
 	echo "$line"
 }
