@@ -638,6 +638,24 @@ test_bubble_limits(void)
 		core_udp_input(c, now + 300000 + i * 500, stranger, 7001, b2,
 		    m);
 	CHECK(f.nudp == 3 && f.udp[0].port == 7001);
+	/*
+	 * The global rate: a forged flood of challenges from 200 ports of
+	 * that address within one second (each ip:port fresh, so only the
+	 * global limit holds it) gets 50 answers, and the rest are counted.
+	 */
+	fake_clear(&f);
+	now += 306000;		/* after the last above, a second's start */
+	core_get_status(c, &st);
+	bubbles = st.counters.drop[DROP_RATE_LIMIT];
+	for (i = 0; i < 200; i++)
+		core_udp_input(c, now + i, stranger, (uint16_t)(20000 + i),
+		    b2, m);
+	core_get_status(c, &st);
+	CHECK(f.nudp == 50);
+	CHECK(st.counters.drop[DROP_RATE_LIMIT] - bubbles == 150);
+	/* The next second: answered again. */
+	core_udp_input(c, now + 1000, stranger, 30000, b2, m);
+	CHECK(f.nudp == 51 && f.udp[50].port == 30000);
 	core_free(c);
 }
 
