@@ -267,19 +267,31 @@ main() {
 		step_result $rc "fuzzers (tests/fuzz/run.sh 15)"
 	fi
 
+	# distcheck builds every program and test from the tarball and runs
+	# the tests that need no namespaces; the namespace tests ran above
+	# on the same sources, and tarball.sh checks that the tarball holds
+	# every file they need (every tracked file but three).
 	step "make distcheck"
 	if [ -f build/Makefile ]; then
-		(cd build && make -j"$jobs" distcheck \
+		local dtests
+		# (make Makefile first: a regenerated Makefile talks on stdout)
+		dtests=$(cd build && make -s Makefile >/dev/null 2>&1 &&
+		    make -s print-distcheck-tests)
+		(cd build && make -j"$jobs" distcheck TESTS="$dtests" \
 		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
 		step_result $? "make distcheck"
 	else
 		step_result 1 "make distcheck (no build/)"
 	fi
+	step "tests/dist/tarball.sh (every tracked file is in the tarball)"
+	local tarball
+	tarball=$(ls -t build/miredo-*.tar.gz 2>/dev/null | head -n 1)
+	sh tests/dist/tarball.sh "$tarball"
+	step_result $? "tests/dist/tarball.sh"
 
 	# The Debian package from distcheck's tarball: built with dist/debian,
 	# lintian, installed, run and purged in an overlay of / (root only).
 	step "tests/dist/deb.sh (Debian package: build, lintian, install, purge)"
-	local tarball
 	tarball=$(ls -t build/miredo-*.tar.gz 2>/dev/null | head -n 1)
 	if [ -z "$tarball" ]; then
 		step_result 1 "tests/dist/deb.sh (no tarball from make distcheck)"

@@ -24,7 +24,7 @@ EXTRA_DIST += tests/dist/port.sh dist/freebsd/port/Makefile \
 	dist/freebsd/port/distinfo
 # The Debian package from the release tarball (run by tests/all.sh after
 # make distcheck, with its tarball; it needs root and builds everything).
-EXTRA_DIST += tests/dist/deb.sh
+EXTRA_DIST += tests/dist/deb.sh tests/dist/tarball.sh
 # Messages name the program and role (root; namespaces with only lo).
 TESTS += tests/dist/messages.sh
 EXTRA_DIST += tests/dist/messages.sh
