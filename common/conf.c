@@ -87,6 +87,8 @@ static const struct conf_directive conf_directives[] = {
 	{ "ServerICMPMax", CONF_SERVER_BIT, conf_set_uint, F(icmp_max),
 	    0, 1232 },
 	{ "ServerNativeOutput", CONF_SERVER_BIT, conf_set_native, 0, 0, 0 },
+	{ "ServerRateLimit", CONF_SERVER_BIT, conf_set_uint, F(srv_rate),
+	    0, CONF_SRV_RATE_MAX },
 };
 #define CONF_NDIRECTIVES (sizeof(conf_directives) / sizeof(conf_directives[0]))
 
@@ -138,6 +140,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->peer_max = 4096;
 	c->queue_bytes = 1048576;
 	c->icmp_max = 88;
+	c->srv_rate = CONF_SRV_RATE_DEFAULT;
 }
 
 static int

@@ -29,6 +29,13 @@ enum conf_native {
 #define CONF_NAME_MAX	256
 
 /*
+ * ServerRateLimit: packets a second per IPv4 address (server.h), chosen in
+ * miredo-server.conf(5) for a few thousand clients behind one address.
+ */
+#define CONF_SRV_RATE_DEFAULT	1000
+#define CONF_SRV_RATE_MAX	1000000
+
+/*
  * The parsed configuration.  IPv4 addresses are in network byte order
  * (as struct in_addr.s_addr), ports and prefix in host order.  A have_*
  * flag says whether the directive was given.
@@ -58,6 +65,7 @@ struct conf {
 	unsigned int	peer_max;		/* PeerMax, 4096 */
 	unsigned int	queue_bytes;		/* PeerQueueBytes, 1048576 */
 	unsigned int	icmp_max;	/* ServerICMPMax (server), 88 */
+	unsigned int	srv_rate;	/* ServerRateLimit (server), pps, 0 = off */
 	enum conf_native native;	/* ServerNativeOutput (server), auto */
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
 };

@@ -103,6 +103,7 @@ conf_print_server(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "SyslogFacility %s\n",
 	    conf_value_facility_name(c->syslog_facility));
 	(void)fprintf(fp, "ServerICMPMax %u\n", c->icmp_max);
+	(void)fprintf(fp, "ServerRateLimit %u\n", c->srv_rate);
 	if (c->native != CONF_NATIVE_AUTO)
 		(void)fprintf(fp, "ServerNativeOutput %s\n",
 		    conf_native_names[c->native]);

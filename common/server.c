@@ -31,7 +31,7 @@
 #include "teredo.h"
 
 #define RL_WAYS			4	/* slots searched per source */
-#define RL_DEFAULT_SOURCES	4096
+#define RL_DEFAULT_SOURCES	SERVER_RATE_SOURCES
 #define RL_MILLI		1000	/* tokens are kept in 1/1000 packet */
 #define IP6_OFF_SRC		8
 #define IP6_OFF_DST		24
@@ -108,6 +108,14 @@ server_make_ll(struct in6_addr *ll, uint32_t ip)
 	ll->s6_addr[10] = port >> 8;
 	ll->s6_addr[11] = port & 0xff;
 	memcpy(&ll->s6_addr[12], &obf, 4);
+}
+
+void
+server_config_rate(struct server_config *sc, unsigned int pps)
+{
+	sc->rate_pps = pps;
+	sc->rate_burst = pps * SERVER_RATE_BURST_S;
+	sc->rate_sources = SERVER_RATE_SOURCES;
 }
 
 struct server *

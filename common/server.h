@@ -23,6 +23,15 @@ struct server_config {
 	unsigned int	rate_sources;	/* size of the rate-limit table */
 };
 
+/*
+ * The rate limit of miredo-server.conf's ServerRateLimit: pps packets a
+ * second per address, in bursts of SERVER_RATE_BURST_S seconds' worth,
+ * over a table of SERVER_RATE_SOURCES addresses; 0 turns it off.
+ */
+#define SERVER_RATE_BURST_S	2
+#define SERVER_RATE_SOURCES	4096
+void	server_config_rate(struct server_config *sc, unsigned int pps);
+
 struct server_io {
 	void	*arg;
 	void	(*send_udp)(void *arg, int sock, uint32_t ip, uint16_t port,

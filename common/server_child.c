@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "log.h"
@@ -42,6 +43,7 @@
 struct srv_child {
 	struct server	*core;
 	int		 udp[2];
+	struct batch	*b[2];		/* their batched I/O (batch.h) */
 	struct os_native nat;		/* the supervisor's, inherited */
 	int		 sup;		/* socket to the supervisor */
 	int		 ctl;		/* status listener, or -1 */
@@ -92,15 +94,9 @@ srv_send_udp(void *arg, int sock, uint32_t ip, uint16_t port,
     const void *buf, size_t len)
 {
 	struct srv_child *ch = arg;
-	struct sockaddr_in sin;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = ip;
-	/* A lost datagram is what UDP allows: nothing to do. */
-	(void)sendto(ch->udp[sock], buf, len, 0, (struct sockaddr *)&sin,
-	    sizeof(sin));
+	/* Queued; sent when the batch in hand is done (srv_read()). */
+	batch_send(ch->b[sock], ip, port, buf, len);
 }
 
 /* A whole IPv6 packet; the kernel routes it on its destination. */
@@ -155,26 +151,26 @@ srv_ctl_answer(void *arg, const struct ctl_request *rq, char *buf,
 	}
 }
 
-/* Read what one socket has, a batch at a time. */
+/*
+ * Read what one socket has, up to SRV_BATCH datagrams a batch at a time
+ * (recvmmsg where the system has it, batch.h), and send the answers of
+ * each batch in one call per socket (a cone RA leaves by the other one).
+ */
 static void
 srv_read(struct srv_child *ch, int sock)
 {
-	static uint8_t	 buf[TEREDO_UDP_MAX + 1];
-	struct sockaddr_in sin;
-	socklen_t	 sl;
-	ssize_t		 n;
-	int		 i;
+	const struct batch_dgram *d;
+	uint64_t	 now;
+	int		 i, n, more = 1, got;
 
-	for (i = 0; i < SRV_BATCH; i++) {
-		sl = sizeof(sin);
-		n = recvfrom(ch->udp[sock], buf, sizeof(buf), 0,
-		    (struct sockaddr *)&sin, &sl);
-		if (n == -1)
-			return;
-		if (sl < sizeof(sin) || sin.sin_family != AF_INET)
-			continue;
-		server_udp_input(ch->core, daemon_now_ms(), sock,
-		    sin.sin_addr.s_addr, ntohs(sin.sin_port), buf, (size_t)n);
+	for (got = 0; more && got < SRV_BATCH; got += BATCH_RX) {
+		n = batch_recv(ch->b[sock], &d, &more);
+		now = daemon_now_ms();
+		for (i = 0; i < n; i++)
+			server_udp_input(ch->core, now, sock, d[i].ip,
+			    d[i].port, d[i].buf, d[i].len);
+		batch_flush(ch->b[0]);
+		batch_flush(ch->b[1]);
 	}
 }
 
@@ -244,6 +240,11 @@ srv_child_setup(struct srv_child *ch, const struct server_config *sc,
 	if ((ch->udp[0] = srv_udp_open(sc->addr[0])) == -1 ||
 	    (ch->udp[1] = srv_udp_open(sc->addr[1])) == -1)
 		return -1;
+	if ((ch->b[0] = batch_new(ch->udp[0])) == NULL ||
+	    (ch->b[1] = batch_new(ch->udp[1])) == NULL) {
+		log_warn("batch_new");
+		return -1;
+	}
 	if (os_privdrop(pw, chrootdir) == -1) {
 		log_warn("cannot drop privileges to %s", pw->pw_name);
 		return -1;

@@ -42,18 +42,6 @@
 #include "server_child.h"
 #include "teredo.h"
 
-/*
- * The server's rate limit (server.c): 100 packets a second, bursts of
- * 200, per source for what a source alone makes us emit (RAs, packets to
- * native IPv6) and per destination client for what we forward to a
- * client.  A client sends an RS every 30 s or so and a few echo tests;
- * a client receives 4 bubbles per new peer per 300 s (RFC 4380 5.2.6).
- * Neither comes near it; a relay's bursts of bubbles to many clients are
- * spread over as many destinations.
- */
-#define SRV_RATE_PPS		100
-#define SRV_RATE_BURST		200
-#define SRV_RATE_SOURCES	4096
 #define SUP_BACKOFF_MIN		1000	/* ms */
 #define SUP_BACKOFF_MAX		64000
 #define SUP_STABLE		60000	/* a child this old resets back-off */
@@ -144,9 +132,8 @@ srv_load(const struct cmdline *cl, struct conf *c, struct server_config *sc)
 	sc->addr[1] = c->server_bind2;
 	sc->mtu = c->mtu;
 	sc->icmp_max = c->icmp_max;
-	sc->rate_pps = SRV_RATE_PPS;
-	sc->rate_burst = SRV_RATE_BURST;
-	sc->rate_sources = SRV_RATE_SOURCES;
+	/* ServerRateLimit; its default is justified in the man page. */
+	server_config_rate(sc, c->srv_rate);
 	return 0;
 }
 

@@ -56,9 +56,9 @@ static const char *const sandbox_engine[] = {
 	"recvmmsg", "sendmmsg", "accept", "accept4",
 };
 
-/* The server child: its sockets need only the base; status clients. */
+/* The server child: batched UDP (common/batch.c); status clients. */
 static const char *const sandbox_server[] = {
-	"accept", "accept4",
+	"recvmmsg", "sendmmsg", "accept", "accept4",
 };
 
 /*

@@ -67,13 +67,14 @@ tb_setup()
 	topology || { echo "$1: topology set-up failed" >&2; exit 1; }
 }
 
-# tb_rounds: $rounds rounds of ours then Debian's, appended to $res.
+# tb_rounds: $rounds rounds of ours then Debian's (or of the
+# implementations in $TB_IMPLS, in that order), appended to $res.
 tb_rounds()
 {
 	local r impl
 	res=$tmp/results
 	for r in $(seq "$rounds"); do
-		for impl in ours debian; do
+		for impl in ${TB_IMPLS:-ours debian}; do
 			echo "round=$r impl=$impl $(round "$impl" "$impl$r")" \
 			    >>"$res"
 		done

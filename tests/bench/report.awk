@@ -7,6 +7,8 @@
 # metric (the keys in -v metrics, named by -v names) the median (min-max)
 # of each implementation and of the ratios ours/debian taken round by
 # round: a ratio pairs two runs that met the same machine noise.
+# -v ours=IMPL compares that implementation (default "ours") with
+# debian; -v notable=1 leaves out the table of rounds.
 
 function sort(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++)
@@ -36,14 +38,22 @@ function get(r, k) {
 }
 
 END {
+	if (ours == "")
+		ours = "ours"
+	if (notable)
+		nl0 = 0
+	else
+		nl0 = nl
 	ncol = split(cols, col, " ")
 	split(titles, title, " ")
-	printf "%-10s", "round"
-	for (c = 1; c <= ncol; c++)
-		printf " %7s", title[c]
-	printf "\n"
-	for (l = 1; l <= nl; l++) {
-		printf "%-10s", get(l, "round") " " get(l, "impl")
+	if (nl0 > 0) {
+		printf "%-14s", "round"
+		for (c = 1; c <= ncol; c++)
+			printf " %7s", title[c]
+		printf "\n"
+	}
+	for (l = 1; l <= nl0; l++) {
+		printf "%-14s", get(l, "round") " " get(l, "impl")
 		for (c = 1; c <= ncol; c++)
 			printf " %7s", get(l, col[c])
 		printf "\n"
@@ -51,8 +61,8 @@ END {
 
 	nm = split(metrics, m, " ")
 	split(names, name, " ")
-	printf "\n%-13s %-23s %-23s %s\n", "median", "ours (min-max)", \
-	    "debian (min-max)", "ours/debian (min-max)"
+	printf "\n%-13s %-23s %-23s %s\n", "median", ours " (min-max)", \
+	    "debian (min-max)", ours "/debian (min-max)"
 	for (i = 1; i <= nm; i++) {
 		no = nd = nr = 0
 		split("", o); split("", d); split("", q)
@@ -60,18 +70,18 @@ END {
 			x = get(l, m[i])
 			if (x == "-" || x + 0 <= 0)
 				continue
-			if (get(l, "impl") == "ours") {
+			if (get(l, "impl") == ours) {
 				o[++no] = x + 0
-				ours[get(l, "round")] = x
+				our[get(l, "round")] = x
 			} else if (get(l, "impl") == "debian") {
 				d[++nd] = x + 0
 				deb[get(l, "round")] = x
 			}
 		}
-		for (r in ours)
+		for (r in our)
 			if (r in deb)
-				q[++nr] = ours[r] / deb[r]
-		split("", ours); split("", deb)
+				q[++nr] = our[r] / deb[r]
+		split("", our); split("", deb)
 		f = m[i] ~ /_us$/ ? "%.2f" : "%.0f"
 		printf "%-13s %-23s %-23s %s\n", name[i], stat(o, no, f), \
 		    stat(d, nd, f), stat(q, nr, "%.2f")

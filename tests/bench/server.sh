@@ -11,15 +11,20 @@
 #   us/ra   utime+stime of all the server's processes per answer
 #   busy%   the server's CPU share during the flood
 #   rss/hwm VmRSS/VmHWM summed over its processes, after the flood (kB)
-# Our server limits each source address to 100 packets/s (burst 200):
-# with the default 4096 sources a flood of ~400k/s stays within it.
+# Ours runs once per ServerRateLimit of -l in each round, Debian's (which
+# has no limit) once: by default ours-0 (limit off), debian, ours-def
+# (the default, 1000/s in bursts of 2000 per address), and the summary
+# compares each of ours with Debian's of the same round.  With the
+# default 4096 sources a flood of ~4M/s would stay within the limit; -n 1
+# floods from one source, to see the limit at work.
 #
 #   srv  198.51.100.10 + .11 (UDP 3544) -- cli 198.51.100.2, with
 #        198.18.0.0/20 routed to its loopback ("local"): the sources
 # With two or more CPUs the server is pinned to CPU 1, the client to CPU 0.
 #
 # Usage: tests/bench/server.sh [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]
-#            [-n NSRC] [-u] [-N NICE]
+#            [-n NSRC] [-l "LIMIT..."] [-u] [-N NICE]
+#   LIMIT: a ServerRateLimit value for ours, or "def" (none given).
 # Not part of `make check`: numbers, not pass/fail.  Root only.
 
 set -u
@@ -31,16 +36,18 @@ secs=3
 nsrc=4096
 pin=1
 nice=0
-while getopts b:r:s:n:uN: o; do
+limits="0 def"
+while getopts b:r:s:n:l:uN: o; do
 	case $o in
 	b) builddir=$OPTARG ;;
 	r) rounds=$OPTARG ;;
 	s) secs=$OPTARG ;;
 	n) nsrc=$OPTARG ;;
+	l) limits=$OPTARG ;;
 	u) pin=0 ;;
 	N) nice=$OPTARG ;;
 	*) echo "usage: $0 [-b BUILDDIR] [-r ROUNDS] [-s SECONDS] [-n NSRC]" \
-	    "[-u] [-N NICE]" >&2; exit 2 ;;
+	    "[-l \"LIMIT...\"] [-u] [-N NICE]" >&2; exit 2 ;;
 	esac
 done
 ours=$builddir/miredo-server
@@ -77,11 +84,17 @@ listening()
 	ip netns exec "$NS_S" ss -Hlun "sport = :3544" 2>/dev/null | grep -q .
 }
 
+# start_server IMPL TAG: debian, or ours-LIMIT (ServerRateLimit LIMIT,
+# none for "def").
 start_server()
 {
 	local impl=$1 bin=$ours
 	[ "$impl" = debian ] && bin=$debian
 	echo "ServerBindAddress $SRV4" >"$tmp/$2.conf"
+	case $impl in
+	ours-def) ;;
+	ours-*) echo "ServerRateLimit ${impl#ours-}" >>"$tmp/$2.conf" ;;
+	esac
 	log=$tmp/$2.log
 	ip netns exec "$NS_S" $dcpu "$bin" -f -c "$tmp/$2.conf" \
 	    -p "$tmp/server.pid" >"$log" 2>&1 &
@@ -120,17 +133,35 @@ round()
 	echo "$out status=$st"
 }
 
+# ours-0 debian ours-def: Debian's between ours, once per round.
+TB_IMPLS=""
+set -- $limits
+for l; do
+	case $l in
+	def|[0-9]*) ;;
+	*) echo "server.sh: bad limit $l" >&2; exit 2 ;;
+	esac
+	TB_IMPLS="$TB_IMPLS ours-$l"
+	[ "$l" != "$1" ] || TB_IMPLS="$TB_IMPLS debian"
+done
+
 tb_setup server.sh
 
 echo "server benchmark: ours=$ours debian=$debian"
-echo "$rounds rounds alternating, ${secs}s of RS flood from $nsrc" \
+echo "$rounds rounds of$TB_IMPLS, ${secs}s of RS flood from $nsrc" \
     "sources, server: ${dcpu:-unpinned}"
 tb_rounds
-awk -v cols="rs ra ra_us busy rss0 rss1 hwm1 status" \
-    -v titles="rs/s ra/s us/ra busy% rss0 rss1 hwm1 status" \
-    -v metrics="rs ra ra_us rss0 hwm1" \
-    -v names="rs_sent/s ra/s us/ra rss_idle_kB hwm_kB" \
-    -f "$here/report.awk" "$res"
+notable=0
+for l in $limits; do
+	awk -v cols="rs ra ra_us busy rss0 rss1 hwm1 status" \
+	    -v titles="rs/s ra/s us/ra busy% rss0 rss1 hwm1 status" \
+	    -v metrics="rs ra ra_us busy rss0 hwm1" \
+	    -v names="rs_sent/s ra/s us/ra busy% rss_idle_kB hwm_kB" \
+	    -v ours="ours-$l" -v notable=$notable \
+	    -f "$here/report.awk" "$res"
+	notable=1
+done
 echo "rs/s: solicitations sent; ra/s: answers received (per second of" \
-    "flood); us/ra: server CPU per answer."
+    "flood); us/ra: server CPU per answer; ours-N: ServerRateLimit N" \
+    "(def: the default)."
 [ -z "${TBENCH_KEEP:-}" ] || echo "results kept in $tmp"

@@ -53,6 +53,8 @@ EXTRA_DIST += \
 	tests/conf/bad-srv-missing.conf \
 	tests/conf/bad-srv-native.conf \
 	tests/conf/bad-srv-private.conf \
+	tests/conf/bad-srv-rate.conf \
+	tests/conf/bad-srv-rate-word.conf \
 	tests/conf/bad-timeout.conf \
 	tests/conf/bad-trailing.conf \
 	tests/conf/bad-typo.conf \

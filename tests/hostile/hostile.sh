@@ -23,6 +23,9 @@ N=${HX_N:-200}
 RATE=${HX_RATE:-2000}
 SLACK=${HX_SLACK:-3}
 
+# The server at 100 packets/s per address (ServerRateLimit; the default
+# is 1000), so that the rate-limit class below stays short.
+TOPO_SERVER_CONF="ServerRateLimit 100"
 hx_setup fullcone
 eval "$(teredo_decode "$CADDR")"
 MAPPING=$client:$port
@@ -158,8 +161,8 @@ expect relay non-global N N "tunnel: destination embeds 0.0.0.0" \
 hx_gen v6 -6 -s 198.19.3.3:7000 -r 20 -n 200 >"$TOPO_DIR/probes.sent" &
 PROBES=$!
 
-# 3. The server: each class from its own spoofed source (the per-source
-# rate limit, 200 packets of burst, is a class of its own).
+# 3. The server: each class from its own spoofed source (the rate limit,
+# ServerRateLimit 100 above: 200 packets of burst, is a class of its own).
 srvx()	# srvx REASON WHAT SPOOF-SRC ARGS...
 {
 	local reason=$1 what=$2 src=$3

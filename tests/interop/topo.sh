@@ -326,11 +326,15 @@ topo_start()
 	topo_log "started $role ($impl) pid ${TOPO_PID[$role]}"
 }
 
+# start_server IMPL: with the lines of $TOPO_SERVER_CONF too for ours
+# (directives that miredo-server 1.2.6 does not know).
 start_server()
 {
 	cat >"$TOPO_DIR/server.conf" <<EOF
 ServerBindAddress $TOPO_SRV4
 EOF
+	[ "$1" != ours ] || [ -z "${TOPO_SERVER_CONF:-}" ] ||
+	    printf '%s\n' "$TOPO_SERVER_CONF" >>"$TOPO_DIR/server.conf"
 	topo_start server srv "$1" miredo-server || return 1
 	topo_wait_role server 5 topo_listening srv 3544
 }

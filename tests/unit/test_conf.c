@@ -87,6 +87,7 @@ test_defaults(void)
 	CHECK(parse_kind(CONF_SERVER, 1, "# nothing\n\n") == 0);
 	CHECK(g.kind == CONF_SERVER && !g.have_server_bind);
 	CHECK(!g.have_server_bind2 && g.icmp_max == 88);
+	CHECK(g.srv_rate == 1000 && CONF_SRV_RATE_DEFAULT == 1000);
 }
 
 static void
@@ -226,6 +227,34 @@ test_integers(void)
 	    "t.conf:1: ServerICMPMax: 1233 out of range (0..1232)");
 	CHECK(parse_kind(CONF_SERVER, 1, "ServerICMPMax 0\n") == 0);
 	CHECK(g.icmp_max == 0);
+}
+
+/* ServerRateLimit: 0 (off) to 10^6 packets a second, server only. */
+static void
+test_srv_rate(void)
+{
+	CHECK(parse_kind(CONF_SERVER, 1, "ServerRateLimit 0\n") == 0);
+	CHECK(g.srv_rate == 0 && msg[0] == '\0');
+	CHECK(parse_kind(CONF_SERVER, 1, "serverratelimit 0x7d0\n") == 0);
+	CHECK(g.srv_rate == 2000);
+	CHECK(parse_kind(CONF_SERVER, 1, "ServerRateLimit 1000000\n") == 0);
+	CHECK(g.srv_rate == 1000000);
+	REJ_S("ServerRateLimit 1000001\n", "t.conf:1: ServerRateLimit: "
+	    "1000001 out of range (0..1000000)");
+	REJ_S("ServerRateLimit 4294967296\n", "t.conf:1: ServerRateLimit: "
+	    "4294967296 out of range (0..1000000)");
+	REJ_S("ServerRateLimit -1\n",
+	    "t.conf:1: ServerRateLimit: invalid integer \"-1\"");
+	REJ_S("ServerRateLimit off\n",
+	    "t.conf:1: ServerRateLimit: invalid integer \"off\"");
+	REJ_S("ServerRateLimit 100pps\n",
+	    "t.conf:1: ServerRateLimit: invalid integer \"100pps\"");
+	REJ_S("ServerRateLimit\n", "t.conf:1: ServerRateLimit: missing value");
+	REJ("ServerRateLimit 100\n", "t.conf:1: unknown directive "
+	    "\"ServerRateLimit\" (it belongs in miredo-server.conf)");
+	/* Repeated: an error for miredo-checkconf, the first one kept. */
+	REJ_S("ServerRateLimit 5\nServerRateLimit 6\n",
+	    "t.conf:2: ServerRateLimit repeated (first on line 1)");
 }
 
 static void
@@ -369,6 +398,9 @@ test_print(void)
 	roundtrip(CONF_SERVER, "ServerBindAddress 198.51.100.10\n"
 	    "ServerBindAddress2 203.0.113.7\nSyslogFacility authpriv\n"
 	    "ServerICMPMax 1232\nInterfaceMTU 1280\n");
+	roundtrip(CONF_SERVER, "ServerBindAddress 198.51.100.10\n"
+	    "ServerRateLimit 0\n");
+	roundtrip(CONF_SERVER, "ServerRateLimit 123456\n");
 }
 
 static void
@@ -425,6 +457,7 @@ main(void)
 	log_init(1, 0, LOG_NOSYSLOG);
 	test_defaults();
 	test_directives();
+	test_srv_rate();
 	test_facilities();
 	test_syntax();
 	test_long_lines();

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "server.h"
 #include "t.h"
 
@@ -599,6 +600,117 @@ test_rate_relay(void)
 	server_free(s);
 }
 
+/*
+ * A server configured as miredo-server would be by the miredo-server.conf
+ * text (its defaults when empty).
+ */
+static struct server *
+mk_conf(struct sent *t, struct conf *c, const char *text)
+{
+	struct server_config sc;
+	struct server_io io;
+	char buf[256];
+	FILE *fp;
+
+	conf_defaults(c, CONF_SERVER);
+	(void)snprintf(buf, sizeof(buf), "%s", text);
+	if (buf[0] != '\0') {
+		if ((fp = fmemopen(buf, strlen(buf), "r")) == NULL ||
+		    conf_parse_stream(c, fp, "t.conf", 1) != 0)
+			abort();
+		(void)fclose(fp);
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.prefix = c->prefix;
+	sc.addr[0] = v4(SRV0);
+	sc.addr[1] = v4(SRV1);
+	sc.mtu = c->mtu;
+	sc.icmp_max = c->icmp_max;
+	server_config_rate(&sc, c->srv_rate);
+	io.arg = t;
+	io.send_udp = cap_udp;
+	io.send_ipv6 = cap_ipv6;
+	memset(t, 0, sizeof(*t));
+	return server_new(&sc, &io);
+}
+
+/*
+ * miredo-server.conf(5)'s case for the default, 1000 packets a second in
+ * bursts of 2000: 10000 clients behind one address of a carrier-grade
+ * NAT, each soliciting both server addresses at the shortest refresh
+ * (75 % of 30 s), are all answered over 90 s; 1000 clients qualifying at
+ * the same instant (2 RS each) are all answered, 2000 get the burst and
+ * the rest their retry 4 s later; a flood from one address gets the
+ * burst and the rate, no more.
+ */
+static void
+test_rate_default(void)
+{
+	struct sent t;
+	struct conf c;
+	struct server *s = mk_conf(&t, &c, "");
+	uint8_t d[256];
+	size_t n;
+	uint64_t now;
+	int i, k, sent = 0;
+
+	CHECK(c.srv_rate == 1000);
+
+	n = mk_rs(d, 1, "fe80::ffff:ffff:ffff", "ff02::2", 255);
+	for (k = 0; k < 4; k++)
+		for (i = 0; i < 10000; i++) {
+			now = 1000 + (uint64_t)k * 22500 +
+			    (uint64_t)i * 22500 / 10000;
+			input(s, now, 0, CLI_IP, (uint16_t)(1024 + i), d, n);
+			input(s, now, 1, CLI_IP, (uint16_t)(1024 + i), d, n);
+			sent += 2;
+		}
+	CHECK(t.n == sent && dropped(s, SDROP_RATE_LIMIT) == 0);
+	server_free(s);
+
+	/* 1000 clients at once, then 2000 at once and their retries. */
+	s = mk_conf(&t, &c, "");
+	for (i = 0; i < 2000; i++)
+		input(s, 1000, i & 1, CLI_IP, (uint16_t)(1024 + i / 2), d, n);
+	CHECK(t.n == 2000 && dropped(s, SDROP_RATE_LIMIT) == 0);
+	server_free(s);
+	s = mk_conf(&t, &c, "");
+	for (i = 0; i < 4000; i++)
+		input(s, 1000, i & 1, CLI_IP, (uint16_t)(1024 + i / 2), d, n);
+	CHECK(t.n == 2000 && dropped(s, SDROP_RATE_LIMIT) == 2000);
+	for (i = 2000; i < 4000; i++)
+		input(s, 5000, i & 1, CLI_IP, (uint16_t)(1024 + i / 2), d, n);
+	CHECK(t.n == 4000 && dropped(s, SDROP_RATE_LIMIT) == 2000);
+	server_free(s);
+
+	/* 10^5 RS in one second from one address: 2000 + 999 answered. */
+	s = mk_conf(&t, &c, "");
+	for (i = 0; i < 100000; i++)
+		input(s, 1000 + (uint64_t)i / 100, 0, CLI_IP, CLI_PORT, d, n);
+	CHECK(t.n == 2999 && dropped(s, SDROP_RATE_LIMIT) == 100000 - 2999);
+	server_free(s);
+}
+
+/* ServerRateLimit 0: no table, no limit, however fast one source goes. */
+static void
+test_rate_off(void)
+{
+	struct sent t;
+	struct conf c;
+	struct server *s;
+	uint8_t d[256];
+	size_t n;
+	int i;
+
+	s = mk_conf(&t, &c, "ServerRateLimit 0\n");
+	CHECK(c.srv_rate == 0);
+	n = mk_rs(d, 1, "fe80::ffff:ffff:ffff", "ff02::2", 255);
+	for (i = 0; i < 100000; i++)
+		input(s, 1000, 0, CLI_IP, CLI_PORT, d, n);
+	CHECK(t.n == 100000 && dropped(s, SDROP_RATE_LIMIT) == 0);
+	server_free(s);
+}
+
 static long
 maxrss(void)
 {
@@ -609,15 +721,14 @@ maxrss(void)
 }
 
 /*
- * 10^6 spoofed sources against a 1024-slot table: the resident size does
- * not grow (an entry per source would be tens of MB), and a legitimate
- * client in the middle of the flood is always answered.
+ * 10^6 spoofed sources against a 1024-slot table, then against the
+ * default one (4096 slots, 1000/s): the resident size does not grow (an
+ * entry per source would be tens of MB), and a legitimate client in the
+ * middle of the flood is always answered.
  */
 static void
-test_flood(void)
+flood_run(struct server *s, struct sent *t)
 {
-	struct sent t;
-	struct server *s = mk(&t, 100, 200, 1024);
 	uint8_t d[256];
 	size_t n;
 	uint32_t i, ip;
@@ -638,12 +749,22 @@ test_flood(void)
 			legit++;
 		}
 	}
-	answered = t.n;
+	answered = t->n;
 	CHECK(answered == legit);
 	CHECK(dropped(s, SDROP_BAD_RS) + dropped(s, SDROP_RATE_LIMIT) ==
 	    1000000);
 	CHECK(maxrss() - before < 8 * 1024);	/* kB on Linux */
 	server_free(s);
+}
+
+static void
+test_flood(void)
+{
+	struct sent t;
+	struct conf c;
+
+	flood_run(mk(&t, 100, 200, 1024), &t);
+	flood_run(mk_conf(&t, &c, ""), &t);
 }
 
 /*
@@ -697,6 +818,8 @@ main(void)
 	test_bad_dest();
 	test_rate();
 	test_rate_relay();
+	test_rate_default();
+	test_rate_off();
 	test_flood();
 	test_rate_fwd_global();
 	return T_DONE();
