@@ -27,4 +27,4 @@ EXTRA_DIST += tests/dist/port.sh dist/freebsd/port/Makefile \
 EXTRA_DIST += tests/dist/deb.sh tests/dist/tarball.sh
 # Messages name the program and role (root; namespaces with only lo).
 TESTS += tests/dist/messages.sh
-EXTRA_DIST += tests/dist/messages.sh
+EXTRA_DIST += tests/dist/messages.sh tests/dist/skip.sh

@@ -10,15 +10,7 @@
 # server with "miredo-server: " (its supervisor's and its child's).  Run
 # from the top build directory.
 : "${srcdir:=.}"
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL: $* (and CI=true)"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
+. "$srcdir/tests/dist/skip.sh"
 [ "`id -u`" = 0 ] || skip "needs root (to start as another user)"
 command -v setpriv >/dev/null 2>&1 || skip "no setpriv"
 command -v unshare >/dev/null 2>&1 || skip "no unshare"
@@ -58,7 +50,57 @@ printf 'RelayType sideways\n' >"$tmp/bad.conf"
 expect "miredo: $tmp/bad.conf:1: RelayType: unknown value \"sideways\" (client, autoclient, relay, cone or restricted)" \
     ./miredo -f -c "$tmp/bad.conf" -p "$tmp/bad.pid"
 
-# A relay (and a client) in a namespace with only lo: the start-up line.
+# Start "$@" in the background with its output in $1, wait (10 s at most)
+# until every pattern of $2 (separated by "|") is in it, then stop it.
+ifs=$IFS
+run_until()
+{
+	log=$1 pats=$2
+	shift 2
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	i=0
+	while test $i -lt 100 && kill -0 $pid 2>/dev/null; do
+		all=1
+		IFS='|'
+		for p in $pats; do
+			grep -q "$p" "$log" || all=0
+		done
+		IFS=$ifs
+		test $all = 1 && break
+		sleep 0.1
+		i=`expr $i + 1`
+	done
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	pid=
+}
+
+# $1: the log, $2: its prefix (a grep pattern), $3: what it is; the rest:
+# patterns that must follow the prefix on some line.
+check_log()
+{
+	log=$1 prefix=$2 what=$3
+	shift 3
+	if ! test -s "$log" || grep -v "^$prefix" "$log" >"$tmp/other"; then
+		echo "FAIL: $what: lines not starting with \"$prefix\":"
+		cat "$log"
+		fail=1
+		return
+	fi
+	for p in "$@"; do
+		if ! grep -q "^$prefix$p" "$log"; then
+			echo "FAIL: $what: no line \"$prefix$p\":"
+			cat "$log"
+			fail=1
+			return
+		fi
+	done
+	echo "ok: $what: `head -n 1 "$log"`"
+}
+
+# A relay and a client in a namespace with only lo: the start-up line of
+# the privileged process and the one the engine sent through it.
 if ! test -c /dev/net/tun; then
 	skip "no /dev/net/tun"
 fi
@@ -67,59 +109,18 @@ for role in relay client; do
 	relay)	printf 'RelayType cone\nInterfaceName tmsg%s\n' $$ ;;
 	client)	printf 'ServerAddress 192.0.2.1\nInterfaceName tmsg%s\n' $$ ;;
 	esac >"$tmp/$role.conf"
-	unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
-	    ./miredo -f -c "$tmp/$role.conf" -p "$tmp/$role.pid" \
-	    >"$tmp/$role.log" 2>&1 &
-	pid=$!
-	i=0
-	while test $i -lt 100 && ! grep -q "started on\|engine started" \
-	    "$tmp/$role.log" && kill -0 $pid 2>/dev/null; do
-		sleep 0.1
-		i=`expr $i + 1`
-	done
-	kill $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	pid=
-	if grep -v "^miredo\[$role\]: " "$tmp/$role.log" >"$tmp/other" ||
-	    ! test -s "$tmp/$role.log"; then
-		echo "FAIL: $role: lines not starting with \"miredo[$role]: \":"
-		cat "$tmp/$role.log"
-		fail=1
-	elif ! grep -q "^miredo\[$role\]: engine started" "$tmp/$role.log"; then
-		echo "FAIL: $role: no line relayed from the engine:"
-		cat "$tmp/$role.log"
-		fail=1
-	elif ! grep -q "^miredo\[$role\]: .*started" "$tmp/$role.log"; then
-		echo "FAIL: $role: no start-up line:"
-		cat "$tmp/$role.log"
-		fail=1
-	else
-		echo "ok: $role: `grep started "$tmp/$role.log" | head -n 1`"
-	fi
+	run_until "$tmp/$role.log" "started on|engine started" \
+	    unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
+	    ./miredo -f -c "$tmp/$role.conf" -p "$tmp/$role.pid"
+	check_log "$tmp/$role.log" "miredo\[$role\]: " $role \
+	    "started on tmsg$$ ($role)" "engine started"
 done
 
 # A server: its supervisor's lines and its child's (relayed) alike.
 printf 'ServerBindAddress 192.0.2.1\n' >"$tmp/server.conf"
-unshare -n sh -c 'ip link set lo up && ip addr add 192.0.2.1/32 dev lo &&
+run_until "$tmp/server.log" "serving on" \
+    unshare -n sh -c 'ip link set lo up && ip addr add 192.0.2.1/32 dev lo &&
     ip addr add 192.0.2.2/32 dev lo && exec "$@"' sh \
-    ./miredo-server -f -c "$tmp/server.conf" -p "$tmp/server.pid" \
-    >"$tmp/server.log" 2>&1 &
-pid=$!
-i=0
-while test $i -lt 100 && ! grep -q "serving\|started" "$tmp/server.log" &&
-    kill -0 $pid 2>/dev/null; do
-	sleep 0.1
-	i=`expr $i + 1`
-done
-kill $pid 2>/dev/null
-wait $pid 2>/dev/null
-pid=
-if grep -v "^miredo-server: " "$tmp/server.log" >"$tmp/other" ||
-    ! grep -q "serving\|started" "$tmp/server.log"; then
-	echo "FAIL: server: no start-up line, or lines not starting with \"miredo-server: \":"
-	cat "$tmp/server.log"
-	fail=1
-else
-	echo "ok: server: `head -n 1 "$tmp/server.log"`"
-fi
+    ./miredo-server -f -c "$tmp/server.conf" -p "$tmp/server.pid"
+check_log "$tmp/server.log" "miredo-server: " server "serving on 192.0.2.1"
 exit $fail
