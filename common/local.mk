@@ -29,7 +29,7 @@ miredo_SOURCES = common/miredo.c common/engine.c common/engine.h \
 	common/resolve.c common/resolve.h common/hook.c common/hook.h
 miredo_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 # perf: batched UDP I/O of the engine
-miredo_SOURCES += common/batch.c common/batch.h
+miredo_SOURCES += common/batch.c common/batch.h common/discsock.c common/discsock.h
 miredo_server_SOURCES = common/server_main.c common/server_child.c common/server_child.h
 miredo_server_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 miredo_checkconf_SOURCES = common/checkconf.c
