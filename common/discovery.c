@@ -116,7 +116,8 @@ discovery_onlink(const struct core *c, uint32_t ip)
 
 	for (i = 0; i < c->cfg.nlocal_nets && i < CORE_LOCAL_NETS; i++) {
 		n = &c->cfg.local_nets[i];
-		if ((ip & n->mask) != n->net)
+		/* A /0 "subnet" would make the whole Internet our link. */
+		if (n->mask == 0 || (ip & n->mask) != n->net)
 			continue;
 		/* Not the subnet's own or broadcast address (below /31). */
 		if (ntohl(n->mask) < 0xfffffffeu &&

@@ -50,6 +50,8 @@ discsock_join(int fd, uint32_t bind_addr, struct core_net *nets,
 			continue;
 		a = (const void *)ifa->ifa_addr;
 		m = (const void *)ifa->ifa_netmask;
+		if (m->sin_addr.s_addr == 0)
+			continue;
 		memset(&mr, 0, sizeof(mr));
 		mr.imr_multiaddr.s_addr = htonl(CORE_DISC_ADDR);
 		mr.imr_interface = a->sin_addr;

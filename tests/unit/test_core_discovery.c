@@ -23,6 +23,7 @@
 static uint32_t		server, mapped, lan_a, lan_b, disc_ip;
 static const uint16_t	mport_a = 40000, mport_b = 40001;
 static const uint16_t	lport_a = 50000, lport_b = 50001;
+static int		zero_mask;	/* the link's mask is /0 */
 
 static struct core *
 client_new(struct fake *f, uint64_t now, uint64_t seed, int on)
@@ -39,8 +40,8 @@ client_new(struct fake *f, uint64_t now, uint64_t seed, int on)
 	cfg.refresh_interval = 3600;
 	cfg.local_discovery = on;
 	cfg.nlocal_nets = 1;
-	cfg.local_nets[0].net = fake_ip("192.168.1.0");
-	cfg.local_nets[0].mask = fake_ip("255.255.255.0");
+	cfg.local_nets[0].net = zero_mask ? 0 : fake_ip("192.168.1.0");
+	cfg.local_nets[0].mask = zero_mask ? 0 : fake_ip("255.255.255.0");
 	fake_init(f, &io, seed);
 	return core_new(&cfg, &io, now);
 }
@@ -324,6 +325,14 @@ test_refused(void)
 	CHECK(f.nudp == 0 && status(c).peers == 0);
 	CHECK(status(c).counters.disc_dropped == 14);
 	CHECK(status(c).counters.disc_rcvd == 0);
+	core_free(c);
+	/* A link with a /0 mask is no subnet: nothing is on it. */
+	zero_mask = 1;
+	c = client_new(&f, now, 5, 1);
+	zero_mask = 0;
+	qualify(c, &f, now, mport_a);
+	n = disc_bubble(buf, sizeof(buf), &b);
+	refused(c, &f, now + 1, lan_b, lport_b, buf, n);
 	core_free(c);
 	/* Off: refused too, and private sources stay dropped. */
 	c = client_new(&f, now, 5, 0);
