@@ -139,6 +139,11 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 	struct teredo_addr	ta;
 	struct in6_addr		src;
 
+	/* 5.2.4 case 3: a local peer (RFC 4380 5.2.8, discovery.c). */
+	if (core_is_client(c) && discovery_is_local(p, now)) {
+		discovery_probe(c, now, p);
+		return;
+	}
 	teredo_addr_decode(&p->addr, &ta);
 	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
 	if (core_is_client(c) || !c->cfg.cone)

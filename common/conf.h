@@ -68,6 +68,7 @@ struct conf {
 	unsigned int	srv_rate;	/* ServerRateLimit (server), pps, 0 = off */
 	enum conf_native native;	/* ServerNativeOutput (server), auto */
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
+	int		local_discovery;	/* LocalDiscovery, yes */
 };
 
 /* Fill c with the defaults for kind. */

@@ -137,4 +137,6 @@ conf_print(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "PeerQueueBytes %u\n", c->queue_bytes);
 	if (c->hook[0] != '\0')
 		(void)fprintf(fp, "ClientHook %s\n", c->hook);
+	(void)fprintf(fp, "LocalDiscovery %s\n",
+	    c->local_discovery ? "yes" : "no");
 }

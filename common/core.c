@@ -84,6 +84,7 @@ core_new(const struct core_config *cfg, const struct core_io *io,
 	c->st.state = c->cfg.role == CORE_RELAY ? CORE_STATE_RELAY :
 	    CORE_STATE_OFF;
 	c->q.deadline = UINT64_MAX;
+	c->disc.next = UINT64_MAX;
 	return c;
 }
 
@@ -221,6 +222,7 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const void *buf, size_t len)
 {
 	struct teredo_packet	tp;
+	int			onlink;
 
 	c->st.counters.rx_udp++;
 	c->st.counters.rx_udp_bytes += len;
@@ -229,7 +231,9 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	 * peer, relay or server behind such a source could never be
 	 * trusted with a mapping, so drop before anything is learnt.
 	 */
-	if (!ipv4_is_global(ip) || port == 0) {
+	onlink = port != 0 && !ipv4_is_global(ip) && core_is_client(c) &&
+	    c->cfg.local_discovery && discovery_onlink(c, ip);
+	if ((!ipv4_is_global(ip) && !onlink) || port == 0) {
 		core_drop(c, DROP_NON_GLOBAL);
 		return;
 	}
@@ -240,7 +244,29 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	/* The core has no use for RFC 6081 trailers yet: tp.tr is there. */
 	if (tp.trailer_bad)
 		core_drop(c, DROP_BAD_TRAILER);
-	inbound_packet(c, now, ip, port, &tp);
+	/*
+	 * 5.2.8: a discovery bubble (to ff02::1) counts only from the
+	 * discovery socket, never from a unicast one.
+	 */
+	if (core_is_client(c) && ip6_is_bubble(tp.ip6, tp.ip6_len) &&
+	    core_is_mcast(ip6_dst(tp.ip6))) {
+		c->st.counters.disc_dropped++;
+		return;
+	}
+	/* On-link, not global: only a local peer (RFC 4380 5.2.8). */
+	if (onlink)
+		inbound_onlink(c, now, ip, port, &tp);
+	else
+		inbound_packet(c, now, ip, port, &tp);
+}
+
+void
+core_discovery_input(struct core *c, uint64_t now, uint32_t ip,
+    uint16_t port, const void *buf, size_t len)
+{
+	c->st.counters.rx_udp++;
+	c->st.counters.rx_udp_bytes += len;
+	discovery_input(c, now, ip, port, buf, len);
 }
 
 void
@@ -265,6 +291,8 @@ core_timer(struct core *c, uint64_t now)
 
 	if (core_is_client(c) && c->q.deadline <= now)
 		qualify_timer(c, now);
+	if (c->disc.next <= now)
+		discovery_timer(c, now);
 	while ((p = peer_timer_first(c->peers)) != NULL && p->deadline <= now)
 		outbound_timer(c, now, p);
 	/* The LRU head is the longest unused peer: forget idle ones. */
@@ -281,6 +309,8 @@ core_next_timer(const struct core *c)
 
 	if (core_is_client(c))
 		next = c->q.deadline;
+	if (c->disc.next < next)
+		next = c->disc.next;
 	if ((p = peer_timer_first(c->peers)) != NULL && p->deadline < next)
 		next = p->deadline;
 	if ((p = peer_oldest(c->peers)) != NULL && !p->on_timer &&
@@ -350,6 +380,11 @@ core_walk_one(void *arg, const struct peer *p)
 	cp.ip = p->ip;
 	cp.port = p->port;
 	cp.trusted = p->trusted;
+	if (discovery_is_local(p, w->now)) {
+		cp.local = discovery_fresh(p, w->now) ? 2 : 1;
+		cp.local_ip = p->local_ip;
+		cp.local_port = p->local_port;
+	}
 	cp.rx_ago = p->last_rx == 0 ? -1 : p->last_rx > w->now ? 0 :
 	    (int64_t)(w->now - p->last_rx);
 	cp.tx_ago = !p->has_tx ? -1 : p->last_tx > w->now ? 0 :

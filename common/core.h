@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+/* The Teredo IPv4 Discovery Address, 224.0.0.253 (RFC 4380 2.17). */
+#define CORE_DISC_ADDR	0xe00000fdu	/* host order */
+#define CORE_LOCAL_NETS	8
+
 enum core_role {
 	CORE_CLIENT,
 	CORE_RELAY
@@ -36,6 +40,16 @@ struct core_config {
 	 * destination's).
 	 */
 	struct in6_addr	relay_src;
+	/*
+	 * Client: local client discovery (RFC 4380 5.2.8) on, and the
+	 * IPv4 subnets of the links it runs on (discovery bubbles and
+	 * local peers are accepted only from there).
+	 */
+	int		local_discovery;
+	unsigned int	nlocal_nets;
+	struct core_net {
+		uint32_t	net, mask;	/* nbo */
+	}		local_nets[CORE_LOCAL_NETS];
 };
 
 /*
@@ -89,6 +103,8 @@ struct core_counters {
 	uint64_t	rs_sent, ra_rcvd;
 	uint64_t	icmp_sent;
 	uint64_t	peers_evicted;
+	/* Local discovery bubbles (RFC 4380 5.2.8). */
+	uint64_t	disc_sent, disc_rcvd, disc_dropped;
 	uint64_t	drop[DROP_MAX];
 };
 
@@ -132,6 +148,12 @@ uint64_t core_next_timer(const struct core *c);
  */
 void	core_set_server(struct core *c, uint64_t now, uint32_t server,
 	    uint32_t server2);
+/*
+ * Client: a datagram that arrived on the Teredo IPv4 Discovery Address
+ * (a socket bound to it and joined to its group, so never a unicast one).
+ */
+void	core_discovery_input(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const void *buf, size_t len);
 /* Client: the network changed: re-qualify at once. */
 void	core_netchange(struct core *c, uint64_t now);
 void	core_get_status(const struct core *c, struct core_status *st);
@@ -148,6 +170,10 @@ struct core_peer {
 	uint32_t	 ip;
 	uint16_t	 port;
 	int		 trusted;
+	/* Local discovery: 0 no, 1 discovered, 2 proven at local_ip. */
+	int		 local;
+	uint32_t	 local_ip;
+	uint16_t	 local_port;
 	int64_t		 rx_ago, tx_ago;
 	size_t		 queued;
 };

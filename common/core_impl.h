@@ -60,6 +60,28 @@ struct core_rate {
 };
 
 /*
+ * Local client discovery (RFC 4380 5.2.8, discovery.c).  Discovery
+ * bubbles go out at random intervals of 200 to 300 s, and at once when
+ * an address is formed; whatever the reason, never two within
+ * CORE_DISC_GAP_MS.  A peer is local for 600 s after its last discovery
+ * bubble (5.2.4 case 3).  Received ones are handled at most
+ * CORE_DISC_RX_PER_SEC a second (the rest are counted and dropped), and
+ * each peer gets at most one unicast reply per CORE_PROBE_MS.
+ */
+#define CORE_DISC_MIN_MS	200000
+#define CORE_DISC_SPAN_MS	100000
+#define CORE_DISC_GAP_MS	1000
+#define CORE_DISC_RX_PER_SEC	20
+#define CORE_LOCAL_MS		600000
+
+struct core_disc {
+	uint64_t	next;		/* periodic bubble, UINT64_MAX: none */
+	uint64_t	last;		/* last one sent */
+	int		sent;		/* last is set */
+	struct core_rate rx_rate;
+};
+
+/*
  * Bubbles we send that no peer entry accounts for (answers to origin
  * indications and to challenges): a small table, indexed by a keyed
  * hash, of recent targets, each under the 5.2.6 limits (none within
@@ -94,6 +116,7 @@ struct core {
 	uint8_t			 key[SIPHASH_KEY_LEN];
 	struct core_status	 st;
 	struct core_qualify	 q;
+	struct core_disc	 disc;
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
 	struct core_rate	 origin_rate, probe_rate;
 	uint16_t		 echo_id;
@@ -139,6 +162,9 @@ void	outbound_trust(struct core *c, uint64_t now, struct peer *p,
 /* inbound.c */
 void	inbound_packet(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const struct teredo_packet *tp);
+/* From a source that is not global but on our link (discovery.c). */
+void	inbound_onlink(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const struct teredo_packet *tp);
 
 /* bubble.c */
 void	bubble_src(const struct core *c, uint64_t epoch,
@@ -158,5 +184,26 @@ int	bubble_reply_ok(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, struct core_rate *global, unsigned int max);
 /* Whether we sent a bubble to ip in the last 300 s. */
 int	bubble_sent_to(const struct core *c, uint64_t now, uint32_t ip);
+
+/* discovery.c */
+void	discovery_start(struct core *c, uint64_t now);
+void	discovery_stop(struct core *c);
+void	discovery_timer(struct core *c, uint64_t now);
+void	discovery_input(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const void *buf, size_t len);
+/* Whether ip is on one of our links' subnets. */
+int	discovery_onlink(const struct core *c, uint32_t ip);
+/* p sent a discovery bubble in the last 600 s. */
+int	discovery_is_local(const struct peer *p, uint64_t now);
+/* p is local, proven at its local address and heard within 30 s. */
+int	discovery_fresh(const struct peer *p, uint64_t now);
+/* A packet from ip:port is p's at its local address (5.2.3 case 5). */
+int	discovery_match(const struct peer *p, uint64_t now, uint32_t ip,
+	    uint16_t port);
+/* Accept tp from p's local address: trust it there, flush, deliver. */
+void	discovery_accept(struct core *c, uint64_t now, struct peer *p,
+	    const struct teredo_packet *tp);
+/* 5.2.4 case 3: unicast bubble to the local address, discovery bubble. */
+void	discovery_probe(struct core *c, uint64_t now, struct peer *p);
 
 #endif /* CORE_IMPL_H */

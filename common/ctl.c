@@ -310,6 +310,9 @@ ctl_core_counters(struct ctl_out *o, const struct core_counters *c,
 	ctl_counter(o, "ra-received", c->ra_rcvd);
 	ctl_counter(o, "icmp-sent", c->icmp_sent);
 	ctl_counter(o, "peers-evicted", c->peers_evicted);
+	ctl_counter(o, "discovery-sent", c->disc_sent);
+	ctl_counter(o, "discovery-received", c->disc_rcvd);
+	ctl_counter(o, "discovery-dropped", c->disc_dropped);
 	for (i = 0; i < DROP_MAX; i++) {
 		(void)snprintf(name, sizeof(name), "drop-%s",
 		    core_drop_name((enum core_drop)i));
@@ -515,6 +518,9 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 	json_u64(&j, "ra-received", c->ra_rcvd);
 	json_u64(&j, "icmp-sent", c->icmp_sent);
 	json_u64(&j, "peers-evicted", c->peers_evicted);
+	json_u64(&j, "discovery-sent", c->disc_sent);
+	json_u64(&j, "discovery-received", c->disc_rcvd);
+	json_u64(&j, "discovery-dropped", c->disc_dropped);
 	json_end(&j, 0);
 	json_begin(&j, "drops", 0);
 	for (i = 0; i < DROP_MAX; i++)
@@ -583,6 +589,11 @@ ctl_format_peer(char *buf, size_t size, const struct core_peer *p)
 		json_null(&j, "address");
 	ctl_json_mapping(&j, "mapping", p->ip, p->port);
 	json_bool(&j, "trusted", p->trusted);
+	/* Local discovery (RFC 4380 5.2.8): only for a local peer. */
+	if (p->local != 0) {
+		ctl_json_mapping(&j, "local", p->local_ip, p->local_port);
+		json_bool(&j, "local_proven", p->local == 2);
+	}
 	if (p->rx_ago >= 0)
 		json_u64(&j, "last_receive_ms_ago", (uint64_t)p->rx_ago);
 	else
@@ -691,6 +702,14 @@ ctl_prom_core(char *buf, size_t size, const struct core_status *st,
 	ctl_prom_family(&o, "miredo_peers_evicted_total", "counter",
 	    "Peers evicted from the full table.");
 	ctl_prom(&o, "miredo_peers_evicted_total", "", c->peers_evicted);
+	ctl_prom_family(&o, "miredo_discovery_bubbles_total", "counter",
+	    "Local discovery bubbles (RFC 4380 5.2.8) by outcome.");
+	ctl_prom(&o, "miredo_discovery_bubbles_total", "result=\"sent\"",
+	    c->disc_sent);
+	ctl_prom(&o, "miredo_discovery_bubbles_total", "result=\"received\"",
+	    c->disc_rcvd);
+	ctl_prom(&o, "miredo_discovery_bubbles_total", "result=\"dropped\"",
+	    c->disc_dropped);
 	ctl_prom_family(&o, "miredo_drops_total", "counter",
 	    "Packets dropped, by reason.");
 	for (i = 0; i < DROP_MAX; i++) {

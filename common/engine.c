@@ -22,6 +22,7 @@
 #include "core.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "discsock.h"
 #include "engine.h"
 #include "log.h"
 #include "os.h"
@@ -34,6 +35,9 @@
 
 struct engine {
 	int		tun, udp, chan;
+	int		disc;		/* local discovery socket, or -1 */
+	unsigned int	nnets;		/* and the links it listens on */
+	struct core_net	nets[CORE_LOCAL_NETS];
 	unsigned int	ifindex;
 	struct core	*core;
 	struct batch	*batch;		/* UDP in and out (batch.h) */
@@ -213,6 +217,7 @@ engine_core_config(const struct conf *conf, struct core_config *cfg)
 	cfg->peer_max = conf->peer_max;
 	cfg->queue_bytes = conf->queue_bytes;
 	cfg->local_ip = conf->bind_addr;
+	cfg->local_discovery = conf->local_discovery;
 }
 
 static const char *
@@ -423,6 +428,30 @@ engine_udp_input(struct engine *e, uint64_t now)
 	}
 }
 
+/* What arrived on 224.0.0.253:3544 (RFC 4380 5.2.8). */
+static void
+engine_disc_input(struct engine *e, uint64_t now)
+{
+	struct sockaddr_in sin;
+	socklen_t slen;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < ENGINE_BATCH; i++) {
+		slen = sizeof(sin);
+		n = recvfrom(e->disc, e->buf, sizeof(e->buf), 0,
+		    (struct sockaddr *)&sin, &slen);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		if (slen < sizeof(sin) || sin.sin_family != AF_INET)
+			continue;
+		core_discovery_input(e->core, now, sin.sin_addr.s_addr,
+		    ntohs(sin.sin_port), e->buf, (size_t)n);
+	}
+}
+
 static int
 engine_timeout(struct engine *e, uint64_t now)
 {
@@ -441,14 +470,17 @@ engine_timeout(struct engine *e, uint64_t now)
 static void __attribute__((noreturn))
 engine_loop(struct engine *e)
 {
-	struct pollfd pfd[3 + CTL_POLLFDS];
+	struct pollfd pfd[4 + CTL_POLLFDS];
 	uint64_t now;
 	int timeout;
 
 	pfd[0].fd = e->chan;
 	pfd[1].fd = e->tun;
 	pfd[2].fd = e->udp;
+	pfd[3].fd = e->disc;	/* -1: none, poll() skips it */
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+	pfd[3].events = POLLIN;
+	pfd[3].revents = 0;
 	ctl_server_init(&e->ctls, e->ctl);
 	now = daemon_now_ms();
 	for (;;) {
@@ -459,10 +491,10 @@ engine_loop(struct engine *e)
 		timeout = engine_timeout(e, now);
 		engine_track_state(e, now);
 		/* poll() skips a negative descriptor */
-		ctl_server_pollfd(&e->ctls, pfd + 3);
+		ctl_server_pollfd(&e->ctls, pfd + 4);
 		timeout = ctl_server_timeout(&e->ctls, now, timeout);
 		batch_flush(e->batch);
-		if (poll(pfd, 3 + CTL_POLLFDS, timeout) == -1 && errno != EINTR)
+		if (poll(pfd, 4 + CTL_POLLFDS, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (engine_status_wanted) {
 			engine_status_wanted = 0;
@@ -478,8 +510,10 @@ engine_loop(struct engine *e)
 		/* batch_recv() also clears a pending socket error */
 		if (pfd[2].revents != 0)
 			engine_udp_input(e, now);
+		if (pfd[3].revents != 0)
+			engine_disc_input(e, now);
 		engine_track_state(e, now);
-		ctl_server_run(&e->ctls, pfd + 3, now, engine_ctl_answer, e);
+		ctl_server_run(&e->ctls, pfd + 4, now, engine_ctl_answer, e);
 	}
 }
 
@@ -549,6 +583,29 @@ engine_relay_src(struct in6_addr *src)
 	(void)close(fd);
 }
 
+/*
+ * Local discovery's sockets, before the sandbox (discsock.h).  Without
+ * them the client works as before, and says why.
+ */
+static void
+engine_disc_open(struct engine *e, const struct conf *conf)
+{
+	e->disc = -1;
+	if (conf->relay_type != CONF_CLIENT || !conf->local_discovery)
+		return;
+	if (discsock_sender(e->udp, conf->bind_addr) == -1) {
+		log_warn("local discovery off: multicast options");
+		return;
+	}
+	e->disc = discsock_open(conf->bind_addr, e->nets, &e->nnets);
+	if (e->disc == -1)
+		log_warn("local discovery off: cannot listen on "
+		    "224.0.0.253:%u", TEREDO_PORT);
+	else
+		log_info("local discovery on %u link%s", e->nnets,
+		    e->nnets == 1 ? "" : "s");
+}
+
 static void
 engine_nonblock(int fd)
 {
@@ -582,6 +639,7 @@ engine_main(const struct engine_args *a)
 	engine_nonblock(e.udp);
 	engine_local_addr(&e);
 	engine_relay_src(&relay_src);
+	engine_disc_open(&e, a->conf);
 	if ((e.batch = batch_new(e.udp)) == NULL)
 		fatal("%s: batch_new", __func__);
 	log_info("engine started");
@@ -590,6 +648,7 @@ engine_main(const struct engine_args *a)
 	/* Each descriptor kept, with what it is still used for (os.h). */
 	if (os_sandbox_fd(e.tun, OS_FD_TUN) == -1 ||
 	    os_sandbox_fd(e.udp, OS_FD_UDP) == -1 ||
+	    os_sandbox_fd(e.disc, OS_FD_UDP) == -1 ||
 	    os_sandbox_fd(e.chan, OS_FD_CHAN) == -1 ||
 	    os_sandbox_fd(e.ctl, OS_FD_CTL) == -1 ||
 	    os_sandbox_fd(a->log_fd, OS_FD_CHAN) == -1)
@@ -605,6 +664,10 @@ engine_main(const struct engine_args *a)
 	engine_core_config(a->conf, &cfg);
 	if (cfg.role == CORE_RELAY)
 		cfg.relay_src = relay_src;
+	if (e.disc == -1)
+		cfg.local_discovery = 0;
+	cfg.nlocal_nets = e.nnets;
+	memcpy(cfg.local_nets, e.nets, sizeof(cfg.local_nets));
 	memset(&io, 0, sizeof(io));
 	io.arg = &e;
 	io.send_udp = engine_io_send_udp;

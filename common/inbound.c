@@ -230,6 +230,11 @@ inbound_data(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		inbound_accept(c, now, p, ip, port, tp);
 		return;
 	}
+	/* 5.2.3 case 5: a local peer at its local address (discovery.c). */
+	if (teredo && core_is_client(c) && discovery_match(p, now, ip, port)) {
+		discovery_accept(c, now, p, tp);
+		return;
+	}
 	if (teredo)
 		inbound_teredo(c, now, p, ip, port, tp);
 	else if (p != NULL && bubble_pong(c, p, tp->ip6, tp->ip6_len))
@@ -267,4 +272,24 @@ inbound_packet(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		return;
 	}
 	inbound_data(c, now, ip, port, tp);
+}
+
+void
+inbound_onlink(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp)
+{
+	struct peer	*p;
+
+	if (c->st.state != CORE_STATE_QUALIFIED) {
+		core_drop(c, DROP_UNQUALIFIED);
+		return;
+	}
+	if (inbound_check_dst(c, tp) == -1)
+		return;
+	p = peer_find(c->peers, ip6_src(tp->ip6), now);
+	if (!discovery_match(p, now, ip, port)) {
+		core_drop(c, DROP_NON_GLOBAL);
+		return;
+	}
+	discovery_accept(c, now, p, tp);
 }

@@ -193,7 +193,12 @@ outbound_to_peer(struct core *c, uint64_t now, const void *pkt,
 			p->port = ta.port;
 		}
 	}
-	if (outbound_fresh(p, now)) {
+	/* 5.2.4 case 1 for a local peer proven at its local address. */
+	if (core_is_client(c) && discovery_fresh(p, now)) {
+		p->last_tx = now;
+		p->has_tx = 1;
+		core_send_udp(c, p->local_ip, p->local_port, pkt, len);
+	} else if (outbound_fresh(p, now)) {
 		p->last_tx = now;
 		p->has_tx = 1;
 		core_send_udp(c, p->ip, p->port, pkt, len);

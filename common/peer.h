@@ -37,6 +37,19 @@ struct peer {
 	uint64_t	 window;	/* start of the 5.2.6 300 s window */
 	uint64_t	 deadline;	/* retry time, on the timer list */
 	uint8_t		 nonce[PEER_NONCE_LEN];	/* echo test */
+	/*
+	 * Local discovery (RFC 4380 5.2.8, discovery.c): the on-link
+	 * address its last discovery bubble came from, and whether a
+	 * unicast packet from there proved it (5.2.3 case 5).  This trust
+	 * is separate from the mapping's above and only ever lets us send
+	 * to, and accept from, local_ip:local_port.
+	 */
+	uint32_t	 local_ip;	/* nbo, 0: not a local peer */
+	uint16_t	 local_port;
+	uint8_t		 local_trusted;
+	uint64_t	 local_seen;	/* last discovery bubble */
+	uint64_t	 local_rx;	/* last reception from local_ip */
+	uint64_t	 local_reply;	/* last unicast reply bubble to it */
 	/* Owned by the table. */
 	uint64_t	 last_use;
 	struct peer	*hnext;

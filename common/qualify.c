@@ -66,6 +66,7 @@ qualify_down(struct core *c)
 		c->io.down(c->io.arg);
 	peer_table_clear(c->peers);
 	memset(&c->st.addr, 0, sizeof(c->st.addr));
+	discovery_stop(c);
 	c->st.mapped_ip = 0;
 	c->st.mapped_port = 0;
 	c->st.state = CORE_STATE_QUALIFYING;
@@ -222,6 +223,8 @@ qualify_accept(struct core *c, uint64_t now, const struct teredo_packet *tp,
 		c->st.mtu = mtu;
 		c->st.state = CORE_STATE_QUALIFIED;
 		c->io.up(c->io.arg, &c->st.addr, mtu);
+		/* 5.2.8: tell the link about the new address at once. */
+		discovery_start(c, now);
 	} else if (mtu != c->st.mtu) {
 		c->st.mtu = mtu;
 		c->io.up(c->io.arg, &c->st.addr, mtu);

@@ -21,6 +21,7 @@ EXTRA_DIST += \
 	tests/conf/bad-facility.conf \
 	tests/conf/bad-hex.conf \
 	tests/conf/bad-hook.conf \
+	tests/conf/bad-localdiscovery.conf \
 	tests/conf/bad-ifname-chars.conf \
 	tests/conf/bad-ifname-long.conf \
 	tests/conf/bad-integer.conf \

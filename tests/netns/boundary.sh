@@ -162,8 +162,9 @@ check "engine: 0, 1 and 2 on /dev/null" sh -c "grep -qx '0 /dev/null' \
     grep -qx '2 /dev/null' $TMPD/engine.fd"
 check "engine: none of the launcher's files" \
     sh -c "! grep -q '$TMPD' $TMPD/engine.fd"
-# What it needs: the tunnel, the UDP socket, the channel, the status
-# listener and syslog's socket (sockets), nothing else.
+# What it needs: the tunnel, the UDP socket, the local discovery socket
+# (LocalDiscovery is on by default), the channel, the status listener and
+# the log socket (sockets), nothing else.
 extra=$(awk '$1 > 2 && $2 != "/dev/net/tun" && $2 !~ /^socket:/' \
     "$TMPD/engine.fd")
 check "engine: nothing but the tunnel and sockets above 2 ($extra)" \

@@ -33,3 +33,10 @@ endif
 # the netns tests with the daemons under ASan + UBSan (issue 9), run by
 # tests/all.sh as root
 EXTRA_DIST += tests/asan-netns.sh
+# local client discovery (RFC 4380 5.2.8): two of our clients behind one
+# NAT that does not hairpin reach each other over their LAN, and not
+# with LocalDiscovery no
+dist_noinst_SCRIPTS += tests/netns/local_discovery.sh
+if OS_LINUX
+TESTS += tests/netns/local_discovery.sh
+endif

@@ -84,12 +84,15 @@ client_run() {
 }
 
 # --- what a process holds ---
-# sock_kind PID INODE: udp, udp-dns (connected to port 53), raw6,
+# sock_kind PID INODE: udp, udp-dns (connected to port 53),
+# udp-discovery (bound to 224.0.0.253:3544, local discovery), raw6,
 # netlink, unix:PATH or unix-pair:PEER_INODE.
 sock_kind() {
 	local pid=$1 ino=$2 k
 	k=$(awk -v i="$ino" 'NR > 1 && $10 == i {
-		print ($3 ~ /:0035$/) ? "udp-dns" : "udp" }' \
+		if ($3 ~ /:0035$/) print "udp-dns"
+		else if ($2 ~ /^(FD0000E0|E00000FD):0DD8$/) print "udp-discovery"
+		else print "udp" }' \
 	    "/proc/$pid/net/udp" "/proc/$pid/net/udp6")
 	[ -n "$k" ] && { echo "$k"; return; }
 	awk -v i="$ino" 'NR > 1 && $10 == i { f = 1 } END { exit !f }' \
@@ -259,11 +262,12 @@ check "resolver: no chroot (resolv.conf stays readable)" \
 check "resolver: glibc loaded an NSS module in the sandbox" \
     grep -q 'libnss_compat' "/proc/$RES/maps"
 unprivileged engine "$ENG"
-# The tunnel, its UDP socket, the status listener, the channel and log
-# socket to priv; stdio is the launcher's (-f here) or /dev/null.
+# The tunnel, its UDP socket, the local discovery socket (LocalDiscovery
+# is on by default), the status listener, the channel and log socket to
+# priv; stdio is the launcher's (-f here) or /dev/null.
 fds_are engine "$ENG" "$PRIV" \
-    "/dev/net/tun ctl stdio-log stdio-log stdio-null to-parent to-parent udp" \
-    "/dev/net/tun ctl stdio-null stdio-null stdio-null to-parent to-parent udp"
+    "/dev/net/tun ctl stdio-log stdio-log stdio-null to-parent to-parent udp udp-discovery" \
+    "/dev/net/tun ctl stdio-null stdio-null stdio-null to-parent to-parent udp udp-discovery"
 
 # The answer comes: the name resolves in the sandbox, the client qualifies.
 rm -f "$TMPD/hold"

@@ -87,6 +87,9 @@ test_client(void)
 	st.peers = 3;
 	st.counters.rx_udp = 42;
 	st.counters.tx_tun = 7;
+	st.counters.disc_sent = 4;
+	st.counters.disc_rcvd = 6;
+	st.counters.disc_dropped = 8;
 	st.counters.drop[DROP_BAD_SOURCE] = 5;
 	st.counters.drop[DROP_OTHER] = 1;
 	memset(&t, 0, sizeof(t));
@@ -117,6 +120,12 @@ test_client(void)
 	CHECK(has_line(buf, "drop-other: 1"));
 	CHECK(has_line(buf, "drop-malformed: 0"));
 	CHECK(has_line(buf, "drop-tun-non-ipv6: 2"));
+	CHECK(has_line(buf, "discovery-sent: 4"));
+	CHECK(has_line(buf, "discovery-received: 6"));
+	CHECK(has_line(buf, "discovery-dropped: 8"));
+	len = ctl_json_core(buf, sizeof(buf), &st, &eng);
+	CHECK(len > 0 && strstr(buf, "\"discovery-sent\":4,"
+	    "\"discovery-received\":6,\"discovery-dropped\":8") != NULL);
 	test_nat(&st, &eng);
 }
 

@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The miredo authors
+#
+# Local client discovery (RFC 4380 5.2.8, LocalDiscovery in miredo.conf):
+# two of our clients on one LAN behind one port-restricted NAT (nftables
+# masquerade) that does not hairpin, with our miredo-server outside.
+#
+#   srv  203.0.113.100 + .101 (miredo-server) --- nat out 203.0.113.10
+#   nat  in 198.18.77.1 --- lan (a bridge) --- cla 198.18.77.2
+#                                          \--- clb 198.18.77.3
+#
+# With "LocalDiscovery no" the clients cannot reach each other (their
+# bubbles to each other's mapping die in the NAT: it has no hairpin
+# rule, so a datagram from inside to its outside address is not
+# forwarded; counted there).  With "yes" (the default) ping6 between the
+# Teredo addresses works, and the packets go over the LAN: cla counts
+# Teredo datagrams from clb's LAN address, which the NAT never forwards
+# (it only rewrites what leaves by "out").  miredo-status shows the
+# discovery counters and the local peer, valid against the schema.
+# Needs root; exit 77 (skip) otherwise.  MIREDO/MIREDO_SERVER/MIREDO_STATUS
+# override the binaries in the build directory.
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: not root"; exit 77; }
+for t in ip nft ping python3; do
+	command -v $t >/dev/null 2>&1 || { echo "SKIP: no $t"; exit 77; }
+done
+[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+getent passwd nobody >/dev/null || { echo "SKIP: no user nobody"; exit 77; }
+B=${builddir:-.}
+MIREDO=${MIREDO:-$B/miredo}
+MIREDO_SERVER=${MIREDO_SERVER:-$B/miredo-server}
+MIREDO_STATUS=${MIREDO_STATUS:-$B/miredo-status}
+for f in "$MIREDO" "$MIREDO_SERVER" "$MIREDO_STATUS"; do
+	[ -x "$f" ] || { echo "FAIL: $f not built"; exit 1; }
+done
+HERE=$(cd "$(dirname "$0")" && pwd)
+SCHEMA=$HERE/../status.schema.json
+CHECKER=$HERE/../status_check.py
+
+P=ld$$
+NSLIST="srv nat lan cla clb"
+TMPD=
+cleanup() {
+	local n p
+	for n in $NSLIST; do
+		for p in $(ip netns pids "$P-$n" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	for n in $NSLIST; do
+		ip netns del "$P-$n" 2>/dev/null
+	done
+	[ -n "$TMPD" ] && rm -rf "$TMPD"
+}
+trap cleanup EXIT; [ -n "$KEEP" ] && trap "" EXIT
+trap 'exit 1' INT TERM
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+check() {	# check DESCRIPTION command...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+# wait_for SECONDS command...: poll every 0.1 s until command succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+link() {	# link NS1 IF1 NS2 IF2
+	ip -n "$P-$1" link add "$2" type veth peer name "$4" netns "$P-$3" &&
+	    ip -n "$P-$1" link set "$2" up && ip -n "$P-$3" link set "$4" up
+}
+
+for n in $NSLIST; do
+	ip netns add "$P-$n" || { echo "SKIP: cannot create a namespace"; exit 77; }
+	ip -n "$P-$n" link set lo up
+	nsx "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+	    net.ipv6.conf.default.accept_dad=0
+done
+TMPD=$(mktemp -d /tmp/ldisc.XXXXXX) || exit 1
+chmod 755 "$TMPD"
+link srv s0 nat out || exit 1
+link nat in lan n0 || exit 1
+link lan a0 cla eth0 || exit 1
+link lan b0 clb eth0 || exit 1
+ip -n "$P-lan" link add br0 type bridge || exit 1
+for i in n0 a0 b0; do
+	ip -n "$P-lan" link set "$i" master br0 || exit 1
+done
+ip -n "$P-lan" link set br0 up
+ip -n "$P-srv" addr add 203.0.113.100/24 dev s0
+ip -n "$P-srv" addr add 203.0.113.101/24 dev s0
+ip -n "$P-nat" addr add 203.0.113.10/24 dev out
+ip -n "$P-nat" addr add 198.18.77.1/24 dev in
+ip -n "$P-cla" addr add 198.18.77.2/24 dev eth0
+ip -n "$P-clb" addr add 198.18.77.3/24 dev eth0
+ip -n "$P-cla" route add default via 198.18.77.1
+ip -n "$P-clb" route add default via 198.18.77.1
+nsx nat sysctl -qw net.ipv4.ip_forward=1
+# A port-restricted NAT without hairpin: masquerade what leaves by "out",
+# drop unsolicited UDP from outside (before conntrack confirms it), and
+# count what comes from inside to the outside address (a hairpin would
+# have to take it) and anything forwarded back inside.
+nsx nat nft -f - <<EOF || exit 1
+table ip nat {
+	chain post { type nat hook postrouting priority srcnat;
+	    oifname "out" masquerade; }
+}
+table ip filter {
+	counter hairpin_tried { }
+	counter hairpin_fwd { }
+	chain in { type filter hook input priority filter;
+	    iifname "out" meta l4proto udp ct state new drop;
+	    iifname "in" ip daddr 203.0.113.10 meta l4proto udp \
+	    counter name hairpin_tried; }
+	chain fw { type filter hook forward priority filter;
+	    iifname "in" oifname "in" counter name hairpin_fwd; }
+}
+EOF
+# On cla: Teredo datagrams that come straight from clb's LAN address.
+nsx cla nft -f - <<EOF || exit 1
+table ip count {
+	counter from_b { }
+	chain in { type filter hook input priority filter;
+	    ip saddr 198.18.77.3 meta l4proto udp counter name from_b; }
+}
+EOF
+counter() {	# counter NS TABLE NAME: its packets
+	nsx "$1" nft list counter ip "$2" "$3" |
+	    awk '$1 == "packets" { print $2; exit }'
+}
+
+echo "ServerBindAddress 203.0.113.100" > "$TMPD/server.conf"
+nsx srv "$MIREDO_SERVER" -f -c "$TMPD/server.conf" -p "$TMPD/server.pid" \
+    > "$TMPD/server.log" 2>&1 &
+wait_for 10 test -S "$TMPD/server.ctl" ||
+    { cat "$TMPD/server.log"; echo "FAIL: the server did not start"; exit 1; }
+
+teredo_addr() {
+	ip -n "$P-$1" -6 addr show dev teredo scope global 2>/dev/null |
+	    awk '$1 == "inet6" && $2 ~ /^2001:/ { sub("/.*", "", $2); print $2; exit }'
+}
+has_addr() { [ -n "$(teredo_addr "$1")" ]; }
+
+# start_clients yes|no: both clients with that LocalDiscovery, qualified.
+start_clients() {
+	local c
+	for c in cla clb; do
+		cat > "$TMPD/$c.conf" <<EOC
+ServerAddress 203.0.113.100
+InterfaceName teredo
+LocalDiscovery $1
+EOC
+		nsx "$c" "$MIREDO" -f -c "$TMPD/$c.conf" -p "$TMPD/$c.pid" \
+		    -u nobody > "$TMPD/$c.log" 2>&1 &
+		# One after the other: clb's discovery bubble is the one
+		# that makes them meet (cla's first went out alone).
+		if ! wait_for 15 has_addr "$c"; then
+			cat "$TMPD/$c.log"
+			fail "$c qualified (LocalDiscovery $1)"
+			return 1
+		fi
+	done
+	ok "both clients qualified (LocalDiscovery $1)"
+}
+stop_clients() {
+	local c p
+	for c in cla clb; do
+		p=$(cat "$TMPD/$c.pid" 2>/dev/null)
+		[ -n "$p" ] && kill "$p" 2>/dev/null
+	done
+	for c in cla clb; do
+		wait_for 10 sh -c "! [ -e '$TMPD/$c.pid' ]" ||
+		    fail "$c stopped on SIGTERM"
+	done
+}
+ping_b() {	# ping_b WAIT: 3 echo replies from clb's Teredo address
+	nsx cla ping -6 -n -c 3 -i 0.2 -w "$1" "$(teredo_addr clb)" \
+	    > "$TMPD/ping" 2>&1
+}
+
+# 1. Off: no way through a NAT that does not hairpin.
+start_clients no || exit 1
+t0=$(counter nat filter hairpin_tried)
+ping_b 6
+rc=$?
+check "LocalDiscovery no: ping6 cla -> clb fails (exit $rc)" test "$rc" != 0
+t1=$(counter nat filter hairpin_tried)
+check "LocalDiscovery no: the NAT got $((t1 - t0)) datagrams for a hairpin" \
+    test "$((t1 - t0))" -gt 0
+check "the NAT forwarded nothing back inside" \
+    test "$(counter nat filter hairpin_fwd)" = 0
+check "LocalDiscovery no: nothing from clb's LAN address reached cla" \
+    test "$(counter cla count from_b)" = 0
+stop_clients
+
+# 2. On: straight over the LAN.
+start_clients yes || exit 1
+grep -q "local discovery on 1 link" "$TMPD/cla.log" ||
+    fail "cla logs local discovery on its link"
+f0=$(counter cla count from_b)
+ping_b 10
+rc=$?
+tail -2 "$TMPD/ping" | head -1
+check "LocalDiscovery yes: ping6 cla -> clb answered (exit $rc)" \
+    test "$rc" = 0
+f1=$(counter cla count from_b)
+check "LocalDiscovery yes: $((f1 - f0)) datagrams from clb's LAN address (>= 3 replies)" \
+    test "$((f1 - f0))" -ge 3
+check "the NAT forwarded nothing back inside" \
+    test "$(counter nat filter hairpin_fwd)" = 0
+nsx clb ping -6 -n -c 2 -i 0.2 -w 6 "$(teredo_addr cla)" >/dev/null 2>&1
+check "LocalDiscovery yes: ping6 clb -> cla answered" test $? = 0
+
+# 3. What miredo-status says.
+field() {
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$@"
+}
+for c in cla clb; do
+	"$MIREDO_STATUS" -s "$TMPD/$c.ctl" -j > "$TMPD/$c.json" ||
+	    fail "$c: miredo-status -j"
+	check "$c: -j valid against the schema" \
+	    python3 "$CHECKER" "$SCHEMA" "$TMPD/$c.json"
+	check "$c: discovery bubbles sent and received" \
+	    test "$(field "$TMPD/$c.json" 'min(d["counters"]["discovery-sent"], d["counters"]["discovery-received"])')" -ge 1
+done
+"$MIREDO_STATUS" -s "$TMPD/cla.ctl" -P > "$TMPD/peers.json" ||
+    fail "cla: miredo-status -P"
+check "cla: -P valid against the schema" \
+    python3 "$CHECKER" "$SCHEMA" "$TMPD/peers.json"
+check "cla: clb is a local peer at 198.18.77.3, proven" \
+    test "$(field "$TMPD/peers.json" '[(p["local"]["ip"], p["local_proven"]) for p in d["peer_list"] if "local" in p and p["address"] == sys.argv[3]]' "$(teredo_addr clb)")" = "[('198.18.77.3', True)]"
+stop_clients
+exit $((failures != 0))
