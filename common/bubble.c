@@ -20,6 +20,16 @@
  * Unlike miredo, the hash also covers a 5-minute epoch (the current or
  * the previous one is accepted), so an answer seen once cannot be
  * replayed forever.
+ *
+ * RFC 6081 Symmetric NAT Support (5.2), when on: each probe also sends
+ * an indirect bubble from our Teredo address with a Nonce trailer (a
+ * fresh 4-byte nonce kept in the peer entry); a peer answers it with a
+ * direct bubble carrying the same nonce, which proves the mapping it
+ * came from (5.2.4.4), and, when it cannot trust us yet, with an
+ * indirect bubble of its own through our server (RFC 6081 3.1, second
+ * case): our direct answer to that one comes from the mapping our NAT
+ * uses toward the peer.  Windows' clients speak only this scheme; the
+ * keyed link-local bubble stays for miredo's.
  */
 
 #include "config.h"
@@ -114,12 +124,24 @@ void
 bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const struct in6_addr *src, const struct in6_addr *dst)
 {
+	bubble_send_nonce(c, now, ip, port, src, dst, NULL);
+}
+
+void
+bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct in6_addr *src, const struct in6_addr *dst,
+    const uint8_t *nonce)
+{
 	struct core_target	*t;
-	uint8_t			 buf[IP6_HDR_LEN];
-	size_t			 n;
+	uint8_t			 buf[IP6_HDR_LEN + 2 + TRAILER_NONCE_LEN];
+	size_t			 n, k = 0;
 
 	if ((n = build_bubble(buf, sizeof(buf), src, dst)) == 0)
 		return;
+	if (nonce != NULL && (k = build_trailer(buf + n, sizeof(buf) - n,
+	    TRAILER_NONCE, nonce, TRAILER_NONCE_LEN)) == 0)
+		return;
+	n += k;
 	t = &c->sent[bubble_slot(c, ip, 0)];
 	t->used = 1;
 	t->ip = ip;
@@ -143,7 +165,33 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
 	if (core_is_client(c) || !c->cfg.cone)
 		bubble_send(c, now, p->ip, p->port, &src, &p->addr);
+	if (c->st.sns) {
+		/*
+		 * RFC 6081 5.2.4.1: a new nonce with every indirect bubble.
+		 * Before the keyed one: the peer answers the first of the
+		 * two (one reply per target per 2 s, 5.2.6), and either
+		 * answer proves its mapping to us.
+		 */
+		c->io.random(c->io.arg, p->nonce_sent,
+		    sizeof(p->nonce_sent));
+		p->has_nonce_sent = 1;
+		c->st.counters.nonce_sent++;
+		bubble_send_nonce(c, now, ta.server, TEREDO_PORT,
+		    &c->st.addr, &p->addr, p->nonce_sent);
+	}
 	bubble_send(c, now, ta.server, TEREDO_PORT, &src, &p->addr);
+}
+
+int
+bubble_nonce_ok(struct core *c, const struct peer *p,
+    const struct teredo_packet *tp)
+{
+	if (!c->st.sns || p == NULL || !p->has_nonce_sent ||
+	    !tp->tr.has_nonce || !ip6_is_bubble(tp->ip6, tp->ip6_len) ||
+	    memcmp(tp->tr.nonce, p->nonce_sent, sizeof(p->nonce_sent)) != 0)
+		return 0;
+	c->st.counters.nonce_ok++;
+	return 1;
 }
 
 /*

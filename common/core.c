@@ -81,6 +81,9 @@ core_new(const struct core_config *cfg, const struct core_io *io,
 	}
 	c->st.mtu = c->cfg.mtu;
 	c->st.cone = c->cfg.role == CORE_RELAY && c->cfg.cone;
+	if (c->cfg.role == CORE_RELAY)
+		c->st.nat = CORE_NAT_CONE;
+	c->st.sns = c->cfg.role == CORE_CLIENT && c->cfg.sns;
 	c->st.state = c->cfg.role == CORE_RELAY ? CORE_STATE_RELAY :
 	    CORE_STATE_OFF;
 	c->q.deadline = UINT64_MAX;
@@ -237,7 +240,7 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		core_drop(c, DROP_MALFORMED);
 		return;
 	}
-	/* The core has no use for RFC 6081 trailers yet: tp.tr is there. */
+	/* RFC 6081 trailers: tp.tr (the client's nonces, bubble.c). */
 	if (tp.trailer_bad)
 		core_drop(c, DROP_BAD_TRAILER);
 	inbound_packet(c, now, ip, port, &tp);

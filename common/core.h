@@ -36,6 +36,14 @@ struct core_config {
 	 * destination's).
 	 */
 	struct in6_addr	relay_src;
+	/*
+	 * Client: the RFC 6081 Symmetric NAT Support Extension (5.2), and
+	 * the NAT test through the secondary server address that goes
+	 * with it (RFC 4380 5.2.1); 0 keeps to RFC 4380 as miredo does.
+	 */
+	int		sns;
+	/* Client: the local port of our socket (0 if unknown). */
+	uint16_t	local_port;
 };
 
 /*
@@ -89,6 +97,7 @@ struct core_counters {
 	uint64_t	rs_sent, ra_rcvd;
 	uint64_t	icmp_sent;
 	uint64_t	peers_evicted;
+	uint64_t	nonce_sent, nonce_ok;	/* RFC 6081 5.2 nonces */
 	uint64_t	drop[DROP_MAX];
 };
 
@@ -99,6 +108,18 @@ enum core_state {
 	CORE_STATE_RELAY	/* relay: always up */
 };
 
+/*
+ * What the client learned of its NAT (RFC 4380 5.2.1, RFC 6081 5.3.3,
+ * 5.4.3): whether the secondary server address saw the same mapping as
+ * the primary one, and whether the mapped port is our local port.
+ */
+enum core_nat {
+	CORE_NAT_UNKNOWN,	/* not tested (yet), or no answer */
+	CORE_NAT_CONE,		/* relay: acts as a cone (no NAT) */
+	CORE_NAT_NOT_SYMMETRIC,	/* same mapping from both addresses */
+	CORE_NAT_SYMMETRIC
+};
+
 struct core_status {
 	enum core_state	state;
 	struct in6_addr	addr;		/* client: Teredo address when qualified */
@@ -106,6 +127,11 @@ struct core_status {
 	uint32_t	mapped_ip;	/* client: mapping seen by the server */
 	uint16_t	mapped_port;
 	int		cone;		/* client: NAT looks like a cone NAT */
+	enum core_nat	nat;
+	int		port_preserving;	/* mapped port == local port */
+	uint32_t	mapped_ip2;	/* mapping seen by the secondary */
+	uint16_t	mapped_port2;
+	int		sns;		/* RFC 6081 5.2 active */
 	unsigned int	mtu;
 	unsigned int	peers;
 	struct core_counters counters;

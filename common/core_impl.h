@@ -84,6 +84,9 @@ struct core_qualify {
 	unsigned int	tries;		/* RSs in this round */
 	uint64_t	deadline;
 	uint64_t	backoff_ms;
+	/* The NAT test's RS to the secondary server address (5.2.1). */
+	uint8_t		nonce2[TEREDO_NONCE_LEN];
+	int		rs2_pending;
 };
 
 struct core {
@@ -146,6 +149,16 @@ void	bubble_src(const struct core *c, uint64_t epoch,
 int	bubble_check(const struct core *c, uint64_t now, const void *ip6);
 void	bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	    const struct in6_addr *src, const struct in6_addr *dst);
+/* The same with an RFC 6081 Nonce trailer (nonce NULL: none). */
+void	bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const struct in6_addr *src,
+	    const struct in6_addr *dst, const uint8_t *nonce);
+/*
+ * RFC 6081 5.2.4.4: whether a direct bubble from a Teredo peer carries
+ * the nonce of our last indirect bubble to it.
+ */
+int	bubble_nonce_ok(struct core *c, const struct peer *p,
+	    const struct teredo_packet *tp);
 void	bubble_probe(struct core *c, uint64_t now, struct peer *p);
 void	bubble_ping(struct core *c, struct peer *p);
 int	bubble_pong(const struct core *c, const struct peer *p,

@@ -338,6 +338,19 @@ build_bubble(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
 }
 
 size_t
+build_trailer(uint8_t *buf, size_t bufsz, uint8_t type, const void *value,
+    size_t vlen)
+{
+	if (vlen > 255 || bufsz < 2 + vlen)
+		return 0;
+	buf[0] = type;
+	buf[1] = (uint8_t)vlen;
+	if (vlen != 0)
+		memcpy(buf + 2, value, vlen);
+	return 2 + vlen;
+}
+
+size_t
 build_rs(uint8_t *buf, size_t bufsz, const struct in6_addr *src)
 {
 	const size_t	len = IP6_HDR_LEN + ICMP6_HDR_LEN;

@@ -151,6 +151,9 @@ size_t	build_auth(uint8_t *buf, size_t bufsz,
 	    const uint8_t nonce[TEREDO_NONCE_LEN], uint8_t confirmation);
 size_t	build_bubble(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
 	    const struct in6_addr *dst);
+/* One RFC 6081 trailer option: type, length, value (vlen <= 255). */
+size_t	build_trailer(uint8_t *buf, size_t bufsz, uint8_t type,
+	    const void *value, size_t vlen);
 /* Router solicitation from src (a client link-local) to ff02::2. */
 size_t	build_rs(uint8_t *buf, size_t bufsz, const struct in6_addr *src);
 /*

@@ -21,6 +21,7 @@
 #define PEER_VALID_MS	30000
 #define PEER_QUEUE_MAX	65536	/* per-peer queue bytes */
 #define PEER_NONCE_LEN	8
+#define PEER_TRAILER_NONCE_LEN	4	/* RFC 6081 4.2 */
 
 struct peer_pkt;
 
@@ -37,6 +38,9 @@ struct peer {
 	uint64_t	 window;	/* start of the 5.2.6 300 s window */
 	uint64_t	 deadline;	/* retry time, on the timer list */
 	uint8_t		 nonce[PEER_NONCE_LEN];	/* echo test */
+	/* RFC 6081 5.2.1: the nonce of our last indirect bubble to it. */
+	uint8_t		 nonce_sent[PEER_TRAILER_NONCE_LEN];
+	uint8_t		 has_nonce_sent;
 	/* Owned by the table. */
 	uint64_t	 last_use;
 	struct peer	*hnext;

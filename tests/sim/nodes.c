@@ -132,8 +132,11 @@ sim_add_client(struct sim *s, int nat, uint32_t inside_ip, uint64_t seed,
 	if (cfg == NULL) {
 		memset(&def, 0, sizeof(def));
 		def.role = CORE_CLIENT;
-		cfg = &def;
-	}
+	} else
+		def = *cfg;
+	/* Our socket's port, as the engine tells it (getsockname). */
+	def.local_port = s->ep[c->ep].port;
+	cfg = &def;
 	memset(&io, 0, sizeof(io));
 	io.arg = c;
 	io.send_udp = client_send_udp;

@@ -38,8 +38,19 @@
 enum sim_nat_kind {
 	SIM_NAT_FULL_CONE,
 	SIM_NAT_RESTRICTED,	/* port-restricted cone */
-	SIM_NAT_SYMMETRIC
+	/* Symmetric, public ports handed out one after the other. */
+	SIM_NAT_SYMMETRIC,
+	/*
+	 * Symmetric, port-preserving (RFC 6081 2): a new mapping takes the
+	 * inside port as its public port unless a live mapping already has
+	 * it, then the next sequential one.
+	 */
+	SIM_NAT_SYM_PRESERVE
 };
+#define SIM_NAT_SYM_SEQUENTIAL	SIM_NAT_SYMMETRIC
+/* Whether the kind maps per destination. */
+#define SIM_NAT_IS_SYM(k)	((k) == SIM_NAT_SYMMETRIC || \
+				    (k) == SIM_NAT_SYM_PRESERVE)
 
 struct sim;
 
