@@ -51,7 +51,7 @@ struct conf_directive {
 static conf_handler conf_set_relaytype, conf_set_host, conf_set_prefix,
     conf_set_uint, conf_set_port, conf_set_ifname, conf_set_bindaddr,
     conf_set_facility, conf_set_hook, conf_set_serverbind,
-    conf_set_native;
+    conf_set_native, conf_set_bool;
 
 #define F(field)	offsetof(struct conf, field)
 
@@ -80,6 +80,9 @@ static const struct conf_directive conf_directives[] = {
 	{ "PeerQueueBytes", CONF_MIREDO_BIT, conf_set_uint, F(queue_bytes),
 	    4096, 67108864 },
 	{ "ClientHook", CONF_MIREDO_BIT, conf_set_hook, 0, 0, 0 },
+	/* RFC 6081 3.1; miredo 1.2.6 has no such directive. */
+	{ "SymmetricNATSupport", CONF_MIREDO_BIT, conf_set_bool,
+	    F(sns), 0, 0 },
 	{ "ServerBindAddress", CONF_SERVER_BIT, conf_set_serverbind,
 	    F(server_bind), 0, 0 },
 	{ "ServerBindAddress2", CONF_SERVER_BIT, conf_set_serverbind,
@@ -138,6 +141,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->peer_max = 4096;
 	c->queue_bytes = 1048576;
 	c->icmp_max = 88;
+	c->sns = 1;
 }
 
 static int
@@ -196,6 +200,27 @@ conf_set_relaytype(struct conf_state *st, const struct conf_directive *d,
 	} else {
 		conf_error(st, "%s: unknown value \"%s\" (client, autoclient, "
 		    "relay, cone or restricted)", d->name, val);
+		return -1;
+	}
+	return 0;
+}
+
+/* yes/no, and the usual synonyms, into an int field. */
+static int
+conf_set_bool(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	int	*field = (int *)(void *)((char *)st->c + d->off);
+
+	if (strcasecmp(val, "yes") == 0 || strcasecmp(val, "on") == 0 ||
+	    strcasecmp(val, "true") == 0)
+		*field = 1;
+	else if (strcasecmp(val, "no") == 0 || strcasecmp(val, "off") == 0 ||
+	    strcasecmp(val, "false") == 0)
+		*field = 0;
+	else {
+		conf_error(st, "%s: unknown value \"%s\" (yes or no)",
+		    d->name, val);
 		return -1;
 	}
 	return 0;

@@ -60,6 +60,7 @@ struct conf {
 	unsigned int	icmp_max;	/* ServerICMPMax (server), 88 */
 	enum conf_native native;	/* ServerNativeOutput (server), auto */
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
+	int		sns;	/* SymmetricNATSupport (RFC 6081), yes */
 };
 
 /* Fill c with the defaults for kind. */

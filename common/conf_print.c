@@ -136,4 +136,5 @@ conf_print(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "PeerQueueBytes %u\n", c->queue_bytes);
 	if (c->hook[0] != '\0')
 		(void)fprintf(fp, "ClientHook %s\n", c->hook);
+	(void)fprintf(fp, "SymmetricNATSupport %s\n", c->sns ? "yes" : "no");
 }

@@ -213,6 +213,7 @@ engine_core_config(const struct conf *conf, struct core_config *cfg)
 	cfg->peer_max = conf->peer_max;
 	cfg->queue_bytes = conf->queue_bytes;
 	cfg->local_ip = conf->bind_addr;
+	cfg->sns = conf->sns;
 }
 
 static const char *
@@ -605,6 +606,7 @@ engine_main(const struct engine_args *a)
 	engine_core_config(a->conf, &cfg);
 	if (cfg.role == CORE_RELAY)
 		cfg.relay_src = relay_src;
+	cfg.local_port = e.ctlinfo.local_port;
 	memset(&io, 0, sizeof(io));
 	io.arg = &e;
 	io.send_udp = engine_io_send_udp;
