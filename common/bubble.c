@@ -124,7 +124,7 @@ void
 bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const struct in6_addr *src, const struct in6_addr *dst)
 {
-	bubble_send_nonce(c, now, ip, port, src, dst, NULL);
+	bubble_send_tr(c, now, 0, ip, port, src, dst, NULL, 0);
 }
 
 void
@@ -132,8 +132,18 @@ bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const struct in6_addr *src, const struct in6_addr *dst,
     const uint8_t *nonce)
 {
+	bubble_send_tr(c, now, 0, ip, port, src, dst, nonce, 0);
+}
+
+void
+bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const struct in6_addr *src, const struct in6_addr *dst,
+    const uint8_t *nonce, uint16_t rport)
+{
 	struct core_target	*t;
-	uint8_t			 buf[IP6_HDR_LEN + 2 + TRAILER_NONCE_LEN];
+	uint8_t			 buf[IP6_HDR_LEN + 2 + TRAILER_NONCE_LEN +
+				    2 + TRAILER_PORT_LEN];
+	uint8_t			 rp[2];
 	size_t			 n, k = 0;
 
 	if ((n = build_bubble(buf, sizeof(buf), src, dst)) == 0)
@@ -142,12 +152,41 @@ bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	    TRAILER_NONCE, nonce, TRAILER_NONCE_LEN)) == 0)
 		return;
 	n += k;
+	if (rport != 0) {
+		rp[0] = rport >> 8;
+		rp[1] = rport & 0xff;
+		if ((k = build_trailer(buf + n, sizeof(buf) - n,
+		    TRAILER_RANDOM_PORT, rp, sizeof(rp))) == 0)
+			return;
+		n += k;
+	}
 	t = &c->sent[bubble_slot(c, ip, 0)];
 	t->used = 1;
 	t->ip = ip;
 	t->last = now;
 	c->st.counters.bubbles_sent++;
-	core_send_udp(c, ip, port, buf, n);
+	if (sock == 0) {
+		core_send_udp(c, ip, port, buf, n);
+		return;
+	}
+	c->st.counters.tx_udp++;
+	c->st.counters.tx_udp_bytes += n;
+	c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+}
+
+void
+bubble_indirect(struct core *c, uint64_t now, struct peer *p)
+{
+	struct teredo_addr	ta;
+
+	teredo_addr_decode(&p->addr, &ta);
+	/* RFC 6081 5.2.4.1: a new nonce with every indirect bubble. */
+	c->io.random(c->io.arg, p->nonce_sent, sizeof(p->nonce_sent));
+	p->has_nonce_sent = 1;
+	c->st.counters.nonce_sent++;
+	/* 5.4.4.2, 5.5.4.2: and our predicted port, if we have one. */
+	bubble_send_tr(c, now, 0, ta.server, TEREDO_PORT, &c->st.addr,
+	    &p->addr, p->nonce_sent, p->rsock != 0 ? p->rport : 0);
 }
 
 /*
@@ -160,25 +199,24 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 {
 	struct teredo_addr	ta;
 	struct in6_addr		src;
+	int			indirect = 1;
 
 	teredo_addr_decode(&p->addr, &ta);
 	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
 	if (core_is_client(c) || !c->cfg.cone)
 		bubble_send(c, now, p->ip, p->port, &src, &p->addr);
-	if (c->st.sns) {
-		/*
-		 * RFC 6081 5.2.4.1: a new nonce with every indirect bubble.
-		 * Before the keyed one: the peer answers the first of the
-		 * two (one reply per target per 2 s, 5.2.6), and either
-		 * answer proves its mapping to us.
-		 */
-		c->io.random(c->io.arg, p->nonce_sent,
-		    sizeof(p->nonce_sent));
-		p->has_nonce_sent = 1;
-		c->st.counters.nonce_sent++;
-		bubble_send_nonce(c, now, ta.server, TEREDO_PORT,
-		    &c->st.addr, &p->addr, p->nonce_sent);
-	}
+	/* RFC 6081 5.4.4.3, 5.5.4.1: the random port, the echo test. */
+	if (rport_active(c, p))
+		indirect = rport_probe(c, now, p);
+	if (indirect)
+		rport_direct(c, now, p, p->ip, p->port, NULL);
+	/*
+	 * The nonce-bearing indirect bubble before the keyed one: the peer
+	 * answers the first of the two (one reply per target per 2 s,
+	 * 5.2.6), and either answer proves its mapping to us.
+	 */
+	if (c->st.sns && indirect)
+		bubble_indirect(c, now, p);
 	bubble_send(c, now, ta.server, TEREDO_PORT, &src, &p->addr);
 }
 

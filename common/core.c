@@ -95,6 +95,7 @@ core_free(struct core *c)
 {
 	if (c == NULL)
 		return;
+	rport_close_all(c);
 	peer_table_free(c->peers);
 	free(c);
 }
@@ -223,6 +224,13 @@ void
 core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const void *buf, size_t len)
 {
+	core_udp_input_from(c, now, 0, ip, port, buf, len);
+}
+
+void
+core_udp_input_from(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const void *buf, size_t len)
+{
 	struct teredo_packet	tp;
 
 	c->st.counters.rx_udp++;
@@ -243,7 +251,11 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	/* RFC 6081 trailers: tp.tr (the client's nonces, bubble.c). */
 	if (tp.trailer_bad)
 		core_drop(c, DROP_BAD_TRAILER);
+	if (sock != 0 && rport_input(c, now, sock, ip, port, &tp))
+		return;
+	c->in_sock = sock;
 	inbound_packet(c, now, ip, port, &tp);
+	c->in_sock = 0;
 }
 
 void
@@ -319,6 +331,12 @@ core_get_status(const struct core *c, struct core_status *st)
 {
 	*st = c->st;
 	st->peers = peer_count(c->peers);
+	st->pp = st->seq = 0;
+	if (st->sns && st->nat == CORE_NAT_SYMMETRIC &&
+	    c->io.open_udp != NULL) {
+		st->pp = st->port_preserving;
+		st->seq = !st->port_preserving;
+	}
 	st->counters.peers_evicted = peer_evictions(c->peers);
 }
 

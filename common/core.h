@@ -63,6 +63,17 @@ struct core_io {
 	void	(*up)(void *arg, const struct in6_addr *addr, unsigned int mtu);
 	/* Client: lost qualification; remove address and routes. */
 	void	(*down)(void *arg);
+	/*
+	 * Client, optional (NULL: RFC 6081's port-preserving and
+	 * sequential port-symmetric extensions stay off): open one more UDP
+	 * socket on a random local port (its port in *port) and return its
+	 * id (> 0) or -1; send from it; close it.  What arrives on it goes
+	 * to core_udp_input_from().
+	 */
+	int	(*open_udp)(void *arg, uint16_t *port);
+	void	(*send_udp_from)(void *arg, int sock, uint32_t ip,
+		    uint16_t port, const void *buf, size_t len);
+	void	(*close_udp)(void *arg, int sock);
 };
 
 /* Why packets were dropped; each has a counter. */
@@ -98,6 +109,7 @@ struct core_counters {
 	uint64_t	icmp_sent;
 	uint64_t	peers_evicted;
 	uint64_t	nonce_sent, nonce_ok;	/* RFC 6081 5.2 nonces */
+	uint64_t	echo_tests;		/* RFC 6081 5.5.4.1.1 */
 	uint64_t	drop[DROP_MAX];
 };
 
@@ -132,6 +144,8 @@ struct core_status {
 	uint32_t	mapped_ip2;	/* mapping seen by the secondary */
 	uint16_t	mapped_port2;
 	int		sns;		/* RFC 6081 5.2 active */
+	int		pp, seq;	/* RFC 6081 5.4, 5.5 active */
+	unsigned int	rports;		/* random-port sockets open */
 	unsigned int	mtu;
 	unsigned int	peers;
 	struct core_counters counters;
@@ -146,6 +160,9 @@ void	core_free(struct core *c);
 /* A UDP datagram arrived from ip:port. */
 void	core_udp_input(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const void *buf, size_t len);
+/* The same, on a socket of open_udp() (sock 0: the main socket). */
+void	core_udp_input_from(struct core *c, uint64_t now, int sock,
+	    uint32_t ip, uint16_t port, const void *buf, size_t len);
 /* An IPv6 packet was read from the tunnel. */
 void	core_tun_input(struct core *c, uint64_t now, const void *pkt,
 	    size_t len);

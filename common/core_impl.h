@@ -89,6 +89,13 @@ struct core_qualify {
 	int		rs2_pending;
 };
 
+/* RFC 6081 5.4, 5.5: random-port sockets, each owned by one peer. */
+#define CORE_RPORT_MAX		16
+struct core_rport {
+	int		sock;		/* 0: free */
+	struct in6_addr	peer;
+};
+
 struct core {
 	struct core_config	 cfg;
 	struct core_io		 io;
@@ -103,6 +110,8 @@ struct core {
 	/* Reply bubbles per target, and IPv4s we sent a bubble to. */
 	struct core_target	 reply[CORE_TARGETS];
 	struct core_target	 sent[CORE_TARGETS];
+	struct core_rport	 rport[CORE_RPORT_MAX];
+	int			 in_sock;	/* socket of the datagram */
 	/* Client: the last address formed, reused for the same mapping. */
 	struct in6_addr		 last_addr;
 	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
@@ -143,6 +152,30 @@ void	outbound_trust(struct core *c, uint64_t now, struct peer *p,
 void	inbound_packet(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const struct teredo_packet *tp);
 
+/* rport.c (RFC 6081 5.4, 5.5) */
+/* Whether the port-preserving or sequential extension is on for p. */
+int	rport_active(const struct core *c, const struct peer *p);
+/*
+ * Before a probe's bubbles: open p's random port (and, sequential, run
+ * the echo test).  0 if the indirect bubble must wait for the test.
+ */
+int	rport_probe(struct core *c, uint64_t now, struct peer *p);
+/* The direct bubbles of 5.4.4.3 beyond the RFC 4380 one. */
+void	rport_direct(struct core *c, uint64_t now, struct peer *p,
+	    uint32_t ip, uint16_t port, const uint8_t *nonce);
+/* An indirect bubble's Random Port trailer (5.4.4.4). */
+void	rport_learn(struct core *c, uint64_t now, struct peer *p,
+	    const struct teredo_packet *tp);
+/* A datagram on a random-port socket; 1 if consumed. */
+int	rport_input(struct core *c, uint64_t now, int sock, uint32_t ip,
+	    uint16_t port, const struct teredo_packet *tp);
+/* p is trusted now (through c->in_sock). */
+void	rport_trusted(struct core *c, struct peer *p);
+/* Send to p's mapping, from its random port if that is the path. */
+void	rport_send(struct core *c, struct peer *p, const void *buf,
+	    size_t len);
+void	rport_close_all(struct core *c);
+
 /* bubble.c */
 void	bubble_src(const struct core *c, uint64_t epoch,
 	    const struct in6_addr *peer, struct in6_addr *src);
@@ -153,6 +186,15 @@ void	bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 void	bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const struct in6_addr *src,
 	    const struct in6_addr *dst, const uint8_t *nonce);
+/*
+ * A bubble from socket sock (0: main) with optional Nonce and Random
+ * Port (rport != 0) trailers.
+ */
+void	bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
+	    uint16_t port, const struct in6_addr *src,
+	    const struct in6_addr *dst, const uint8_t *nonce, uint16_t rport);
+/* RFC 6081 5.2.4.1 (and 5.4.4.2): the nonce-bearing indirect bubble. */
+void	bubble_indirect(struct core *c, uint64_t now, struct peer *p);
 /*
  * RFC 6081 5.2.4.4: whether a direct bubble from a Teredo peer carries
  * the nonce of our last indirect bubble to it.

@@ -90,7 +90,9 @@ inbound_from_server(struct core *c, uint64_t now,
 		core_drop(c, DROP_BAD_DEST);
 		return 1;
 	}
-	if ((p = inbound_sns_peer(c, now, tp)) != NULL && p->trusted) {
+	if ((p = inbound_sns_peer(c, now, tp)) != NULL)
+		rport_learn(c, now, p, tp);
+	if (p != NULL && p->trusted) {
 		oip = p->ip;
 		oport = p->port;
 	}
@@ -100,9 +102,14 @@ inbound_from_server(struct core *c, uint64_t now,
 	    CORE_ORIGIN_PER_SEC))
 		/* 5.2.6 per target, and a cap on forged indications. */
 		core_drop(c, DROP_RATE_LIMIT);
-	else
+	else if (p == NULL)
+		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+	else {
 		bubble_send_nonce(c, now, oip, oport, ip6_dst(ip6),
-		    ip6_src(ip6), p != NULL ? tp->tr.nonce : NULL);
+		    ip6_src(ip6), tp->tr.nonce);
+		/* RFC 6081 5.4.4.3: and through the random ports. */
+		rport_direct(c, now, p, oip, oport, tp->tr.nonce);
+	}
 	/* Like a test started by inbound: a global cap (forged origins). */
 	if (p != NULL && !p->trusted && !p->on_timer &&
 	    core_rate_ok(&c->test_rate, now, CORE_TEST_PER_SEC))

@@ -41,6 +41,15 @@ struct peer {
 	/* RFC 6081 5.2.1: the nonce of our last indirect bubble to it. */
 	uint8_t		 nonce_sent[PEER_TRAILER_NONCE_LEN];
 	uint8_t		 has_nonce_sent;
+	/* RFC 6081 5.4.1, 5.5.1 (random ports, rport.c). */
+	int		 rsock;		/* our random-port socket, or 0 */
+	uint16_t	 rport;		/* our predicted external port */
+	uint16_t	 peer_rport;	/* the peer's, from its trailer */
+	uint8_t		 rx_random;	/* trusted through rsock */
+	uint8_t		 echo_tries;
+	uint16_t	 echo_lo, echo_hi;
+	uint8_t		 echo_nonce1[PEER_NONCE_LEN];
+	uint8_t		 echo_nonce2[PEER_NONCE_LEN];
 	/* Owned by the table. */
 	uint64_t	 last_use;
 	struct peer	*hnext;

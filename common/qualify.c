@@ -100,6 +100,7 @@ qualify_down(struct core *c)
 {
 	if (c->st.state == CORE_STATE_QUALIFIED)
 		c->io.down(c->io.arg);
+	rport_close_all(c);
 	peer_table_clear(c->peers);
 	memset(&c->st.addr, 0, sizeof(c->st.addr));
 	c->st.mapped_ip = 0;

@@ -27,6 +27,9 @@ scen_sym_world(enum sim_nat_kind k0, int two, enum sim_nat_kind k1, int sns)
 	struct core_config	 cfg;
 	int			 n;
 
+	/* sns 2: with the random-port sockets of RFC 6081 5.4, 5.5. */
+	s->client_rports = sns == 2;
+
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.role = CORE_CLIENT;
 	cfg.sns = sns;
@@ -100,6 +103,11 @@ scen_sym_ping(struct sim *s, int from, int to, uint16_t seq)
  * sent to A first.  With it, B answers A's nonce-bearing indirect bubble
  * with one of its own through A's server; A's direct answer carries B's
  * nonce from the mapping A's NAT uses toward B, which B then trusts.
+ * sns 2 adds the random ports (RFC 6081 3.3, 3.4): toward a peer behind
+ * a port-restricted NAT only the port our NAT uses toward it can be
+ * opened, and the Random Port trailer tells the peer which.  The first
+ * packet may be lost there (it can reach the peer before the peer has
+ * proved our mapping): the second must pass.
  */
 static void
 scen_sns_c2c(enum sim_nat_kind ka, enum sim_nat_kind kb, int sns, int want)
@@ -110,13 +118,15 @@ scen_sns_c2c(enum sim_nat_kind ka, enum sim_nat_kind kb, int sns, int want)
 
 	(void)snprintf(scen_sym_buf, sizeof(scen_sym_buf),
 	    "sns-c2c/%s+%s/%s", sim_nat_name(ka), sim_nat_name(kb),
-	    sns ? "sns" : "no-sns");
+	    sns == 2 ? "sns+rports" : sns ? "sns" : "no-sns");
 	scen_name = scen_sym_buf;
 	s = scen_sym_world(ka, 1, kb, sns);
 	SCHECK(sim_run_until_up(s, 0, s->now + 5000));
 	SCHECK(sim_run_until_up(s, 1, s->now + 5000));
 	sim_run(s, s->now + 1000);
 	ok = scen_sym_ping(s, 0, 1, 1);
+	if (sns == 2 && !ok)
+		ok = scen_sym_ping(s, 0, 1, 2);
 	SCHECK(ok == want);
 	sim_status(s, 1, &st);
 	if (want)
@@ -124,10 +134,16 @@ scen_sns_c2c(enum sim_nat_kind ka, enum sim_nat_kind kb, int sns, int want)
 		SCHECK(st.counters.nonce_ok >= 1);
 	else
 		SCHECK(st.counters.nonce_ok == 0);
+	sim_status(s, 0, &st);
+	SCHECK(st.pp == (sns == 2 && ka == SIM_NAT_SYM_PRESERVE));
+	SCHECK(st.seq == (sns == 2 && ka == SIM_NAT_SYM_SEQUENTIAL));
+	SCHECK((st.counters.echo_tests != 0) == (st.seq && want));
 	if (sns && want) {
 		/* And it keeps working both ways. */
-		SCHECK(scen_sym_ping(s, 1, 0, 2));
-		SCHECK(scen_sym_ping(s, 0, 1, 3));
+		SCHECK(scen_sym_ping(s, 1, 0, 3));
+		SCHECK(scen_sym_ping(s, 0, 1, 4));
+		sim_status(s, 0, &st);
+		SCHECK(st.rports == (sns == 2 ? 1u : 0u));
 	}
 	sim_free(s);
 }
@@ -144,12 +160,17 @@ scen_sym(void)
 	scen_sns_c2c(SIM_NAT_SYM_SEQUENTIAL, SIM_NAT_FULL_CONE, 0, 0);
 	scen_sns_c2c(SIM_NAT_SYM_PRESERVE, SIM_NAT_FULL_CONE, 1, 1);
 	/*
-	 * RFC 6081 3.3, 3.4: behind a port-preserving or a sequential
-	 * symmetric NAT, reaching a port-restricted peer needs the random
-	 * port extensions, which this client does not have (yet): it
-	 * fails with the Symmetric NAT Support Extension alone, as the
-	 * RFC's Figure 1 says.
+	 * RFC 6081 3.3, 3.4, Figure 1: behind a port-preserving or a
+	 * sequential symmetric NAT, a port-restricted peer is reached with
+	 * the random ports (SNS+PP, SNS+SS), not with SNS alone nor
+	 * without the extensions.
 	 */
+	scen_sns_c2c(SIM_NAT_SYM_PRESERVE, SIM_NAT_RESTRICTED, 2, 1);
+	scen_sns_c2c(SIM_NAT_SYM_SEQUENTIAL, SIM_NAT_RESTRICTED, 2, 1);
 	scen_sns_c2c(SIM_NAT_SYM_PRESERVE, SIM_NAT_RESTRICTED, 1, 0);
 	scen_sns_c2c(SIM_NAT_SYM_SEQUENTIAL, SIM_NAT_RESTRICTED, 1, 0);
+	scen_sns_c2c(SIM_NAT_SYM_PRESERVE, SIM_NAT_RESTRICTED, 0, 0);
+	scen_sns_c2c(SIM_NAT_SYM_SEQUENTIAL, SIM_NAT_RESTRICTED, 0, 0);
+	/* The random ports change nothing toward a cone. */
+	scen_sns_c2c(SIM_NAT_SYM_PRESERVE, SIM_NAT_FULL_CONE, 2, 1);
 }
