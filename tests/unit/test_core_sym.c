@@ -24,6 +24,52 @@ static struct fake	f;
 static uint32_t		server, server2, mapped, peer_ip, other_ip;
 static const uint16_t	mport = 40000, lport = 50000, peer_port = 5555;
 
+/* Random-port sockets (RFC 6081 5.4, 5.5): ids 1.., ports 50100.. */
+static int		rports;		/* give the core open_udp */
+static int		nsock, nclosed;
+static int		sock_of[FAKE_MAX];	/* of f.udp[i], 0: main */
+
+static int
+t_open_udp(void *arg, uint16_t *port)
+{
+	(void)arg;
+	nsock++;
+	*port = (uint16_t)(50000 + 100 * nsock);
+	return nsock;
+}
+
+static void
+t_send_udp_from(void *arg, int sock, uint32_t ip, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct fake_pkt	*d;
+
+	(void)arg;
+	if (f.nudp >= FAKE_MAX || len > FAKE_PKT)
+		return;
+	sock_of[f.nudp] = sock;
+	d = &f.udp[f.nudp++];
+	d->ip = ip;
+	d->port = port;
+	d->len = len;
+	memcpy(d->buf, buf, len);
+}
+
+static void
+t_close_udp(void *arg, int sock)
+{
+	(void)arg;
+	(void)sock;
+	nclosed++;
+}
+
+static void
+clear(void)
+{
+	fake_clear(&f);
+	memset(sock_of, 0, sizeof(sock_of));
+}
+
 static struct core *
 client_new(int sns, uint16_t local_port)
 {
@@ -37,6 +83,13 @@ client_new(int sns, uint16_t local_port)
 	cfg.sns = sns;
 	cfg.local_port = local_port;
 	fake_init(&f, &io, 99);
+	memset(sock_of, 0, sizeof(sock_of));
+	nsock = nclosed = 0;
+	if (rports) {
+		io.open_udp = t_open_udp;
+		io.send_udp_from = t_send_udp_from;
+		io.close_udp = t_close_udp;
+	}
 	return core_new(&cfg, &io, 0);
 }
 
@@ -258,6 +311,137 @@ test_indirect_rx(void)
 	core_free(c);
 }
 
+/* The Random Port trailer of datagram i, or 0. */
+static uint16_t
+trailer_rport(unsigned int i)
+{
+	struct teredo_packet	tp;
+
+	if (i >= f.nudp || teredo_parse(&tp, f.udp[i].buf, f.udp[i].len) ||
+	    !tp.tr.has_random_port)
+		return 0;
+	return tp.tr.random_port;
+}
+
+/* Qualified behind a symmetric NAT, port-preserving or not. */
+static struct core *
+symmetric(int pp)
+{
+	struct core	*c = qualified(1, pp ? mport : lport);
+
+	answer(c, 10, server2, mapped, mport + 1, 0);
+	clear();
+	return c;
+}
+
+/*
+ * RFC 6081 5.4.4.2, 5.4.4.3: behind a port-preserving symmetric NAT a
+ * random-port socket for the peer, its port in Random Port trailers.
+ */
+static void
+test_pp(void)
+{
+	struct core		*c = symmetric(1);
+	struct in6_addr		 pa = peer_addr(), src;
+	struct core_status	 st;
+	uint8_t			 buf[256], nonce[4];
+	size_t			 n;
+
+	n = build_echo(buf, sizeof(buf), 0, &f.addr, &pa, 7, 1, "data", 4);
+	core_tun_input(c, 100, buf, n);
+	CHECK(nsock == 1);
+	core_get_status(c, &st);
+	CHECK(st.pp == 1 && st.seq == 0 && st.rports == 1);
+	/* Main direct, random-port direct, nonce indirect, keyed. */
+	CHECK(f.nudp == 4);
+	CHECK(sock_of[0] == 0 && f.udp[0].ip == peer_ip);
+	CHECK(sock_of[1] == 1 && f.udp[1].ip == peer_ip &&
+	    f.udp[1].port == peer_port && trailer_rport(1) == 50100);
+	CHECK(sock_of[2] == 0 && f.udp[2].ip == server &&
+	    trailer_rport(2) == 50100 && trailer_nonce(2, nonce, &src) == 0);
+	CHECK(sock_of[3] == 0 && trailer_rport(3) == 0);
+	/* Only the peer may talk on its socket. */
+	n = build_bubble(buf, sizeof(buf), &src, &f.addr);
+	core_udp_input_from(c, 200, 1, other_ip, 6000, buf, n);
+	CHECK(fake_drop(c, DROP_BAD_SOURCE) == 1);
+	/* The peer answers on it: the queued packet leaves from it. */
+	n = build_bubble(buf, sizeof(buf), &pa, &f.addr);
+	core_udp_input_from(c, 300, 1, peer_ip, peer_port, buf, n);
+	CHECK(f.nudp == 5 && sock_of[4] == 1 && f.udp[4].ip == peer_ip);
+	core_free(c);
+	CHECK(nclosed == 1);
+}
+
+/* RFC 6081 5.5.4.1.1, 5.5.4.4: the echo test predicts the port. */
+static void
+test_sequential(void)
+{
+	struct core		*c = symmetric(0);
+	struct in6_addr		 pa = peer_addr(), src;
+	struct core_status	 st;
+	uint8_t			 buf[256], n1[8], n2[8], nonce[4];
+	size_t			 n;
+
+	n = build_echo(buf, sizeof(buf), 0, &f.addr, &pa, 7, 1, "data", 4);
+	core_tun_input(c, 100, buf, n);
+	core_get_status(c, &st);
+	CHECK(st.pp == 0 && st.seq == 1 && st.counters.echo_tests == 1);
+	/* Main direct, then RS, direct, RS from the socket, keyed. */
+	CHECK(f.nudp == 5);
+	CHECK(sock_of[1] == 1 && f.udp[1].ip == server);
+	CHECK(sock_of[2] == 1 && f.udp[2].ip == peer_ip);
+	CHECK(sock_of[3] == 1 && f.udp[3].ip == server2);
+	CHECK(sock_of[4] == 0 && trailer_nonce(4, nonce, &src) == -1);
+	CHECK(last_rs_to(server, n1) == 0 && last_rs_to(server2, n2) == 0);
+	/* The answers, on the socket: 40010 and 40012. */
+	{
+		struct in6_addr	ll = fake_ip6("fe80::8000:f227:bec4:53ed");
+		uint8_t		ra[256];
+		size_t		k;
+
+		k = build_auth(ra, sizeof(ra), n1, 0);
+		k += build_origin(ra + k, sizeof(ra) - k, mapped, 40010);
+		k += build_ra(ra + k, sizeof(ra) - k, &ll, &teredo_ll_client,
+		    TEREDO_PREFIX, server, 0);
+		core_udp_input_from(c, 150, 1, server, TEREDO_PORT, ra, k);
+		CHECK(f.nudp == 5);
+		k = build_auth(ra, sizeof(ra), n2, 0);
+		k += build_origin(ra + k, sizeof(ra) - k, mapped, 40012);
+		k += build_ra(ra + k, sizeof(ra) - k, &ll, &teredo_ll_client,
+		    TEREDO_PREFIX, server, 0);
+		core_udp_input_from(c, 160, 1, server2, TEREDO_PORT, ra, k);
+	}
+	/* Now the indirect bubble, with the middle port. */
+	CHECK(f.nudp == 6 && f.udp[5].ip == server && sock_of[5] == 0);
+	CHECK(trailer_rport(5) == 40011 && trailer_nonce(5, nonce, &src) == 0);
+	/* The qualification did not see those RAs. */
+	core_get_status(c, &st);
+	CHECK(st.state == CORE_STATE_QUALIFIED && st.mapped_port == mport);
+	core_free(c);
+}
+
+/* RFC 6081 5.4.4.4: a peer's Random Port gets our direct bubbles too. */
+static void
+test_peer_rport(void)
+{
+	struct core	*c = qualified(1, lport);
+	struct in6_addr	 pa = peer_addr();
+	const uint8_t	 theirs[4] = { 9, 8, 7, 6 };
+	uint8_t		 buf[128], rp[2] = { 0x9c, 0x41 };	/* 40001 */
+	size_t		 n;
+
+	clear();
+	n = build_origin(buf, sizeof(buf), peer_ip, peer_port);
+	n += build_bubble(buf + n, sizeof(buf) - n, &pa, &f.addr);
+	n += build_trailer(buf + n, sizeof(buf) - n, TRAILER_NONCE, theirs, 4);
+	n += build_trailer(buf + n, sizeof(buf) - n, TRAILER_RANDOM_PORT, rp,
+	    2);
+	core_udp_input(c, 100, server, TEREDO_PORT, buf, n);
+	CHECK(fake_count_to(&f, peer_ip, peer_port) >= 1);
+	CHECK(fake_count_to(&f, peer_ip, 40001) >= 1);
+	core_free(c);
+}
+
 int
 main(void)
 {
@@ -270,5 +454,20 @@ main(void)
 	test_nonce_trust(1);
 	test_nonce_trust(0);
 	test_indirect_rx();
+	rports = 1;
+	test_pp();
+	test_sequential();
+	test_peer_rport();
+	/* Without sockets from the daemon: SNS only. */
+	{
+		struct core		*c;
+		struct core_status	 st;
+
+		rports = 0;
+		c = symmetric(1);
+		core_get_status(c, &st);
+		CHECK(st.sns && st.pp == 0 && st.seq == 0);
+		core_free(c);
+	}
 	return T_DONE();
 }
