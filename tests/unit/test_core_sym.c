@@ -360,10 +360,16 @@ test_pp(void)
 	CHECK(sock_of[2] == 0 && f.udp[2].ip == server &&
 	    trailer_rport(2) == 50100 && trailer_nonce(2, nonce, &src) == 0);
 	CHECK(sock_of[3] == 0 && trailer_rport(3) == 0);
-	/* Only the peer may talk on its socket. */
+	/*
+	 * Only the peer may talk on its socket, not even another peer
+	 * from its own mapping.
+	 */
+	src = fake_teredo(server, other_ip, 6000);
 	n = build_bubble(buf, sizeof(buf), &src, &f.addr);
 	core_udp_input_from(c, 200, 1, other_ip, 6000, buf, n);
 	CHECK(fake_drop(c, DROP_BAD_SOURCE) == 1);
+	core_get_status(c, &st);
+	CHECK(st.peers == 1);
 	/* The peer answers on it: the queued packet leaves from it. */
 	n = build_bubble(buf, sizeof(buf), &pa, &f.addr);
 	core_udp_input_from(c, 300, 1, peer_ip, peer_port, buf, n);
