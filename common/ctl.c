@@ -286,8 +286,9 @@ ctl_rfc6081(struct ctl_out *o, const struct core_status *st)
 	    "no");
 	ctl_printf(o, "rfc6081-symmetric-nat-support: %s\n",
 	    st->sns ? "on" : "off");
-	ctl_printf(o, "rfc6081-port-preserving, rfc6081-sequential: not "
-	    "implemented\n");
+	ctl_printf(o, "rfc6081-port-preserving: %s\n", st->pp ? "on" : "off");
+	ctl_printf(o, "rfc6081-sequential: %s\n", st->seq ? "on" : "off");
+	ctl_printf(o, "rfc6081-random-ports: %u\n", st->rports);
 }
 
 static void
@@ -524,8 +525,9 @@ ctl_json_rfc6081(struct json *j, const struct core_status *st)
 		json_null(j, "nat_port_preserving");
 	json_begin(j, "rfc6081", 0);
 	json_bool(j, "symmetric-nat-support", st->sns);
-	json_bool(j, "port-preserving-symmetric-nat", 0);
-	json_bool(j, "sequential-port-symmetric-nat", 0);
+	json_bool(j, "port-preserving-symmetric-nat", st->pp);
+	json_bool(j, "sequential-port-symmetric-nat", st->seq);
+	json_u64(j, "random-ports", st->rports);
 	json_end(j, 0);
 }
 

@@ -82,7 +82,12 @@ trailer_one(struct teredo_trailer *t, uint8_t type, const uint8_t *v,
 		}
 		return 0;
 	case TRAILER_ND_OPTION:
-		if (vlen != TRAILER_ND_LEN || t->has_nd || v[0] > 1)
+		/*
+		 * RFC 6081 4.4: Length 4, DiscoveryType and 3 reserved
+		 * bytes; the 1-byte form is kept from MS-TERE as read before.
+		 */
+		if ((vlen != TRAILER_ND_LEN && vlen != TRAILER_ND_LEN_RFC) ||
+		    t->has_nd || v[0] > 1)
 			return -1;
 		t->has_nd = 1;
 		t->nd_type = v[0];

@@ -60,6 +60,7 @@ struct icmp6_wire {
 #define TRAILER_RANDOM_PORT	0x05	/* value: 2-byte port */
 #define TRAILER_NONCE_LEN	4
 #define TRAILER_ND_LEN		1
+#define TRAILER_ND_LEN_RFC	4	/* RFC 6081 4.4: type, 3 reserved */
 #define TRAILER_PORT_LEN	2
 #define TRAILER_ALT_MIN		8	/* reserved + one entry */
 #define TRAILER_ALT_MAX		26	/* reserved + four entries */

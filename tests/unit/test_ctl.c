@@ -162,7 +162,19 @@ test_nat_6081(struct core_status *st, struct ctl_engine *eng)
 	    "secondary server saw 203.0.113.7:40001)"));
 	CHECK(has_line(buf, "nat-port-preserving: yes"));
 	CHECK(has_line(buf, "rfc6081-symmetric-nat-support: on"));
+	CHECK(has_line(buf, "rfc6081-port-preserving: off"));
+	st->pp = 1;
+	st->rports = 2;
+	(void)ctl_format_core(buf, sizeof(buf), st, eng);
+	CHECK(has_line(buf, "rfc6081-port-preserving: on"));
+	CHECK(has_line(buf, "rfc6081-sequential: off"));
+	CHECK(has_line(buf, "rfc6081-random-ports: 2"));
 	(void)ctl_json_core(buf, sizeof(buf), st, eng);
+	CHECK(strstr(buf, "\"port-preserving-symmetric-nat\":true,"
+	    "\"sequential-port-symmetric-nat\":false,\"random-ports\":2}")
+	    != NULL);
+	st->pp = 0;
+	st->rports = 0;
 	CHECK(strstr(buf, "\"nat\":\"symmetric\",\"cone\":false,"
 	    "\"nat_symmetric\":true,\"mapping2\":{\"ip\":\"203.0.113.7\","
 	    "\"port\":40001},\"nat_port_preserving\":true,\"rfc6081\":"
