@@ -30,6 +30,8 @@ miredo_SOURCES = common/miredo.c common/engine.c common/engine.h \
 miredo_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 # perf: batched UDP I/O of the engine
 miredo_SOURCES += common/batch.c common/batch.h
+# RFC 6081 5.4, 5.5: the engine's random-port sockets
+miredo_SOURCES += common/rsock.c common/rsock.h
 miredo_server_SOURCES = common/server_main.c common/server_child.c common/server_child.h
 miredo_server_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 miredo_checkconf_SOURCES = common/checkconf.c
