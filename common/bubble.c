@@ -175,6 +175,49 @@ bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
 }
 
 void
+bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const struct in6_addr *dst, uint8_t type)
+{
+	struct core_target	*t;
+	uint8_t			 buf[IP6_HDR_LEN + 2 + TRAILER_ND_LEN_RFC];
+	uint8_t			 v[TRAILER_ND_LEN_RFC] = { type, 0, 0, 0 };
+	size_t			 n, k;
+
+	/* RFC 6081 4.4: DiscoveryType, 3 reserved bytes. */
+	if ((n = build_bubble(buf, sizeof(buf), &c->st.addr, dst)) == 0 ||
+	    (k = build_trailer(buf + n, sizeof(buf) - n, TRAILER_ND_OPTION,
+	    v, sizeof(v))) == 0)
+		return;
+	n += k;
+	t = &c->sent[bubble_slot(c, ip, 0)];
+	t->used = 1;
+	t->ip = ip;
+	t->last = now;
+	c->st.counters.bubbles_sent++;
+	c->st.counters.tx_udp++;
+	c->st.counters.tx_udp_bytes += n;
+	if (sock == 0)
+		c->io.send_udp(c->io.arg, ip, port, buf, n);
+	else
+		c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+}
+
+void
+bubble_nd_answer(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
+    uint16_t port, const struct teredo_packet *tp)
+{
+	if (!c->st.sns || !tp->tr.has_nd || tp->tr.nd_type != 0)
+		return;
+	/* 5.2.6 per target and a global rate: the source may be forged. */
+	if (!bubble_reply_ok(c, now, ip, port, &c->reply_rate,
+	    CORE_REPLY_PER_SEC)) {
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	bubble_send_nd(c, now, c->in_sock, ip, port, &p->addr, 1);
+}
+
+void
 bubble_indirect(struct core *c, uint64_t now, struct peer *p)
 {
 	struct teredo_addr	ta;
@@ -203,6 +246,17 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 
 	teredo_addr_decode(&p->addr, &ta);
 	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
+	/*
+	 * RFC 6081 5.7 (Server Load Reduction): a path that worked and went
+	 * quiet is first refreshed with direct bubbles that ask for an
+	 * answer, three 2 s apart, before the server is bothered; only with
+	 * a peer that showed it speaks RFC 6081 (miredo would not answer).
+	 */
+	if (c->st.sns && p->trusted && p->x6081 && p->probes < CORE_SLR_MAX) {
+		bubble_send_nd(c, now, p->rx_random ? p->rsock : 0, p->ip,
+		    p->port, &p->addr, 0);
+		return;
+	}
 	if (core_is_client(c) || !c->cfg.cone)
 		bubble_send(c, now, p->ip, p->port, &src, &p->addr);
 	/* RFC 6081 5.4.4.3, 5.5.4.1: the random port, the echo test. */

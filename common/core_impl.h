@@ -23,6 +23,7 @@
 
 #define CORE_PROBE_MS		2000	/* 5.2.6: one bubble per 2 s */
 #define CORE_PROBE_MAX		4	/* 4 bubbles; 1 + 3 echoes */
+#define CORE_SLR_MAX		3	/* RFC 6081 5.7.2: solicitations */
 #define CORE_BUBBLE_WINDOW_MS	300000	/* 5.2.6: 4 in 300 s */
 /*
  * After a failed connectivity test, the native destination stays
@@ -193,8 +194,17 @@ void	bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip,
 void	bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
 	    uint16_t port, const struct in6_addr *src,
 	    const struct in6_addr *dst, const uint8_t *nonce, uint16_t rport);
+/* A direct bubble with a Neighbor Discovery Option trailer (5.7). */
+void	bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
+	    uint16_t port, const struct in6_addr *dst, uint8_t type);
 /* RFC 6081 5.2.4.1 (and 5.4.4.2): the nonce-bearing indirect bubble. */
 void	bubble_indirect(struct core *c, uint64_t now, struct peer *p);
+/*
+ * RFC 6081 5.7 (Server Load Reduction): answer a direct bubble that
+ * solicits one.
+ */
+void	bubble_nd_answer(struct core *c, uint64_t now, struct peer *p,
+	    uint32_t ip, uint16_t port, const struct teredo_packet *tp);
 /*
  * RFC 6081 5.2.4.4: whether a direct bubble from a Teredo peer carries
  * the nonce of our last indirect bubble to it.

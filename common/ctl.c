@@ -289,6 +289,8 @@ ctl_rfc6081(struct ctl_out *o, const struct core_status *st)
 	ctl_printf(o, "rfc6081-port-preserving: %s\n", st->pp ? "on" : "off");
 	ctl_printf(o, "rfc6081-sequential: %s\n", st->seq ? "on" : "off");
 	ctl_printf(o, "rfc6081-random-ports: %u\n", st->rports);
+	ctl_printf(o, "rfc6081-server-load-reduction: %s\n",
+	    st->sns ? "on" : "off");
 }
 
 static void
@@ -528,6 +530,7 @@ ctl_json_rfc6081(struct json *j, const struct core_status *st)
 	json_bool(j, "port-preserving-symmetric-nat", st->pp);
 	json_bool(j, "sequential-port-symmetric-nat", st->seq);
 	json_u64(j, "random-ports", st->rports);
+	json_bool(j, "server-load-reduction", st->sns);
 	json_end(j, 0);
 }
 

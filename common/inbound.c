@@ -21,8 +21,11 @@ inbound_accept(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
     uint16_t port, const struct teredo_packet *tp)
 {
 	outbound_trust(c, now, p, ip, port);
+	if (tp->tr.has_nonce || tp->tr.has_random_port || tp->tr.has_nd)
+		p->x6081 = 1;
 	if (ip6_is_bubble(tp->ip6, tp->ip6_len)) {
 		c->st.counters.bubbles_rcvd++;
+		bubble_nd_answer(c, now, p, ip, port, tp);
 		return;
 	}
 	core_send_tun(c, tp->ip6, tp->ip6_len);
@@ -90,8 +93,10 @@ inbound_from_server(struct core *c, uint64_t now,
 		core_drop(c, DROP_BAD_DEST);
 		return 1;
 	}
-	if ((p = inbound_sns_peer(c, now, tp)) != NULL)
+	if ((p = inbound_sns_peer(c, now, tp)) != NULL) {
+		p->x6081 = 1;
 		rport_learn(c, now, p, tp);
+	}
 	if (p != NULL && p->trusted) {
 		oip = p->ip;
 		oport = p->port;

@@ -46,6 +46,7 @@ struct peer {
 	uint16_t	 rport;		/* our predicted external port */
 	uint16_t	 peer_rport;	/* the peer's, from its trailer */
 	uint8_t		 rx_random;	/* trusted through rsock */
+	uint8_t		 x6081;		/* sent us an RFC 6081 trailer */
 	uint8_t		 echo_tries;
 	uint16_t	 echo_lo, echo_hi;
 	uint8_t		 echo_nonce1[PEER_NONCE_LEN];

@@ -5,7 +5,8 @@
  * Symmetric NATs and RFC 6081: what the client learns of its NAT during
  * qualification (the secondary server address, the local port), and the
  * Symmetric NAT Support Extension (RFC 6081 3.1, 5.2) between two of our
- * clients, with it and without it.
+ * clients, with it and without it; its random ports (5.4, 5.5) and the
+ * Server Load Reduction (5.7).
  */
 
 #include "config.h"
@@ -148,9 +149,40 @@ scen_sns_c2c(enum sim_nat_kind ka, enum sim_nat_kind kb, int sns, int want)
 	sim_free(s);
 }
 
+/*
+ * RFC 6081 5.7 (Server Load Reduction): after 40 s of silence the path
+ * between two clients is refreshed with direct bubbles that ask for an
+ * answer, not through the server; without the extension the indirect
+ * bubbles go through the server again.
+ */
+static void
+scen_slr(int sns)
+{
+	struct sim	*s;
+	uint64_t	 t1;
+	unsigned int	 ind;
+
+	(void)snprintf(scen_sym_buf, sizeof(scen_sym_buf), "slr/%s",
+	    sns ? "sns" : "no-sns");
+	scen_name = scen_sym_buf;
+	s = scen_sym_world(SIM_NAT_RESTRICTED, 1, SIM_NAT_RESTRICTED, sns);
+	SCHECK(sim_run_until_up(s, 0, s->now + 5000));
+	SCHECK(sim_run_until_up(s, 1, s->now + 5000));
+	SCHECK(scen_sym_ping(s, 0, 1, 1));
+	sim_run(s, s->now + 40000);
+	t1 = s->now;
+	SCHECK(scen_sym_ping(s, 0, 1, 2));
+	ind = scen_count_bubbles(s, s->client[0].ep, &s->client[1].addr, 1,
+	    t1, s->now);
+	SCHECK(sns ? ind == 0 : ind >= 1);
+	sim_free(s);
+}
+
 void
 scen_sym(void)
 {
+	scen_slr(1);
+	scen_slr(0);
 	scen_nat_detect(SIM_NAT_FULL_CONE, 1, CORE_NAT_NOT_SYMMETRIC, 0);
 	scen_nat_detect(SIM_NAT_RESTRICTED, 1, CORE_NAT_NOT_SYMMETRIC, 0);
 	scen_nat_detect(SIM_NAT_SYM_SEQUENTIAL, 1, CORE_NAT_SYMMETRIC, 0);

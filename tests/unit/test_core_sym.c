@@ -448,6 +448,86 @@ test_peer_rport(void)
 	core_free(c);
 }
 
+/* Bubbles captured to ip, and of those, with an ND trailer of type nd. */
+static unsigned int
+bubbles_to(uint32_t ip, int nd)
+{
+	struct teredo_packet	tp;
+	unsigned int		i, k = 0;
+
+	for (i = 0; i < f.nudp; i++)
+		if (f.udp[i].ip == ip &&
+		    teredo_parse(&tp, f.udp[i].buf, f.udp[i].len) == 0 &&
+		    ip6_is_bubble(tp.ip6, tp.ip6_len) &&
+		    (nd == -1 || (tp.tr.has_nd && tp.tr.nd_type == nd)))
+			k++;
+	return k;
+}
+
+/* The ND trailer's DiscoveryType of datagram i, or -1. */
+static int
+trailer_nd(unsigned int i)
+{
+	struct teredo_packet	tp;
+
+	if (i >= f.nudp || teredo_parse(&tp, f.udp[i].buf, f.udp[i].len) ||
+	    !tp.tr.has_nd)
+		return -1;
+	return tp.tr.nd_type;
+}
+
+/*
+ * RFC 6081 5.7 (Server Load Reduction): a direct bubble soliciting an
+ * answer gets one; a quiet path to a peer that speaks RFC 6081 is
+ * refreshed with three such bubbles before any indirect one.
+ */
+static void
+test_slr(void)
+{
+	struct core	*c = qualified(1, lport);
+	struct in6_addr	 pa = peer_addr(), src;
+	uint8_t		 buf[256], nonce[4], sol[4] = { 0, 0, 0, 0 };
+	uint64_t	 now = 100;
+	size_t		 n;
+
+	clear();
+	n = build_echo(buf, sizeof(buf), 0, &f.addr, &pa, 7, 1, "data", 4);
+	core_tun_input(c, now, buf, n);
+	CHECK(trailer_nonce(1, nonce, &src) == 0);
+	/* The peer answers with our nonce (an RFC 6081 peer), trusted. */
+	peer_bubble(c, 200, peer_ip, peer_port, nonce, &f.addr, 0);
+	CHECK(f.nudp == 4 && f.udp[3].ip == peer_ip);
+	/* Its solicitation is answered with an advertisement. */
+	clear();
+	n = build_bubble(buf, sizeof(buf), &pa, &f.addr);
+	n += build_trailer(buf + n, sizeof(buf) - n, TRAILER_ND_OPTION, sol,
+	    4);
+	core_udp_input(c, 300, peer_ip, peer_port, buf, n);
+	CHECK(f.nudp == 1 && f.udp[0].ip == peer_ip &&
+	    f.udp[0].port == peer_port && trailer_nd(0) == 1);
+	/* 40 s later the path is stale: solicitations, no indirect. */
+	clear();
+	now = 40300;
+	n = build_echo(buf, sizeof(buf), 0, &f.addr, &pa, 7, 2, "data", 4);
+	core_tun_input(c, now, buf, n);
+	CHECK(f.nudp == 1 && f.udp[0].ip == peer_ip && trailer_nd(0) == 0);
+	fake_run(c, &now, now + 4000);
+	CHECK(bubbles_to(peer_ip, 0) == 3 && bubbles_to(server, -1) == 0);
+	/* Three unanswered: the RFC 4380 bubbles, through the server. */
+	fake_run(c, &now, now + 2000);
+	CHECK(bubbles_to(server, -1) >= 1 && bubbles_to(peer_ip, 0) == 3);
+	core_free(c);
+	/* Off: a solicitation gets no answer. */
+	c = qualified(0, lport);
+	clear();
+	n = build_bubble(buf, sizeof(buf), &pa, &f.addr);
+	n += build_trailer(buf + n, sizeof(buf) - n, TRAILER_ND_OPTION, sol,
+	    4);
+	core_udp_input(c, 300, peer_ip, peer_port, buf, n);
+	CHECK(f.nudp == 0);
+	core_free(c);
+}
+
 int
 main(void)
 {
@@ -460,6 +540,7 @@ main(void)
 	test_nonce_trust(1);
 	test_nonce_trust(0);
 	test_indirect_rx();
+	test_slr();
 	rports = 1;
 	test_pp();
 	test_sequential();

@@ -169,9 +169,11 @@ test_nat_6081(struct core_status *st, struct ctl_engine *eng)
 	CHECK(has_line(buf, "rfc6081-port-preserving: on"));
 	CHECK(has_line(buf, "rfc6081-sequential: off"));
 	CHECK(has_line(buf, "rfc6081-random-ports: 2"));
+	CHECK(has_line(buf, "rfc6081-server-load-reduction: on"));
 	(void)ctl_json_core(buf, sizeof(buf), st, eng);
 	CHECK(strstr(buf, "\"port-preserving-symmetric-nat\":true,"
-	    "\"sequential-port-symmetric-nat\":false,\"random-ports\":2}")
+	    "\"sequential-port-symmetric-nat\":false,\"random-ports\":2,"
+	    "\"server-load-reduction\":true}")
 	    != NULL);
 	st->pp = 0;
 	st->rports = 0;
