@@ -38,6 +38,11 @@
 
 #include "core_impl.h"
 
+/* A bubble with Nonce and Random Port trailers; one with an ND Option. */
+#define BUBBLE_TR_MAX	(IP6_HDR_LEN + 4 + TRAILER_NONCE_LEN + \
+			    TRAILER_PORT_LEN)
+#define BUBBLE_ND_MAX	(IP6_HDR_LEN + 2 + TRAILER_ND_LEN_RFC)
+
 void
 bubble_src(const struct core *c, uint64_t epoch,
     const struct in6_addr *peer, struct in6_addr *src)
@@ -141,8 +146,7 @@ bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
     const uint8_t *nonce, uint16_t rport)
 {
 	struct core_target	*t;
-	uint8_t			 buf[IP6_HDR_LEN + 2 + TRAILER_NONCE_LEN +
-				    2 + TRAILER_PORT_LEN];
+	uint8_t			 buf[BUBBLE_TR_MAX];
 	uint8_t			 rp[2];
 	size_t			 n, k = 0;
 
@@ -179,9 +183,12 @@ bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
     uint16_t port, const struct in6_addr *dst, uint8_t type)
 {
 	struct core_target	*t;
-	uint8_t			 buf[IP6_HDR_LEN + 2 + TRAILER_ND_LEN_RFC];
-	uint8_t			 v[TRAILER_ND_LEN_RFC] = { type, 0, 0, 0 };
+	uint8_t			 buf[BUBBLE_ND_MAX];
+	uint8_t			 v[TRAILER_ND_LEN_RFC];
 	size_t			 n, k;
+
+	memset(v, 0, sizeof(v));
+	v[0] = type;
 
 	/* RFC 6081 4.4: DiscoveryType, 3 reserved bytes. */
 	if ((n = build_bubble(buf, sizeof(buf), &c->st.addr, dst)) == 0 ||

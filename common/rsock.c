@@ -123,8 +123,9 @@ rsock_input(struct rsock_pool *r, const struct pollfd *pfd, struct core *c,
 			slen = sizeof(sin);
 			n = recvfrom(r->fd[i], buf, bufsz, 0,
 			    (struct sockaddr *)&sin, &slen);
+			/* EAGAIN, or an ICMP error: the next socket. */
 			if (n == -1)
-				break;	/* EAGAIN, or an ICMP error: next */
+				break;
 			if (!r->used[i] || slen != sizeof(sin) ||
 			    sin.sin_family != AF_INET)
 				continue;	/* nobody's: dropped */

@@ -401,7 +401,7 @@ test_sequential(void)
 	CHECK(last_rs_to(server, n1) == 0 && last_rs_to(server2, n2) == 0);
 	/* The answers, on the socket: 40010 and 40012. */
 	{
-		struct in6_addr	ll = fake_ip6("fe80::8000:f227:bec4:53ed");
+		struct in6_addr	ll = fake_ip6("fe80::8000:1");
 		uint8_t		ra[256];
 		size_t		k;
 
@@ -433,9 +433,10 @@ test_peer_rport(void)
 	struct core	*c = qualified(1, lport);
 	struct in6_addr	 pa = peer_addr();
 	const uint8_t	 theirs[4] = { 9, 8, 7, 6 };
-	uint8_t		 buf[128], rp[2] = { 0x9c, 0x41 };	/* 40001 */
+	uint8_t		 buf[128], rp[2] = { 0x9c, 0x41 };
 	size_t		 n;
 
+	/* rp: the peer's random port, 40001. */
 	clear();
 	n = build_origin(buf, sizeof(buf), peer_ip, peer_port);
 	n += build_bubble(buf + n, sizeof(buf) - n, &pa, &f.addr);
