@@ -65,6 +65,39 @@ inbound_sns_peer(struct core *c, uint64_t now, const struct teredo_packet *tp)
 }
 
 /*
+ * The direct bubble that answers a packet from our server: to its origin,
+ * source and destination swapped; for an RFC 6081 peer p, with its nonce,
+ * to the mapping we trust for it if any, and through the random ports.
+ */
+static void
+inbound_origin_reply(struct core *c, uint64_t now, struct peer *p,
+    uint32_t oip, uint16_t oport, const struct teredo_packet *tp)
+{
+	const uint8_t	*ip6 = tp->ip6;
+
+	if (p != NULL && p->trusted) {
+		oip = p->ip;
+		oport = p->port;
+	}
+	if (!ipv4_is_global(oip) || oport == 0)
+		return;
+	if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
+	    CORE_ORIGIN_PER_SEC)) {
+		/* 5.2.6 per target, and a cap on forged indications. */
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	if (p == NULL) {
+		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+		return;
+	}
+	bubble_send_nonce(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6),
+	    tp->tr.nonce);
+	/* RFC 6081 5.4.4.3: and through the random ports. */
+	rport_direct(c, now, p, oip, oport, tp->tr.nonce);
+}
+
+/*
  * Client, 5.2.3: through our server come indirect bubbles with an origin
  * indication; answer with a direct bubble to the origin, source and
  * destination swapped, to open our NAT to the peer (and to echo the
@@ -97,24 +130,7 @@ inbound_from_server(struct core *c, uint64_t now,
 		p->x6081 = 1;
 		rport_learn(c, now, p, tp);
 	}
-	if (p != NULL && p->trusted) {
-		oip = p->ip;
-		oport = p->port;
-	}
-	if (!ipv4_is_global(oip) || oport == 0)
-		;
-	else if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
-	    CORE_ORIGIN_PER_SEC))
-		/* 5.2.6 per target, and a cap on forged indications. */
-		core_drop(c, DROP_RATE_LIMIT);
-	else if (p == NULL)
-		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
-	else {
-		bubble_send_nonce(c, now, oip, oport, ip6_dst(ip6),
-		    ip6_src(ip6), tp->tr.nonce);
-		/* RFC 6081 5.4.4.3: and through the random ports. */
-		rport_direct(c, now, p, oip, oport, tp->tr.nonce);
-	}
+	inbound_origin_reply(c, now, p, oip, oport, tp);
 	/* Like a test started by inbound: a global cap (forged origins). */
 	if (p != NULL && !p->trusted && !p->on_timer &&
 	    core_rate_ok(&c->test_rate, now, CORE_TEST_PER_SEC))
