@@ -20,6 +20,16 @@
  * Unlike miredo, the hash also covers a 5-minute epoch (the current or
  * the previous one is accepted), so an answer seen once cannot be
  * replayed forever.
+ *
+ * RFC 6081 Symmetric NAT Support (5.2), when on: each probe also sends
+ * an indirect bubble from our Teredo address with a Nonce trailer (a
+ * fresh 4-byte nonce kept in the peer entry); a peer answers it with a
+ * direct bubble carrying the same nonce, which proves the mapping it
+ * came from (5.2.4.4), and, when it cannot trust us yet, with an
+ * indirect bubble of its own through our server (RFC 6081 3.1, second
+ * case): our direct answer to that one comes from the mapping our NAT
+ * uses toward the peer.  Windows' clients speak only this scheme; the
+ * keyed link-local bubble stays for miredo's.
  */
 
 #include "config.h"
@@ -27,6 +37,11 @@
 #include <string.h>
 
 #include "core_impl.h"
+
+/* A bubble with Nonce and Random Port trailers; one with an ND Option. */
+#define BUBBLE_TR_MAX	(IP6_HDR_LEN + 4 + TRAILER_NONCE_LEN + \
+			    TRAILER_PORT_LEN)
+#define BUBBLE_ND_MAX	(IP6_HDR_LEN + 2 + TRAILER_ND_LEN_RFC)
 
 void
 bubble_src(const struct core *c, uint64_t epoch,
@@ -114,18 +129,114 @@ void
 bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const struct in6_addr *src, const struct in6_addr *dst)
 {
+	bubble_send_tr(c, now, 0, ip, port, src, dst, NULL, 0);
+}
+
+void
+bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
+    const struct in6_addr *src, const struct in6_addr *dst,
+    const uint8_t *nonce)
+{
+	bubble_send_tr(c, now, 0, ip, port, src, dst, nonce, 0);
+}
+
+void
+bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const struct in6_addr *src, const struct in6_addr *dst,
+    const uint8_t *nonce, uint16_t rport)
+{
 	struct core_target	*t;
-	uint8_t			 buf[IP6_HDR_LEN];
-	size_t			 n;
+	uint8_t			 buf[BUBBLE_TR_MAX];
+	uint8_t			 rp[2];
+	size_t			 n, k = 0;
 
 	if ((n = build_bubble(buf, sizeof(buf), src, dst)) == 0)
 		return;
+	if (nonce != NULL && (k = build_trailer(buf + n, sizeof(buf) - n,
+	    TRAILER_NONCE, nonce, TRAILER_NONCE_LEN)) == 0)
+		return;
+	n += k;
+	if (rport != 0) {
+		rp[0] = rport >> 8;
+		rp[1] = rport & 0xff;
+		if ((k = build_trailer(buf + n, sizeof(buf) - n,
+		    TRAILER_RANDOM_PORT, rp, sizeof(rp))) == 0)
+			return;
+		n += k;
+	}
 	t = &c->sent[bubble_slot(c, ip, 0)];
 	t->used = 1;
 	t->ip = ip;
 	t->last = now;
 	c->st.counters.bubbles_sent++;
-	core_send_udp(c, ip, port, buf, n);
+	if (sock == 0) {
+		core_send_udp(c, ip, port, buf, n);
+		return;
+	}
+	c->st.counters.tx_udp++;
+	c->st.counters.tx_udp_bytes += n;
+	c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+}
+
+void
+bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const struct in6_addr *dst, uint8_t type)
+{
+	struct core_target	*t;
+	uint8_t			 buf[BUBBLE_ND_MAX];
+	uint8_t			 v[TRAILER_ND_LEN_RFC];
+	size_t			 n, k;
+
+	memset(v, 0, sizeof(v));
+	v[0] = type;
+
+	/* RFC 6081 4.4: DiscoveryType, 3 reserved bytes. */
+	if ((n = build_bubble(buf, sizeof(buf), &c->st.addr, dst)) == 0 ||
+	    (k = build_trailer(buf + n, sizeof(buf) - n, TRAILER_ND_OPTION,
+	    v, sizeof(v))) == 0)
+		return;
+	n += k;
+	t = &c->sent[bubble_slot(c, ip, 0)];
+	t->used = 1;
+	t->ip = ip;
+	t->last = now;
+	c->st.counters.bubbles_sent++;
+	c->st.counters.tx_udp++;
+	c->st.counters.tx_udp_bytes += n;
+	if (sock == 0)
+		c->io.send_udp(c->io.arg, ip, port, buf, n);
+	else
+		c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+}
+
+void
+bubble_nd_answer(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
+    uint16_t port, const struct teredo_packet *tp)
+{
+	if (!c->st.sns || !tp->tr.has_nd || tp->tr.nd_type != 0)
+		return;
+	/* 5.2.6 per target and a global rate: the source may be forged. */
+	if (!bubble_reply_ok(c, now, ip, port, &c->reply_rate,
+	    CORE_REPLY_PER_SEC)) {
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	bubble_send_nd(c, now, c->in_sock, ip, port, &p->addr, 1);
+}
+
+void
+bubble_indirect(struct core *c, uint64_t now, struct peer *p)
+{
+	struct teredo_addr	ta;
+
+	teredo_addr_decode(&p->addr, &ta);
+	/* RFC 6081 5.2.4.1: a new nonce with every indirect bubble. */
+	c->io.random(c->io.arg, p->nonce_sent, sizeof(p->nonce_sent));
+	p->has_nonce_sent = 1;
+	c->st.counters.nonce_sent++;
+	/* 5.4.4.2, 5.5.4.2: and our predicted port, if we have one. */
+	bubble_send_tr(c, now, 0, ta.server, TEREDO_PORT, &c->st.addr,
+	    &p->addr, p->nonce_sent, p->rsock != 0 ? p->rport : 0);
 }
 
 /*
@@ -138,6 +249,7 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 {
 	struct teredo_addr	ta;
 	struct in6_addr		src;
+	int			indirect = 1;
 
 	/* 5.2.4 case 3: a local peer (RFC 4380 5.2.8, discovery.c). */
 	if (core_is_client(c) && discovery_is_local(p, now)) {
@@ -146,9 +258,44 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 	}
 	teredo_addr_decode(&p->addr, &ta);
 	bubble_src(c, now / CORE_EPOCH_MS, &p->addr, &src);
+	/*
+	 * RFC 6081 5.7 (Server Load Reduction): a path that worked and went
+	 * quiet is first refreshed with direct bubbles that ask for an
+	 * answer, three 2 s apart, before the server is bothered; only with
+	 * a peer that showed it speaks RFC 6081 (miredo would not answer).
+	 */
+	if (c->st.sns && p->trusted && p->x6081 && p->probes < CORE_SLR_MAX) {
+		bubble_send_nd(c, now, p->rx_random ? p->rsock : 0, p->ip,
+		    p->port, &p->addr, 0);
+		return;
+	}
 	if (core_is_client(c) || !c->cfg.cone)
 		bubble_send(c, now, p->ip, p->port, &src, &p->addr);
+	/* RFC 6081 5.4.4.3, 5.5.4.1: the random port, the echo test. */
+	if (rport_active(c, p))
+		indirect = rport_probe(c, now, p);
+	if (indirect)
+		rport_direct(c, now, p, p->ip, p->port, NULL);
+	/*
+	 * The nonce-bearing indirect bubble before the keyed one: the peer
+	 * answers the first of the two (one reply per target per 2 s,
+	 * 5.2.6), and either answer proves its mapping to us.
+	 */
+	if (c->st.sns && indirect)
+		bubble_indirect(c, now, p);
 	bubble_send(c, now, ta.server, TEREDO_PORT, &src, &p->addr);
+}
+
+int
+bubble_nonce_ok(struct core *c, const struct peer *p,
+    const struct teredo_packet *tp)
+{
+	if (!c->st.sns || p == NULL || !p->has_nonce_sent ||
+	    !tp->tr.has_nonce || !ip6_is_bubble(tp->ip6, tp->ip6_len) ||
+	    memcmp(tp->tr.nonce, p->nonce_sent, sizeof(p->nonce_sent)) != 0)
+		return 0;
+	c->st.counters.nonce_ok++;
+	return 1;
 }
 
 /*

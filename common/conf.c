@@ -83,6 +83,9 @@ static const struct conf_directive conf_directives[] = {
 	/* RFC 4380 5.2.8; miredo 1.2.6 has no such directive. */
 	{ "LocalDiscovery", CONF_MIREDO_BIT, conf_set_bool,
 	    F(local_discovery), 0, 0 },
+	/* RFC 6081 3.1; miredo 1.2.6 has no such directive. */
+	{ "SymmetricNATSupport", CONF_MIREDO_BIT, conf_set_bool,
+	    F(sns), 0, 0 },
 	{ "ServerBindAddress", CONF_SERVER_BIT, conf_set_serverbind,
 	    F(server_bind), 0, 0 },
 	{ "ServerBindAddress2", CONF_SERVER_BIT, conf_set_serverbind,
@@ -145,6 +148,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->icmp_max = 88;
 	c->srv_rate = CONF_SRV_RATE_DEFAULT;
 	c->local_discovery = 1;
+	c->sns = 1;
 }
 
 static int

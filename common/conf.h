@@ -69,6 +69,7 @@ struct conf {
 	enum conf_native native;	/* ServerNativeOutput (server), auto */
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
 	int		local_discovery;	/* LocalDiscovery, yes */
+	int		sns;	/* SymmetricNATSupport (RFC 6081), yes */
 };
 
 /* Fill c with the defaults for kind. */

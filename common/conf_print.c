@@ -139,4 +139,5 @@ conf_print(const struct conf *c, FILE *fp)
 		(void)fprintf(fp, "ClientHook %s\n", c->hook);
 	(void)fprintf(fp, "LocalDiscovery %s\n",
 	    c->local_discovery ? "yes" : "no");
+	(void)fprintf(fp, "SymmetricNATSupport %s\n", c->sns ? "yes" : "no");
 }

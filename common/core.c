@@ -81,6 +81,9 @@ core_new(const struct core_config *cfg, const struct core_io *io,
 	}
 	c->st.mtu = c->cfg.mtu;
 	c->st.cone = c->cfg.role == CORE_RELAY && c->cfg.cone;
+	if (c->cfg.role == CORE_RELAY)
+		c->st.nat = CORE_NAT_CONE;
+	c->st.sns = c->cfg.role == CORE_CLIENT && c->cfg.sns;
 	c->st.state = c->cfg.role == CORE_RELAY ? CORE_STATE_RELAY :
 	    CORE_STATE_OFF;
 	c->q.deadline = UINT64_MAX;
@@ -93,6 +96,7 @@ core_free(struct core *c)
 {
 	if (c == NULL)
 		return;
+	rport_close_all(c);
 	peer_table_free(c->peers);
 	free(c);
 }
@@ -221,6 +225,13 @@ void
 core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
     const void *buf, size_t len)
 {
+	core_udp_input_from(c, now, 0, ip, port, buf, len);
+}
+
+void
+core_udp_input_from(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const void *buf, size_t len)
+{
 	struct teredo_packet	tp;
 	int			onlink;
 
@@ -241,7 +252,7 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		core_drop(c, DROP_MALFORMED);
 		return;
 	}
-	/* The core has no use for RFC 6081 trailers yet: tp.tr is there. */
+	/* RFC 6081 trailers: tp.tr (the client's nonces, bubble.c). */
 	if (tp.trailer_bad)
 		core_drop(c, DROP_BAD_TRAILER);
 	/*
@@ -254,10 +265,15 @@ core_udp_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		return;
 	}
 	/* On-link, not global: only a local peer (RFC 4380 5.2.8). */
-	if (onlink)
+	if (onlink) {
 		inbound_onlink(c, now, ip, port, &tp);
-	else
-		inbound_packet(c, now, ip, port, &tp);
+		return;
+	}
+	if (sock != 0 && rport_input(c, now, sock, ip, port, &tp))
+		return;
+	c->in_sock = sock;
+	inbound_packet(c, now, ip, port, &tp);
+	c->in_sock = 0;
 }
 
 void
@@ -346,6 +362,12 @@ core_get_status(const struct core *c, struct core_status *st)
 {
 	*st = c->st;
 	st->peers = peer_count(c->peers);
+	st->pp = st->seq = 0;
+	if (st->sns && st->nat == CORE_NAT_SYMMETRIC &&
+	    c->io.open_udp != NULL) {
+		st->pp = st->port_preserving;
+		st->seq = !st->port_preserving;
+	}
 	st->counters.peers_evicted = peer_evictions(c->peers);
 }
 

@@ -50,6 +50,13 @@ struct core_config {
 	struct core_net {
 		uint32_t	net, mask;	/* nbo */
 	}		local_nets[CORE_LOCAL_NETS];
+	 * Client: the RFC 6081 Symmetric NAT Support Extension (5.2), and
+	 * the NAT test through the secondary server address that goes
+	 * with it (RFC 4380 5.2.1); 0 keeps to RFC 4380 as miredo does.
+	 */
+	int		sns;
+	/* Client: the local port of our socket (0 if unknown). */
+	uint16_t	local_port;
 };
 
 /*
@@ -69,6 +76,17 @@ struct core_io {
 	void	(*up)(void *arg, const struct in6_addr *addr, unsigned int mtu);
 	/* Client: lost qualification; remove address and routes. */
 	void	(*down)(void *arg);
+	/*
+	 * Client, optional (NULL: RFC 6081's port-preserving and
+	 * sequential port-symmetric extensions stay off): open one more UDP
+	 * socket on a random local port (its port in *port) and return its
+	 * id (> 0) or -1; send from it; close it.  What arrives on it goes
+	 * to core_udp_input_from().
+	 */
+	int	(*open_udp)(void *arg, uint16_t *port);
+	void	(*send_udp_from)(void *arg, int sock, uint32_t ip,
+		    uint16_t port, const void *buf, size_t len);
+	void	(*close_udp)(void *arg, int sock);
 };
 
 /* Why packets were dropped; each has a counter. */
@@ -105,6 +123,8 @@ struct core_counters {
 	uint64_t	peers_evicted;
 	/* Local discovery bubbles (RFC 4380 5.2.8). */
 	uint64_t	disc_sent, disc_rcvd, disc_dropped;
+	uint64_t	nonce_sent, nonce_ok;	/* RFC 6081 5.2 nonces */
+	uint64_t	echo_tests;		/* RFC 6081 5.5.4.1.1 */
 	uint64_t	drop[DROP_MAX];
 };
 
@@ -115,6 +135,18 @@ enum core_state {
 	CORE_STATE_RELAY	/* relay: always up */
 };
 
+/*
+ * What the client learned of its NAT (RFC 4380 5.2.1, RFC 6081 5.3.3,
+ * 5.4.3): whether the secondary server address saw the same mapping as
+ * the primary one, and whether the mapped port is our local port.
+ */
+enum core_nat {
+	CORE_NAT_UNKNOWN,	/* not tested (yet), or no answer */
+	CORE_NAT_CONE,		/* relay: acts as a cone (no NAT) */
+	CORE_NAT_NOT_SYMMETRIC,	/* same mapping from both addresses */
+	CORE_NAT_SYMMETRIC
+};
+
 struct core_status {
 	enum core_state	state;
 	struct in6_addr	addr;		/* client: Teredo address when qualified */
@@ -122,6 +154,13 @@ struct core_status {
 	uint32_t	mapped_ip;	/* client: mapping seen by the server */
 	uint16_t	mapped_port;
 	int		cone;		/* client: NAT looks like a cone NAT */
+	enum core_nat	nat;
+	int		port_preserving;	/* mapped port == local port */
+	uint32_t	mapped_ip2;	/* mapping seen by the secondary */
+	uint16_t	mapped_port2;
+	int		sns;		/* RFC 6081 5.2 active */
+	int		pp, seq;	/* RFC 6081 5.4, 5.5 active */
+	unsigned int	rports;		/* random-port sockets open */
 	unsigned int	mtu;
 	unsigned int	peers;
 	struct core_counters counters;
@@ -136,6 +175,9 @@ void	core_free(struct core *c);
 /* A UDP datagram arrived from ip:port. */
 void	core_udp_input(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const void *buf, size_t len);
+/* The same, on a socket of open_udp() (sock 0: the main socket). */
+void	core_udp_input_from(struct core *c, uint64_t now, int sock,
+	    uint32_t ip, uint16_t port, const void *buf, size_t len);
 /* An IPv6 packet was read from the tunnel. */
 void	core_tun_input(struct core *c, uint64_t now, const void *pkt,
 	    size_t len);

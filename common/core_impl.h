@@ -23,6 +23,7 @@
 
 #define CORE_PROBE_MS		2000	/* 5.2.6: one bubble per 2 s */
 #define CORE_PROBE_MAX		4	/* 4 bubbles; 1 + 3 echoes */
+#define CORE_SLR_MAX		3	/* RFC 6081 5.7.2: solicitations */
 #define CORE_BUBBLE_WINDOW_MS	300000	/* 5.2.6: 4 in 300 s */
 /*
  * After a failed connectivity test, the native destination stays
@@ -106,6 +107,16 @@ struct core_qualify {
 	unsigned int	tries;		/* RSs in this round */
 	uint64_t	deadline;
 	uint64_t	backoff_ms;
+	/* The NAT test's RS to the secondary server address (5.2.1). */
+	uint8_t		nonce2[TEREDO_NONCE_LEN];
+	int		rs2_pending;
+};
+
+/* RFC 6081 5.4, 5.5: random-port sockets, each owned by one peer. */
+#define CORE_RPORT_MAX		16
+struct core_rport {
+	int		sock;		/* 0: free */
+	struct in6_addr	peer;
 };
 
 struct core {
@@ -123,6 +134,8 @@ struct core {
 	/* Reply bubbles per target, and IPv4s we sent a bubble to. */
 	struct core_target	 reply[CORE_TARGETS];
 	struct core_target	 sent[CORE_TARGETS];
+	struct core_rport	 rport[CORE_RPORT_MAX];
+	int			 in_sock;	/* socket of the datagram */
 	/* Client: the last address formed, reused for the same mapping. */
 	struct in6_addr		 last_addr;
 	uint8_t			 ebuf[TEREDO_MTU];	/* ICMPv6 */
@@ -166,12 +179,64 @@ void	inbound_packet(struct core *c, uint64_t now, uint32_t ip,
 void	inbound_onlink(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const struct teredo_packet *tp);
 
+/* rport.c (RFC 6081 5.4, 5.5) */
+/* Whether the port-preserving or sequential extension is on for p. */
+int	rport_active(const struct core *c, const struct peer *p);
+/*
+ * Before a probe's bubbles: open p's random port (and, sequential, run
+ * the echo test).  0 if the indirect bubble must wait for the test.
+ */
+int	rport_probe(struct core *c, uint64_t now, struct peer *p);
+/* The direct bubbles of 5.4.4.3 beyond the RFC 4380 one. */
+void	rport_direct(struct core *c, uint64_t now, struct peer *p,
+	    uint32_t ip, uint16_t port, const uint8_t *nonce);
+/* An indirect bubble's Random Port trailer (5.4.4.4). */
+void	rport_learn(struct core *c, uint64_t now, struct peer *p,
+	    const struct teredo_packet *tp);
+/* A datagram on a random-port socket; 1 if consumed. */
+int	rport_input(struct core *c, uint64_t now, int sock, uint32_t ip,
+	    uint16_t port, const struct teredo_packet *tp);
+/* p is trusted now (through c->in_sock). */
+void	rport_trusted(struct core *c, struct peer *p);
+/* Send to p's mapping, from its random port if that is the path. */
+void	rport_send(struct core *c, struct peer *p, const void *buf,
+	    size_t len);
+void	rport_close_all(struct core *c);
+
 /* bubble.c */
 void	bubble_src(const struct core *c, uint64_t epoch,
 	    const struct in6_addr *peer, struct in6_addr *src);
 int	bubble_check(const struct core *c, uint64_t now, const void *ip6);
 void	bubble_send(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	    const struct in6_addr *src, const struct in6_addr *dst);
+/* The same with an RFC 6081 Nonce trailer (nonce NULL: none). */
+void	bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip,
+	    uint16_t port, const struct in6_addr *src,
+	    const struct in6_addr *dst, const uint8_t *nonce);
+/*
+ * A bubble from socket sock (0: main) with optional Nonce and Random
+ * Port (rport != 0) trailers.
+ */
+void	bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
+	    uint16_t port, const struct in6_addr *src,
+	    const struct in6_addr *dst, const uint8_t *nonce, uint16_t rport);
+/* A direct bubble with a Neighbor Discovery Option trailer (5.7). */
+void	bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
+	    uint16_t port, const struct in6_addr *dst, uint8_t type);
+/* RFC 6081 5.2.4.1 (and 5.4.4.2): the nonce-bearing indirect bubble. */
+void	bubble_indirect(struct core *c, uint64_t now, struct peer *p);
+/*
+ * RFC 6081 5.7 (Server Load Reduction): answer a direct bubble that
+ * solicits one.
+ */
+void	bubble_nd_answer(struct core *c, uint64_t now, struct peer *p,
+	    uint32_t ip, uint16_t port, const struct teredo_packet *tp);
+/*
+ * RFC 6081 5.2.4.4: whether a direct bubble from a Teredo peer carries
+ * the nonce of our last indirect bubble to it.
+ */
+int	bubble_nonce_ok(struct core *c, const struct peer *p,
+	    const struct teredo_packet *tp);
 void	bubble_probe(struct core *c, uint64_t now, struct peer *p);
 void	bubble_ping(struct core *c, struct peer *p);
 int	bubble_pong(const struct core *c, const struct peer *p,

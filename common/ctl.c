@@ -245,12 +245,52 @@ ctl_nat_kind(const struct core_status *st, const struct ctl_engine *eng)
 {
 	if (st->cone)
 		return "cone";
+	if (st->nat == CORE_NAT_SYMMETRIC)
+		return "yes, symmetric";
 	if (eng->local_port != 0 && eng->local_port == st->mapped_port &&
 	    eng->local_ip != 0 && eng->local_ip == st->mapped_ip)
 		return "none (the mapped address is our own)";
 	if (eng->local_port != 0 && eng->local_port != st->mapped_port)
 		return "yes, port-translating (treated as restricted)";
 	return "unknown (treated as restricted)";
+}
+
+/*
+ * What the client's NAT test found (RFC 4380 5.2.1, RFC 6081 5.3.3,
+ * 5.4.3) and which RFC 6081 extensions are active.  A symmetric NAT that
+ * does not preserve ports is assumed sequential (RFC 6081 3.4).
+ */
+static void
+ctl_rfc6081(struct ctl_out *o, const struct core_status *st)
+{
+	char m[16];
+
+	switch (st->nat) {
+	case CORE_NAT_SYMMETRIC:
+		ctl_printf(o, "nat-symmetric: yes, %s (the secondary server "
+		    "saw %s:%u)\n", st->port_preserving ? "port-preserving" :
+		    "assumed sequential", ipv4_ntop(st->mapped_ip2, m),
+		    (unsigned int)st->mapped_port2);
+		break;
+	case CORE_NAT_NOT_SYMMETRIC:
+		ctl_printf(o, "nat-symmetric: no (the secondary server saw "
+		    "the same mapping)\n");
+		break;
+	default:
+		ctl_printf(o, "nat-symmetric: unknown%s\n", st->sns ? "" :
+		    " (not tested: SymmetricNATSupport no)");
+		break;
+	}
+	ctl_printf(o, "nat-port-preserving: %s\n",
+	    st->mapped_ip == 0 ? "unknown" : st->port_preserving ? "yes" :
+	    "no");
+	ctl_printf(o, "rfc6081-symmetric-nat-support: %s\n",
+	    st->sns ? "on" : "off");
+	ctl_printf(o, "rfc6081-port-preserving: %s\n", st->pp ? "on" : "off");
+	ctl_printf(o, "rfc6081-sequential: %s\n", st->seq ? "on" : "off");
+	ctl_printf(o, "rfc6081-random-ports: %u\n", st->rports);
+	ctl_printf(o, "rfc6081-server-load-reduction: %s\n",
+	    st->sns ? "on" : "off");
 }
 
 static void
@@ -276,6 +316,8 @@ ctl_nat(struct ctl_out *o, const struct core_status *st,
 		    (unsigned int)st->mapped_port);
 	else
 		ctl_printf(o, "mapped: none\n");
+	if (st->state != CORE_STATE_RELAY)
+		ctl_rfc6081(o, st);
 }
 
 static void
@@ -455,6 +497,8 @@ ctl_nat_word(const struct core_status *st, const struct ctl_engine *eng)
 	case CORE_STATE_QUALIFIED:
 		if (st->cone)
 			return "cone";
+		if (st->nat == CORE_NAT_SYMMETRIC)
+			return "symmetric";
 		if (eng->local_port != 0 && eng->local_port ==
 		    st->mapped_port && eng->local_ip != 0 &&
 		    eng->local_ip == st->mapped_ip)
@@ -465,6 +509,32 @@ ctl_nat_word(const struct core_status *st, const struct ctl_engine *eng)
 	default:
 		return "unknown";
 	}
+}
+
+/* ctl_rfc6081() for JSON: null where the client does not know. */
+static void
+ctl_json_rfc6081(struct json *j, const struct core_status *st)
+{
+	if (st->nat == CORE_NAT_SYMMETRIC ||
+	    st->nat == CORE_NAT_NOT_SYMMETRIC) {
+		json_bool(j, "nat_symmetric", st->nat == CORE_NAT_SYMMETRIC);
+		ctl_json_mapping(j, "mapping2", st->mapped_ip2,
+		    st->mapped_port2);
+	} else {
+		json_null(j, "nat_symmetric");
+		json_null(j, "mapping2");
+	}
+	if (st->state == CORE_STATE_QUALIFIED)
+		json_bool(j, "nat_port_preserving", st->port_preserving);
+	else
+		json_null(j, "nat_port_preserving");
+	json_begin(j, "rfc6081", 0);
+	json_bool(j, "symmetric-nat-support", st->sns);
+	json_bool(j, "port-preserving-symmetric-nat", st->pp);
+	json_bool(j, "sequential-port-symmetric-nat", st->seq);
+	json_u64(j, "random-ports", st->rports);
+	json_bool(j, "server-load-reduction", st->sns);
+	json_end(j, 0);
 }
 
 size_t
@@ -503,6 +573,7 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 	ctl_json_mapping(&j, "mapping", st->mapped_ip, st->mapped_port);
 	json_str(&j, "nat", ctl_nat_word(st, eng));
 	json_bool(&j, "cone", st->cone);
+	ctl_json_rfc6081(&j, st);
 	json_u64(&j, "mtu", st->mtu);
 	json_u64(&j, "peers", st->peers);
 	json_begin(&j, "counters", 0);

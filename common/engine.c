@@ -27,6 +27,7 @@
 #include "log.h"
 #include "os.h"
 #include "privmsg.h"
+#include "rsock.h"
 #include "teredo.h"
 
 /* Packets handled per descriptor and wake-up, so neither side starves. */
@@ -49,6 +50,7 @@ struct engine {
 	struct ctl_server ctls;		/* its clients */
 	enum core_state	state;		/* last seen, for state_since */
 	struct chan_reader rd;		/* the frame being read from priv */
+	struct rsock_pool rs;		/* client: RFC 6081 random ports */
 	unsigned char	buf[ENGINE_PKTMAX];
 };
 
@@ -187,6 +189,33 @@ engine_io_send_udp(void *arg, uint32_t ip, uint16_t port, const void *buf,
 	batch_send(e->batch, ip, port, buf, len);
 }
 
+static int
+engine_io_open_udp(void *arg, uint16_t *port)
+{
+	struct engine *e = arg;
+
+	return rsock_take(&e->rs, port);
+}
+
+static void
+engine_io_send_udp_from(void *arg, int sock, uint32_t ip, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct engine *e = arg;
+
+	/* After what the core sent before: RFC 6081's echo test counts. */
+	batch_flush(e->batch);
+	rsock_send(&e->rs, sock, ip, port, buf, len);
+}
+
+static void
+engine_io_close_udp(void *arg, int sock)
+{
+	struct engine *e = arg;
+
+	rsock_give(&e->rs, sock);
+}
+
 static void
 engine_io_send_tun(void *arg, const void *pkt, size_t len)
 {
@@ -218,6 +247,7 @@ engine_core_config(const struct conf *conf, struct core_config *cfg)
 	cfg->queue_bytes = conf->queue_bytes;
 	cfg->local_ip = conf->bind_addr;
 	cfg->local_discovery = conf->local_discovery;
+	cfg->sns = conf->sns;
 }
 
 static const char *
@@ -470,7 +500,9 @@ engine_timeout(struct engine *e, uint64_t now)
 static void __attribute__((noreturn))
 engine_loop(struct engine *e)
 {
-	struct pollfd pfd[4 + CTL_POLLFDS];
+	/* chan, tun, udp, discovery, the random-port sockets, ctl */
+	struct pollfd pfd[4 + RSOCK_MAX + CTL_POLLFDS];
+	struct pollfd *ctlfd = pfd + 4 + RSOCK_MAX;
 	uint64_t now;
 	int timeout;
 
@@ -481,6 +513,7 @@ engine_loop(struct engine *e)
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	pfd[3].events = POLLIN;
 	pfd[3].revents = 0;
+	rsock_pollfd(&e->rs, pfd + 4);
 	ctl_server_init(&e->ctls, e->ctl);
 	now = daemon_now_ms();
 	for (;;) {
@@ -491,10 +524,11 @@ engine_loop(struct engine *e)
 		timeout = engine_timeout(e, now);
 		engine_track_state(e, now);
 		/* poll() skips a negative descriptor */
-		ctl_server_pollfd(&e->ctls, pfd + 4);
+		ctl_server_pollfd(&e->ctls, ctlfd);
 		timeout = ctl_server_timeout(&e->ctls, now, timeout);
 		batch_flush(e->batch);
-		if (poll(pfd, 4 + CTL_POLLFDS, timeout) == -1 && errno != EINTR)
+		if (poll(pfd, 4 + RSOCK_MAX + CTL_POLLFDS, timeout) == -1 &&
+		    errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (engine_status_wanted) {
 			engine_status_wanted = 0;
@@ -512,8 +546,10 @@ engine_loop(struct engine *e)
 			engine_udp_input(e, now);
 		if (pfd[3].revents != 0)
 			engine_disc_input(e, now);
+		rsock_input(&e->rs, pfd + 4, e->core, now, e->buf,
+		    sizeof(e->buf));
 		engine_track_state(e, now);
-		ctl_server_run(&e->ctls, pfd + 4, now, engine_ctl_answer, e);
+		ctl_server_run(&e->ctls, ctlfd, now, engine_ctl_answer, e);
 	}
 }
 
@@ -537,6 +573,35 @@ engine_signals(void)
 	(void)sigaction(SIGUSR1, &sa, NULL);
 	(void)sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * A client with SymmetricNATSupport: the random-port sockets of RFC 6081
+ * 5.4 and 5.5, opened now, before the sandbox forbids it.
+ */
+static void
+engine_rsock_open(struct engine *e, const struct conf *conf)
+{
+	unsigned int i;
+
+	for (i = 0; i < RSOCK_MAX; i++)
+		e->rs.fd[i] = -1;
+	if (conf->relay_type != CONF_CLIENT || !conf->sns)
+		return;
+	if (rsock_open(&e->rs, conf->bind_addr) < RSOCK_MAX)
+		log_warnx("only %u random-port sockets (RFC 6081) could be "
+		    "opened", e->rs.n);
+}
+
+static int
+engine_rsock_limit(struct engine *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->rs.n; i++)
+		if (os_sandbox_fd(e->rs.fd[i], OS_FD_UDP) == -1)
+			return -1;
+	return 0;
 }
 
 /* Our own end of the mapping, to tell a NAT in the status report. */
@@ -640,6 +705,7 @@ engine_main(const struct engine_args *a)
 	engine_local_addr(&e);
 	engine_relay_src(&relay_src);
 	engine_disc_open(&e, a->conf);
+	engine_rsock_open(&e, a->conf);
 	if ((e.batch = batch_new(e.udp)) == NULL)
 		fatal("%s: batch_new", __func__);
 	log_info("engine started");
@@ -651,7 +717,8 @@ engine_main(const struct engine_args *a)
 	    os_sandbox_fd(e.disc, OS_FD_UDP) == -1 ||
 	    os_sandbox_fd(e.chan, OS_FD_CHAN) == -1 ||
 	    os_sandbox_fd(e.ctl, OS_FD_CTL) == -1 ||
-	    os_sandbox_fd(a->log_fd, OS_FD_CHAN) == -1)
+	    os_sandbox_fd(a->log_fd, OS_FD_CHAN) == -1 ||
+	    engine_rsock_limit(&e) == -1)
 		fatal("cannot limit the engine's descriptors");
 	if (os_sandbox(OS_ROLE_ENGINE) == -1) {
 		if (errno != ENOTSUP)
@@ -668,6 +735,7 @@ engine_main(const struct engine_args *a)
 		cfg.local_discovery = 0;
 	cfg.nlocal_nets = e.nnets;
 	memcpy(cfg.local_nets, e.nets, sizeof(cfg.local_nets));
+	cfg.local_port = e.ctlinfo.local_port;
 	memset(&io, 0, sizeof(io));
 	io.arg = &e;
 	io.send_udp = engine_io_send_udp;
@@ -675,6 +743,11 @@ engine_main(const struct engine_args *a)
 	io.random = engine_io_random;
 	io.up = engine_io_up;
 	io.down = engine_io_down;
+	if (e.rs.n > 0) {
+		io.open_udp = engine_io_open_udp;
+		io.send_udp_from = engine_io_send_udp_from;
+		io.close_udp = engine_io_close_udp;
+	}
 	if ((e.core = core_new(&cfg, &io, daemon_now_ms())) == NULL)
 		fatal("%s: core_new", __func__);
 	engine_loop(&e);

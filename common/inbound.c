@@ -21,11 +21,80 @@ inbound_accept(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
     uint16_t port, const struct teredo_packet *tp)
 {
 	outbound_trust(c, now, p, ip, port);
+	if (tp->tr.has_nonce || tp->tr.has_random_port || tp->tr.has_nd)
+		p->x6081 = 1;
 	if (ip6_is_bubble(tp->ip6, tp->ip6_len)) {
 		c->st.counters.bubbles_rcvd++;
+		bubble_nd_answer(c, now, p, ip, port, tp);
 		return;
 	}
 	core_send_tun(c, tp->ip6, tp->ip6_len);
+}
+
+/*
+ * RFC 6081 5.2 (sns on): an indirect bubble from a Teredo address with a
+ * Nonce trailer comes from a peer that speaks the extension.  Our direct
+ * answer carries its nonce (5.2.4.2) and goes to the mapping we trust
+ * for it, if any (RFC 6081 6.1 step 10), else to the origin.  A peer we
+ * cannot trust yet also gets an indirect bubble of ours (3.1, second
+ * case), through the peer's own probe, under its 5.2.6 limits.  NULL if
+ * the bubble is not such a bubble.
+ */
+static struct peer *
+inbound_sns_peer(struct core *c, uint64_t now, const struct teredo_packet *tp)
+{
+	const struct in6_addr	*src = ip6_src(tp->ip6);
+	struct teredo_addr	 ta;
+	struct peer		*p;
+
+	if (!c->st.sns || !tp->tr.has_nonce ||
+	    !ip6_is_bubble(tp->ip6, tp->ip6_len) ||
+	    !teredo_addr_in_prefix(src, c->cfg.prefix))
+		return NULL;
+	teredo_addr_decode(src, &ta);
+	if (!ipv4_is_global(ta.client) || !ipv4_is_global(ta.server) ||
+	    ta.port == 0 || (ta.client == c->st.mapped_ip &&
+	    ta.port == c->st.mapped_port))
+		return NULL;
+	if ((p = peer_find(c->peers, src, now)) == NULL &&
+	    (p = peer_add(c->peers, src, now)) != NULL) {
+		p->ip = ta.client;
+		p->port = ta.port;
+	}
+	return p;
+}
+
+/*
+ * The direct bubble that answers a packet from our server: to its origin,
+ * source and destination swapped; for an RFC 6081 peer p, with its nonce,
+ * to the mapping we trust for it if any, and through the random ports.
+ */
+static void
+inbound_origin_reply(struct core *c, uint64_t now, struct peer *p,
+    uint32_t oip, uint16_t oport, const struct teredo_packet *tp)
+{
+	const uint8_t	*ip6 = tp->ip6;
+
+	if (p != NULL && p->trusted) {
+		oip = p->ip;
+		oport = p->port;
+	}
+	if (!ipv4_is_global(oip) || oport == 0)
+		return;
+	if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
+	    CORE_ORIGIN_PER_SEC)) {
+		/* 5.2.6 per target, and a cap on forged indications. */
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
+	}
+	if (p == NULL) {
+		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+		return;
+	}
+	bubble_send_nonce(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6),
+	    tp->tr.nonce);
+	/* RFC 6081 5.4.4.3: and through the random ports. */
+	rport_direct(c, now, p, oip, oport, tp->tr.nonce);
 }
 
 /*
@@ -41,6 +110,7 @@ inbound_from_server(struct core *c, uint64_t now,
 	const uint8_t	*ip6 = tp->ip6;
 	int		 bubble = ip6_is_bubble(ip6, tp->ip6_len);
 	struct teredo_addr ta;
+	struct peer	*p = NULL;
 	uint32_t	 oip = tp->origin_ip;
 	uint16_t	 oport = tp->origin_port;
 
@@ -56,14 +126,15 @@ inbound_from_server(struct core *c, uint64_t now,
 		core_drop(c, DROP_BAD_DEST);
 		return 1;
 	}
-	if (!ipv4_is_global(oip) || oport == 0)
-		;
-	else if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
-	    CORE_ORIGIN_PER_SEC))
-		/* 5.2.6 per target, and a cap on forged indications. */
-		core_drop(c, DROP_RATE_LIMIT);
-	else
-		bubble_send(c, now, oip, oport, ip6_dst(ip6), ip6_src(ip6));
+	if ((p = inbound_sns_peer(c, now, tp)) != NULL) {
+		p->x6081 = 1;
+		rport_learn(c, now, p, tp);
+	}
+	inbound_origin_reply(c, now, p, oip, oport, tp);
+	/* Like a test started by inbound: a global cap (forged origins). */
+	if (p != NULL && !p->trusted && !p->on_timer &&
+	    core_rate_ok(&c->test_rate, now, CORE_TEST_PER_SEC))
+		outbound_probe(c, now, p);
 	if (!bubble)
 		return 0;
 	c->st.counters.bubbles_rcvd++;
@@ -197,8 +268,12 @@ inbound_teredo(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 		core_drop(c, DROP_UNKNOWN_PEER);
 		return;
 	}
-	/* The embedded mapping, or a proven one (symmetric NATs). */
-	ok = (ta.client == ip && ta.port == port) || proven;
+	/*
+	 * The embedded mapping, or a proven one (symmetric NATs): by our
+	 * keyed bubble or by the RFC 6081 nonce (5.2.4.4).
+	 */
+	ok = (ta.client == ip && ta.port == port) || proven ||
+	    bubble_nonce_ok(c, p, tp);
 	if (!ok) {
 		core_drop(c, DROP_BAD_SOURCE);
 		return;

@@ -13,7 +13,7 @@ libcore_a_SOURCES += common/teredo.c common/teredo.h common/packet.c common/pack
 # engine core: peer table, client and relay state machines
 libcore_a_SOURCES += common/peer.c common/peer.h common/core.c common/core.h \
 	common/core_impl.h common/qualify.c common/outbound.c common/inbound.c \
-	common/bubble.c common/discovery.c
+	common/bubble.c common/discovery.c common/rport.c
 # server core
 libcore_a_SOURCES += common/server.c common/server.h
 # daemon layer shared by the programs: privsep messages, daemonizing
@@ -30,6 +30,8 @@ miredo_SOURCES = common/miredo.c common/engine.c common/engine.h \
 miredo_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 # perf: batched UDP I/O of the engine
 miredo_SOURCES += common/batch.c common/batch.h common/discsock.c common/discsock.h
+# RFC 6081 5.4, 5.5: the engine's random-port sockets
+miredo_SOURCES += common/rsock.c common/rsock.h
 miredo_server_SOURCES = common/server_main.c common/server_child.c common/server_child.h
 miredo_server_LDADD = libcore.a libos.a $(SECCOMP_LIBS)
 # perf: the server's batched UDP I/O, the engine's batch.c

@@ -37,7 +37,7 @@ outbound_flush_one(void *arg, struct peer *p, const void *pkt, size_t len,
 	if (!inbound) {
 		p->last_tx = p->last_rx;	/* sent as the peer answered */
 		p->has_tx = 1;
-		core_send_udp(c, p->ip, p->port, pkt, len);
+		rport_send(c, p, pkt, len);
 	} else if (ip == p->ip && port == p->port)
 		/* Held until the test proved this relay (5.2.3 item 6). */
 		core_send_tun(c, pkt, len);
@@ -68,6 +68,7 @@ outbound_trust(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 	p->ip = ip;
 	p->port = port;
 	peer_set_trusted(c->peers, p);
+	rport_trusted(c, p);
 	p->last_rx = now;
 	/* 5.2.6: the bubble count is "without an answer". */
 	p->probes = 0;
@@ -201,7 +202,7 @@ outbound_to_peer(struct core *c, uint64_t now, const void *pkt,
 	} else if (outbound_fresh(p, now)) {
 		p->last_tx = now;
 		p->has_tx = 1;
-		core_send_udp(c, p->ip, p->port, pkt, len);
+		rport_send(c, p, pkt, len);
 	} else
 		outbound_hold(c, now, p, pkt, len);
 }

@@ -82,7 +82,12 @@ trailer_one(struct teredo_trailer *t, uint8_t type, const uint8_t *v,
 		}
 		return 0;
 	case TRAILER_ND_OPTION:
-		if (vlen != TRAILER_ND_LEN || t->has_nd || v[0] > 1)
+		/*
+		 * RFC 6081 4.4: Length 4, DiscoveryType and 3 reserved
+		 * bytes; the 1-byte form is kept from MS-TERE as read before.
+		 */
+		if ((vlen != TRAILER_ND_LEN && vlen != TRAILER_ND_LEN_RFC) ||
+		    t->has_nd || v[0] > 1)
 			return -1;
 		t->has_nd = 1;
 		t->nd_type = v[0];
@@ -335,6 +340,19 @@ build_bubble(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
 		return 0;
 	put_ip6(buf, 0, IP6_NXT_NONE, ND_HLIM, src, dst);
 	return IP6_HDR_LEN;
+}
+
+size_t
+build_trailer(uint8_t *buf, size_t bufsz, uint8_t type, const void *value,
+    size_t vlen)
+{
+	if (vlen > 255 || bufsz < 2 + vlen)
+		return 0;
+	buf[0] = type;
+	buf[1] = (uint8_t)vlen;
+	if (vlen != 0)
+		memcpy(buf + 2, value, vlen);
+	return 2 + vlen;
 }
 
 size_t

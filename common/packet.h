@@ -60,6 +60,7 @@ struct icmp6_wire {
 #define TRAILER_RANDOM_PORT	0x05	/* value: 2-byte port */
 #define TRAILER_NONCE_LEN	4
 #define TRAILER_ND_LEN		1
+#define TRAILER_ND_LEN_RFC	4	/* RFC 6081 4.4: type, 3 reserved */
 #define TRAILER_PORT_LEN	2
 #define TRAILER_ALT_MIN		8	/* reserved + one entry */
 #define TRAILER_ALT_MAX		26	/* reserved + four entries */
@@ -151,6 +152,9 @@ size_t	build_auth(uint8_t *buf, size_t bufsz,
 	    const uint8_t nonce[TEREDO_NONCE_LEN], uint8_t confirmation);
 size_t	build_bubble(uint8_t *buf, size_t bufsz, const struct in6_addr *src,
 	    const struct in6_addr *dst);
+/* One RFC 6081 trailer option: type, length, value (vlen <= 255). */
+size_t	build_trailer(uint8_t *buf, size_t bufsz, uint8_t type,
+	    const void *value, size_t vlen);
 /* Router solicitation from src (a client link-local) to ff02::2. */
 size_t	build_rs(uint8_t *buf, size_t bufsz, const struct in6_addr *src);
 /*

@@ -21,6 +21,7 @@
 #define PEER_VALID_MS	30000
 #define PEER_QUEUE_MAX	65536	/* per-peer queue bytes */
 #define PEER_NONCE_LEN	8
+#define PEER_TRAILER_NONCE_LEN	4	/* RFC 6081 4.2 */
 
 struct peer_pkt;
 
@@ -50,6 +51,19 @@ struct peer {
 	uint64_t	 local_seen;	/* last discovery bubble */
 	uint64_t	 local_rx;	/* last reception from local_ip */
 	uint64_t	 local_reply;	/* last unicast reply bubble to it */
+	/* RFC 6081 5.2.1: the nonce of our last indirect bubble to it. */
+	uint8_t		 nonce_sent[PEER_TRAILER_NONCE_LEN];
+	uint8_t		 has_nonce_sent;
+	/* RFC 6081 5.4.1, 5.5.1 (random ports, rport.c). */
+	int		 rsock;		/* our random-port socket, or 0 */
+	uint16_t	 rport;		/* our predicted external port */
+	uint16_t	 peer_rport;	/* the peer's, from its trailer */
+	uint8_t		 rx_random;	/* trusted through rsock */
+	uint8_t		 x6081;		/* sent us an RFC 6081 trailer */
+	uint8_t		 echo_tries;
+	uint16_t	 echo_lo, echo_hi;
+	uint8_t		 echo_nonce1[PEER_NONCE_LEN];
+	uint8_t		 echo_nonce2[PEER_NONCE_LEN];
 	/* Owned by the table. */
 	uint64_t	 last_use;
 	struct peer	*hnext;

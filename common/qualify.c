@@ -11,6 +11,14 @@
  * try the cone test).  Once qualified, a refresh RS goes out at a random
  * 75-100 % of the refresh interval; qualify_retries refresh attempts
  * without an acceptable RA mean the server is lost.
+ *
+ * With the Symmetric NAT Support Extension on (RFC 6081 3.1), each
+ * acceptable RA is followed by one RS to the secondary server address,
+ * until that address has answered once for this mapping: the mapping it
+ * sees tells a symmetric NAT (RFC 4380 5.2.1, RFC 6081 5.3.3).  Unlike
+ * RFC 4380, a client behind a symmetric NAT stays qualified (as miredo
+ * and RFC 6081 do).  Whether the mapped port is our local port tells a
+ * port-preserving NAT (RFC 6081 5.4.3).
  */
 
 #include "config.h"
@@ -36,6 +44,34 @@ qualify_send_rs(struct core *c, uint64_t now)
 		return;
 	c->st.counters.rs_sent++;
 	core_send_udp(c, c->st.server, TEREDO_PORT, buf, n + m);
+}
+
+/* RFC 4380 5.2.1: the same RS, to the secondary server address. */
+static void
+qualify_send_rs2(struct core *c)
+{
+	uint8_t	buf[128];
+	size_t	n, m;
+
+	c->io.random(c->io.arg, c->q.nonce2, sizeof(c->q.nonce2));
+	n = build_auth(buf, sizeof(buf), c->q.nonce2, 0);
+	m = build_rs(buf + n, sizeof(buf) - n, &teredo_ll_client);
+	if (n == 0 || m == 0)
+		return;
+	c->q.rs2_pending = 1;
+	c->st.counters.rs_sent++;
+	core_send_udp(c, core_server2(c), TEREDO_PORT, buf, n + m);
+}
+
+/* Forget what was learnt of the NAT (a new mapping, or no server). */
+static void
+qualify_nat_reset(struct core *c)
+{
+	c->q.rs2_pending = 0;
+	c->st.nat = CORE_NAT_UNKNOWN;
+	c->st.port_preserving = 0;
+	c->st.mapped_ip2 = 0;
+	c->st.mapped_port2 = 0;
 }
 
 static void
@@ -64,11 +100,13 @@ qualify_down(struct core *c)
 {
 	if (c->st.state == CORE_STATE_QUALIFIED)
 		c->io.down(c->io.arg);
+	rport_close_all(c);
 	peer_table_clear(c->peers);
 	memset(&c->st.addr, 0, sizeof(c->st.addr));
 	discovery_stop(c);
 	c->st.mapped_ip = 0;
 	c->st.mapped_port = 0;
+	qualify_nat_reset(c);
 	c->st.state = CORE_STATE_QUALIFYING;
 }
 
@@ -230,6 +268,41 @@ qualify_accept(struct core *c, uint64_t now, const struct teredo_packet *tp,
 		c->io.up(c->io.arg, &c->st.addr, mtu);
 	}
 	qualify_schedule_refresh(c, now);
+	/* RFC 6081 5.4.3: the origin's port against our local port. */
+	c->st.port_preserving = c->cfg.local_port != 0 &&
+	    tp->origin_port == c->cfg.local_port;
+	if (c->cfg.sns && c->st.nat == CORE_NAT_UNKNOWN)
+		qualify_send_rs2(c);
+}
+
+/*
+ * The secondary address's answer to the NAT test: same nonce rules as
+ * the primary's, but it only tells the NAT kind.  1 if it was that RA.
+ */
+static int
+qualify_input2(struct core *c, uint32_t ip, uint16_t port,
+    const struct teredo_packet *tp)
+{
+	uint32_t	prefix, server;
+	unsigned int	mtu;
+
+	if (!c->q.rs2_pending || ip != core_server2(c) ||
+	    port != TEREDO_PORT || !tp->has_auth || tp->confirmation != 0 ||
+	    memcmp(tp->nonce, c->q.nonce2, TEREDO_NONCE_LEN) != 0)
+		return 0;
+	c->q.rs2_pending = 0;
+	if (!tp->has_origin || c->st.state != CORE_STATE_QUALIFIED ||
+	    parse_ra(tp->ip6, tp->ip6_len, &prefix, &server, &mtu) == -1) {
+		core_drop(c, DROP_BAD_RA);
+		return 1;
+	}
+	c->st.counters.ra_rcvd++;
+	c->st.mapped_ip2 = tp->origin_ip;
+	c->st.mapped_port2 = tp->origin_port;
+	c->st.nat = tp->origin_ip == c->st.mapped_ip &&
+	    tp->origin_port == c->st.mapped_port ? CORE_NAT_NOT_SYMMETRIC :
+	    CORE_NAT_SYMMETRIC;
+	return 1;
 }
 
 int
@@ -242,6 +315,8 @@ qualify_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	if (ip6_nxt(tp->ip6) != IP6_NXT_ICMP6 || tp->ip6_len <= IP6_HDR_LEN ||
 	    tp->ip6[IP6_HDR_LEN] != ND_ROUTER_ADVERT)
 		return 0;
+	if (qualify_input2(c, ip, port, tp))
+		return 1;
 	if (qualify_check_ra(c, ip, port, tp, &mtu, &prefix) == -1) {
 		core_drop(c, DROP_BAD_RA);
 		return 1;

@@ -39,7 +39,7 @@ EXTRA_DIST += \
 	tests/conf/bad-port.conf \
 	tests/conf/bad-prefix-multicast.conf \
 	tests/conf/bad-prefix.conf \
-	tests/conf/bad-queue.conf \
+	tests/conf/bad-queue.conf tests/conf/bad-sns.conf \
 	tests/conf/bad-refresh.conf \
 	tests/conf/bad-relaytype.conf \
 	tests/conf/bad-repeated.conf \

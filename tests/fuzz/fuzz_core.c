@@ -51,6 +51,7 @@ struct fz {
 	uint32_t	 bub_ip;
 	uint16_t	 bub_port;
 	int		 have_bub;
+	int		 nsock;			/* open_udp() ids given */
 	uint8_t		 buf[TEREDO_UDP_MAX + 64];
 	unsigned int	 inputs;		/* since fz_init() */
 	uint8_t		*hist;			/* events since fz_init() */
@@ -211,6 +212,36 @@ fz_send_udp(void *arg, uint32_t ip, uint16_t port, const void *buf,
 		fz_fail("send_udp: to a non-global ip:port", ntohl(ip));
 #endif
 	fz_note_udp(z, ip, port, &tp);
+}
+
+/* RFC 6081 random-port sockets: ids only, checked like send_udp. */
+static int
+fz_open_udp(void *arg, uint16_t *port)
+{
+	struct fz	*z = arg;
+
+	*port = (uint16_t)(50000 + ++z->nsock);
+	return z->nsock;
+}
+
+static void
+fz_send_udp_from(void *arg, int sock, uint32_t ip, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct fz	*z = arg;
+
+	if (sock < 1 || sock > z->nsock)
+		fz_fail("send_udp_from: no such socket", (unsigned long)sock);
+	fz_send_udp(arg, ip, port, buf, len);
+}
+
+static void
+fz_close_udp(void *arg, int sock)
+{
+	struct fz	*z = arg;
+
+	if (sock < 1 || sock > z->nsock)
+		fz_fail("close_udp: no such socket", (unsigned long)sock);
 }
 
 static void
@@ -376,6 +407,9 @@ fz_new_core(struct fz *z)
 	cfg.queue_bytes = FZ_QUEUE_BYTES;
 	if (z->role == CORE_RELAY)
 		cfg.local_ip = fz_ip(FZ_RELAY_IP);
+	/* The client with RFC 6081's extensions (SymmetricNATSupport). */
+	cfg.sns = 1;
+	cfg.local_port = 40000;
 	memset(&io, 0, sizeof(io));
 	io.arg = z;
 	io.send_udp = fz_send_udp;
@@ -383,6 +417,9 @@ fz_new_core(struct fz *z)
 	io.random = fz_random;
 	io.up = fz_up;
 	io.down = fz_down;
+	io.open_udp = fz_open_udp;
+	io.send_udp_from = fz_send_udp_from;
+	io.close_udp = fz_close_udp;
 	return core_new(&cfg, &io, z->now);
 }
 

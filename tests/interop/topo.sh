@@ -17,7 +17,9 @@
 #   . topo.sh
 #   topo_init                 temp dir, trap on EXIT/INT/TERM
 #   topo_up KIND [KIND2|none] KIND: fullcone | restricted | symmetric
+#                             | ppsym | seqsym (see topo_nat_sym)
 #   start_server IMPL; start_relay IMPL; start_client IMPL [1|2]
+#                             (more miredo.conf lines in $TOPO_CLIENT_CONF1, 2)
 #                             IMPL: debian | ours (binaries in $TOPO_BUILDDIR)
 #   t=$(wait_qualified [1|2] [TIMEOUT])
 #   check_ping FROM ADDR SIZE; check_c2c; check_tcp [MB]
@@ -154,6 +156,32 @@ topo_addr()
 	done
 }
 
+# RFC 6081's port-preserving (ppsym) and sequential (seqsym) symmetric
+# NATs, for a client whose Teredo port is $TOPO_SYM_PORT (BindPort).
+# Linux cannot allocate ports that way (conntrack keeps a port whenever
+# the tuple stays unique, otherwise picks one at random), so these are
+# emulations by rules: the Teredo port gets a random port per destination
+# (symmetric), except toward the primary server under ppsym (preserved:
+# the mapped port is the local one); other ports are preserved (ppsym:
+# a fresh socket's first mapping keeps its port), or (seqsym) take three
+# consecutive ports by destination, primary server, peer NAT, secondary
+# server: the order of RFC 6081's echo test, for one socket at a time.
+TOPO_SYM_PORT=${TOPO_SYM_PORT:-3545}
+topo_nat_sym()
+{
+	local n=$1 kind=$2 out=203.0.113.$(( $1 * 10 )) peer=203.0.113.$(( (3 - $1) * 10 ))
+	local tp="meta l4proto udp udp sport $TOPO_SYM_PORT"
+	if [ "$kind" = ppsym ]; then
+		echo "ip daddr != $TOPO_SRV4 $tp snat to $out:20000-29999 fully-random;"
+	else
+		echo "$tp snat to $out:20000-29999 fully-random;"
+		echo "oifname \"out\" ip daddr $TOPO_SRV4 meta l4proto udp snat to $out:31000;"
+		echo "oifname \"out\" ip daddr $peer meta l4proto udp snat to $out:31001;"
+		echo "oifname \"out\" ip daddr 198.51.100.11 meta l4proto udp snat to $out:31002;"
+	fi
+	echo "oifname \"out\" masquerade"
+}
+
 # topo_nat_rules N KIND: nftables NAT of nat$N (out = outside interface).
 topo_nat_rules()
 {
@@ -166,6 +194,7 @@ topo_nat_rules()
 		;;
 	restricted) masq="masquerade" ;;
 	symmetric) masq="masquerade fully-random" ;;
+	ppsym|seqsym) masq=$(topo_nat_sym "$n" "$kind") ;;
 	*) echo "topo: unknown NAT kind '$kind'" >&2; return 1 ;;
 	esac
 	# Unsolicited UDP to the NAT itself is dropped in "input", before
@@ -352,11 +381,13 @@ EOF
 # start_client IMPL [N]: the client behind nat$N (default 1).
 start_client()
 {
-	local n=${2:-1}
+	local n=${2:-1} extra
+	eval "extra=\${TOPO_CLIENT_CONF$n:-}"
 	cat >"$TOPO_DIR/client$n.conf" <<EOF
 RelayType client
 ServerAddress $TOPO_SRV4
 InterfaceName teredo
+$extra
 EOF
 	topo_start "client$n" "cl$n" "$1" miredo
 }

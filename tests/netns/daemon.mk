@@ -30,6 +30,13 @@ dist_noinst_SCRIPTS += tests/netns/trailers.sh
 if OS_LINUX
 TESTS += tests/netns/trailers.sh
 endif
+# RFC 6081: a client behind a port-preserving and behind a sequential
+# symmetric NAT reaches one behind a port-restricted NAT with
+# SymmetricNATSupport, and not without (issue 15)
+dist_noinst_SCRIPTS += tests/netns/rfc6081.sh
+if OS_LINUX
+TESTS += tests/netns/rfc6081.sh
+endif
 # the netns tests with the daemons under ASan + UBSan (issue 9), run by
 # tests/all.sh as root
 EXTRA_DIST += tests/asan-netns.sh

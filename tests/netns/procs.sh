@@ -263,11 +263,13 @@ check "resolver: glibc loaded an NSS module in the sandbox" \
     grep -q 'libnss_compat' "/proc/$RES/maps"
 unprivileged engine "$ENG"
 # The tunnel, its UDP socket, the local discovery socket (LocalDiscovery
-# is on by default), the status listener, the channel and log socket to
-# priv; stdio is the launcher's (-f here) or /dev/null.
+# is on by default), the 8 random-port sockets of RFC 6081
+# (SymmetricNATSupport, rsock.h), the status listener, the channel and log
+# socket to priv; stdio is the launcher's (-f here) or /dev/null.
+U9="udp udp udp udp udp udp udp udp udp"
 fds_are engine "$ENG" "$PRIV" \
-    "/dev/net/tun ctl stdio-log stdio-log stdio-null to-parent to-parent udp udp-discovery" \
-    "/dev/net/tun ctl stdio-null stdio-null stdio-null to-parent to-parent udp udp-discovery"
+    "/dev/net/tun ctl stdio-log stdio-log stdio-null to-parent to-parent $U9 udp-discovery" \
+    "/dev/net/tun ctl stdio-null stdio-null stdio-null to-parent to-parent $U9 udp-discovery"
 
 # The answer comes: the name resolves in the sandbox, the client qualifies.
 rm -f "$TMPD/hold"

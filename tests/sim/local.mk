@@ -7,6 +7,7 @@
 SIM_TESTS = tests/sim/test_sim
 UNIT_TESTS += $(SIM_TESTS)
 tests_sim_test_sim_SOURCES = tests/sim/test_sim.c tests/sim/scen_maint.c \
-	tests/sim/scen_limits.c tests/sim/scen_relay.c tests/sim/net.c \
+	tests/sim/scen_limits.c tests/sim/scen_relay.c tests/sim/scen_sym.c \
+	tests/sim/net.c \
 	tests/sim/nodes.c tests/sim/echo.c tests/sim/sim.h tests/sim/scen.h
 tests_sim_test_sim_LDADD = libcore.a

@@ -92,8 +92,10 @@ sim_nat_name(enum sim_nat_kind k)
 		return "full-cone";
 	case SIM_NAT_RESTRICTED:
 		return "port-restricted";
+	case SIM_NAT_SYM_PRESERVE:
+		return "port-preserving-symmetric";
 	default:
-		return "symmetric";
+		return "sequential-symmetric";
 	}
 }
 
@@ -164,7 +166,7 @@ sim_map_find(struct sim *s, struct sim_nat *n, int ep, uint32_t ip,
 		}
 		if (!m->used || m->ep != ep)
 			continue;
-		if (n->kind != SIM_NAT_SYMMETRIC ||
+		if (!SIM_NAT_IS_SYM(n->kind) ||
 		    (m->rip == ip && m->rport == port))
 			return m;
 	}
@@ -183,7 +185,7 @@ sim_nat_port(const struct sim *s, int nat, int ep, uint32_t ip,
 		m = &n->map[i];
 		if (!sim_map_live(s, n, m) || m->ep != ep)
 			continue;
-		if (n->kind != SIM_NAT_SYMMETRIC ||
+		if (!SIM_NAT_IS_SYM(n->kind) ||
 		    (m->rip == ip && m->rport == port))
 			return m->pub_port;
 	}
@@ -206,6 +208,22 @@ sim_map_remote(struct sim_mapping *m, uint32_t ip, uint16_t port)
 	m->remote[i].port = port;
 }
 
+/* A port-preserving NAT keeps the inside port if no live mapping has it. */
+static uint16_t
+sim_nat_new_port(struct sim *s, struct sim_nat *n, int ep)
+{
+	uint16_t	want = s->ep[ep].port;
+	int		i;
+
+	if (n->kind != SIM_NAT_SYM_PRESERVE)
+		return n->next_port++;
+	for (i = 0; i < SIM_MAX_MAP; i++)
+		if (sim_map_live(s, n, &n->map[i]) &&
+		    n->map[i].pub_port == want)
+			return n->next_port++;
+	return want;
+}
+
 /* Outbound through a NAT: the public port to use. */
 static uint16_t
 sim_nat_out(struct sim *s, int nat, int ep, uint32_t ip, uint16_t port)
@@ -225,7 +243,7 @@ sim_nat_out(struct sim *s, int nat, int ep, uint32_t ip, uint16_t port)
 		m->ep = ep;
 		m->rip = ip;
 		m->rport = port;
-		m->pub_port = n->next_port++;
+		m->pub_port = sim_nat_new_port(s, n, ep);
 	}
 	m->last = s->now;
 	sim_map_remote(m, ip, port);

@@ -105,8 +105,51 @@ client_recv(struct sim *s, void *arg, int sock, uint32_t ip, uint16_t port,
 {
 	struct sim_client	*c = arg;
 
-	(void)sock;
-	core_udp_input(c->core, s->now, ip, port, buf, len);
+	core_udp_input_from(c->core, s->now, sock, ip, port, buf, len);
+}
+
+/* One more socket, behind the same NAT, on its own local port. */
+static int
+client_open_udp(void *arg, uint16_t *port)
+{
+	struct sim_client	*c = arg;
+	struct sim		*s = c->sim;
+	struct sim_ep		*e;
+	int			 id;
+
+	if (c->nsock >= SIM_CLIENT_SOCKS)
+		return -1;
+	id = ++c->nsock;
+	e = &s->ep[c->ep];
+	c->sock_ep[id] = sim_add_ep(s, e->ip, (uint16_t)(e->port + 100 * id),
+	    e->nat);
+	e = &s->ep[c->sock_ep[id]];
+	e->recv = client_recv;
+	e->arg = c;
+	e->sock = id;
+	*port = e->port;
+	return id;
+}
+
+static void
+client_send_udp_from(void *arg, int sock, uint32_t ip, uint16_t port,
+    const void *buf, size_t len)
+{
+	struct sim_client	*c = arg;
+
+	if (sock < 1 || sock > c->nsock)
+		abort();
+	sim_udp_send(c->sim, c->sock_ep[sock], ip, port, buf, len);
+}
+
+static void
+client_close_udp(void *arg, int sock)
+{
+	struct sim_client	*c = arg;
+
+	if (sock < 1 || sock > c->nsock)
+		abort();
+	c->sim->ep[c->sock_ep[sock]].down = 1;
 }
 
 int
@@ -132,8 +175,11 @@ sim_add_client(struct sim *s, int nat, uint32_t inside_ip, uint64_t seed,
 	if (cfg == NULL) {
 		memset(&def, 0, sizeof(def));
 		def.role = CORE_CLIENT;
-		cfg = &def;
-	}
+	} else
+		def = *cfg;
+	/* Our socket's port, as the engine tells it (getsockname). */
+	def.local_port = s->ep[c->ep].port;
+	cfg = &def;
 	memset(&io, 0, sizeof(io));
 	io.arg = c;
 	io.send_udp = client_send_udp;
@@ -141,6 +187,11 @@ sim_add_client(struct sim *s, int nat, uint32_t inside_ip, uint64_t seed,
 	io.random = client_random;
 	io.up = client_up;
 	io.down = client_down;
+	if (s->client_rports) {
+		io.open_udp = client_open_udp;
+		io.send_udp_from = client_send_udp_from;
+		io.close_udp = client_close_udp;
+	}
 	if ((c->core = core_new(cfg, &io, s->now)) == NULL)
 		abort();
 	core_set_server(c->core, s->now, s->server.addr[0], 0);

@@ -52,4 +52,7 @@ void	scen_peer_expiry(void);
 void	scen_eviction(void);
 void	scen_relay_drops(void);
 
+/* scen_sym.c */
+void	scen_sym(void);
+
 #endif /* SCEN_H */

@@ -22,13 +22,14 @@
 #define SIM_LATENCY_MS	10	/* one hop of the IPv4 Internet */
 #define SIM_V6_LATENCY_MS 5	/* one hop of the native network */
 #define SIM_PKT_MAX	2048
-#define SIM_MAX_EP	16
+#define SIM_MAX_EP	48
 #define SIM_MAX_NAT	4
 #define SIM_MAX_CLIENT	4
 #define SIM_MAX_MAP	64	/* mappings per NAT */
 #define SIM_MAX_REMOTE	16	/* remotes remembered per mapping */
 #define SIM_TUN_MAX	256	/* packets a client's tunnel keeps */
 #define SIM_TRACE_MAX	32768
+#define SIM_CLIENT_SOCKS 8	/* random-port sockets a client may open */
 
 #define SIM_SERVER_IP	"192.0.2.1"	/* and 192.0.2.2 */
 #define SIM_RELAY_IP	"198.51.100.1"
@@ -38,8 +39,19 @@
 enum sim_nat_kind {
 	SIM_NAT_FULL_CONE,
 	SIM_NAT_RESTRICTED,	/* port-restricted cone */
-	SIM_NAT_SYMMETRIC
+	/* Symmetric, public ports handed out one after the other. */
+	SIM_NAT_SYMMETRIC,
+	/*
+	 * Symmetric, port-preserving (RFC 6081 2): a new mapping takes the
+	 * inside port as its public port unless a live mapping already has
+	 * it, then the next sequential one.
+	 */
+	SIM_NAT_SYM_PRESERVE
 };
+#define SIM_NAT_SYM_SEQUENTIAL	SIM_NAT_SYMMETRIC
+/* Whether the kind maps per destination. */
+#define SIM_NAT_IS_SYM(k)	((k) == SIM_NAT_SYMMETRIC || \
+				    (k) == SIM_NAT_SYM_PRESERVE)
 
 struct sim;
 
@@ -114,6 +126,9 @@ struct sim_client {
 	struct sim_pkt	*tun;		/* SIM_TUN_MAX */
 	unsigned int	 ntun;
 	int		 echo_reply;	/* answer echo requests from tun */
+	/* Sockets of core_io.open_udp (RFC 6081 random ports): ep, by id. */
+	int		 sock_ep[SIM_CLIENT_SOCKS + 1];
+	int		 nsock;
 	unsigned int	 scanned;	/* tun packets looked at for that */
 };
 
@@ -165,6 +180,8 @@ struct sim {
 	struct sim_relay relay;
 	struct sim_server server;
 	struct sim_host	 host;
+	/* sim_add_client gives clients open_udp (RFC 6081 5.4, 5.5). */
+	int		 client_rports;
 };
 
 /* net.c: the networks and the event queue */

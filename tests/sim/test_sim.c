@@ -293,6 +293,7 @@ main(void)
 	scen_peer_expiry();
 	scen_eviction();
 	scen_relay_drops();
+	scen_sym();
 	fprintf(stderr, "%d checks, %d failed\n", scen_checks, scen_failed);
 	return scen_failed != 0;
 }

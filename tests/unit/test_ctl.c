@@ -39,6 +39,7 @@ has_line(const char *report, const char *line)
 static const struct ctl_engine no_eng;
 
 static void	test_nat(struct core_status *, struct ctl_engine *);
+static void	test_nat_6081(struct core_status *, struct ctl_engine *);
 
 static uint32_t
 ip(const char *s)
@@ -147,6 +148,61 @@ test_nat(struct core_status *st, struct ctl_engine *eng)
 	(void)ctl_format_core(buf, sizeof(buf), st, eng);
 	CHECK(has_line(buf,
 	    "nat: yes, port-translating (treated as restricted)"));
+	CHECK(has_line(buf, "nat-symmetric: unknown (not tested: "
+	    "SymmetricNATSupport no)"));
+	CHECK(has_line(buf, "rfc6081-symmetric-nat-support: off"));
+	test_nat_6081(st, eng);
+}
+
+/* What the NAT test through the secondary server found (RFC 6081). */
+static void
+test_nat_6081(struct core_status *st, struct ctl_engine *eng)
+{
+	char buf[CTL_REPORT_MAX];
+
+	st->sns = 1;
+	st->nat = CORE_NAT_SYMMETRIC;
+	st->port_preserving = 1;
+	st->mapped_ip2 = st->mapped_ip;
+	st->mapped_port2 = 40001;
+	(void)ctl_format_core(buf, sizeof(buf), st, eng);
+	CHECK(has_line(buf, "nat: yes, symmetric"));
+	CHECK(has_line(buf, "nat-symmetric: yes, port-preserving (the "
+	    "secondary server saw 203.0.113.7:40001)"));
+	CHECK(has_line(buf, "nat-port-preserving: yes"));
+	CHECK(has_line(buf, "rfc6081-symmetric-nat-support: on"));
+	CHECK(has_line(buf, "rfc6081-port-preserving: off"));
+	st->pp = 1;
+	st->rports = 2;
+	(void)ctl_format_core(buf, sizeof(buf), st, eng);
+	CHECK(has_line(buf, "rfc6081-port-preserving: on"));
+	CHECK(has_line(buf, "rfc6081-sequential: off"));
+	CHECK(has_line(buf, "rfc6081-random-ports: 2"));
+	CHECK(has_line(buf, "rfc6081-server-load-reduction: on"));
+	(void)ctl_json_core(buf, sizeof(buf), st, eng);
+	CHECK(strstr(buf, "\"port-preserving-symmetric-nat\":true,"
+	    "\"sequential-port-symmetric-nat\":false,\"random-ports\":2,"
+	    "\"server-load-reduction\":true}")
+	    != NULL);
+	st->pp = 0;
+	st->rports = 0;
+	CHECK(strstr(buf, "\"nat\":\"symmetric\",\"cone\":false,"
+	    "\"nat_symmetric\":true,\"mapping2\":{\"ip\":\"203.0.113.7\","
+	    "\"port\":40001},\"nat_port_preserving\":true,\"rfc6081\":"
+	    "{\"symmetric-nat-support\":true,") != NULL);
+	st->port_preserving = 0;
+	(void)ctl_format_core(buf, sizeof(buf), st, eng);
+	CHECK(has_line(buf, "nat-symmetric: yes, assumed sequential (the "
+	    "secondary server saw 203.0.113.7:40001)"));
+	CHECK(has_line(buf, "nat-port-preserving: no"));
+	st->nat = CORE_NAT_NOT_SYMMETRIC;
+	(void)ctl_format_core(buf, sizeof(buf), st, eng);
+	CHECK(has_line(buf, "nat-symmetric: no (the secondary server saw "
+	    "the same mapping)"));
+	(void)ctl_json_core(buf, sizeof(buf), st, eng);
+	CHECK(strstr(buf, "\"nat_symmetric\":false,") != NULL);
+	st->sns = 0;
+	st->nat = CORE_NAT_UNKNOWN;
 }
 
 /* Not qualified yet: nothing claimed about address or NAT. */

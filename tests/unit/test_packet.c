@@ -349,6 +349,11 @@ test_trailers(void)
 		    p.tr.has_random_port == 1);
 		free(copy);
 	}
+	/* RFC 6081 4.4's form: Length 4, the type then 3 reserved bytes. */
+	memcpy(b + 40, "\x04\x04\x00\0\0\0", 6);
+	CHECK(parse_copy(&p, b, 46, &copy) == 0);
+	CHECK(!p.trailer_bad && p.tr.has_nd && p.tr.nd_type == 0);
+	free(copy);
 	/* Malformed: the packet stays, the trailer goes. */
 	for (i = 0; i < sizeof(badlen) / sizeof(badlen[0]); i++) {
 		memcpy(b + 40, bad[i], badlen[i]);
