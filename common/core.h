@@ -50,6 +50,7 @@ struct core_config {
 	struct core_net {
 		uint32_t	net, mask;	/* nbo */
 	}		local_nets[CORE_LOCAL_NETS];
+	/*
 	 * Client: the RFC 6081 Symmetric NAT Support Extension (5.2), and
 	 * the NAT test through the secondary server address that goes
 	 * with it (RFC 4380 5.2.1); 0 keeps to RFC 4380 as miredo does.
