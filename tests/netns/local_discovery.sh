@@ -31,6 +31,7 @@ B=${builddir:-.}
 MIREDO=${MIREDO:-$B/miredo}
 MIREDO_SERVER=${MIREDO_SERVER:-$B/miredo-server}
 MIREDO_STATUS=${MIREDO_STATUS:-$B/miredo-status}
+DEBIAN_MIREDO=${DEBIAN_MIREDO:-/usr/sbin/miredo}
 for f in "$MIREDO" "$MIREDO_SERVER" "$MIREDO_STATUS"; do
 	[ -x "$f" ] || { echo "FAIL: $f not built"; exit 1; }
 done
@@ -152,16 +153,21 @@ teredo_addr() {
 }
 has_addr() { [ -n "$(teredo_addr "$1")" ]; }
 
-# start_clients yes|no: both clients with that LocalDiscovery, qualified.
+# start_clients yes|no|debian: both clients with that LocalDiscovery (or
+# Debian's miredo 1.2.6, which has no local discovery), qualified.
 start_clients() {
-	local c
+	local c bin=$MIREDO ld="LocalDiscovery $1"
+	if [ "$1" = debian ]; then
+		bin=$DEBIAN_MIREDO
+		ld=
+	fi
 	for c in cla clb; do
 		cat > "$TMPD/$c.conf" <<EOC
 ServerAddress 203.0.113.100
 InterfaceName teredo
-LocalDiscovery $1
+$ld
 EOC
-		nsx "$c" "$MIREDO" -f -c "$TMPD/$c.conf" -p "$TMPD/$c.pid" \
+		nsx "$c" "$bin" -f -c "$TMPD/$c.conf" -p "$TMPD/$c.pid" \
 		    -u nobody > "$TMPD/$c.log" 2>&1 &
 		# One after the other: clb's discovery bubble is the one
 		# that makes them meet (cla's first went out alone).
@@ -242,4 +248,19 @@ check "cla: -P valid against the schema" \
 check "cla: clb is a local peer at 198.18.77.3, proven" \
     test "$(field "$TMPD/peers.json" '[(p["local"]["ip"], p["local_proven"]) for p in d["peer_list"] if "local" in p and p["address"] == sys.argv[3]]' "$(teredo_addr clb)")" = "[('198.18.77.3', True)]"
 stop_clients
+
+# 4. Debian's miredo 1.2.6 in both places, for the README's table: it
+# has no local discovery, so it cannot get through either.
+if [ -x "$DEBIAN_MIREDO" ]; then
+	start_clients debian || exit 1
+	ping_b 6
+	rc=$?
+	check "Debian's miredo: ping6 cla -> clb fails (exit $rc)" \
+	    test "$rc" != 0
+	stop_clients
+elif [ "${CI:-}" = true ]; then
+	fail "Debian's miredo is not installed (and CI=true)"
+else
+	echo "(Debian's miredo is not installed: its round left out)"
+fi
 exit $((failures != 0))
