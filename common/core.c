@@ -16,7 +16,9 @@
 
 #include "core_impl.h"
 
-#define CORE_PEER_MAX_DEF	4096
+/* PeerMax's defaults (conf.h): a client's, a public relay's. */
+#define CORE_PEER_MAX_CLIENT	4096
+#define CORE_PEER_MAX_RELAY	1048576
 #define CORE_QUEUE_BYTES_DEF	1048576
 
 static const char *const core_drop_names[DROP_MAX] = {
@@ -52,7 +54,8 @@ core_defaults(struct core_config *cfg)
 	if (cfg->qualify_retries == 0)
 		cfg->qualify_retries = 3;
 	if (cfg->peer_max == 0)
-		cfg->peer_max = CORE_PEER_MAX_DEF;
+		cfg->peer_max = cfg->role == CORE_RELAY ?
+		    CORE_PEER_MAX_RELAY : CORE_PEER_MAX_CLIENT;
 	if (cfg->queue_bytes == 0)
 		cfg->queue_bytes = CORE_QUEUE_BYTES_DEF;
 }
