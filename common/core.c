@@ -335,6 +335,12 @@ core_get_status(const struct core *c, struct core_status *st)
 	st->counters.peers_evicted = peer_evictions(c->peers);
 }
 
+size_t
+core_peer_bytes(const struct core *c)
+{
+	return peer_table_bytes(c->peers);
+}
+
 enum core_state
 core_state(const struct core *c)
 {
