@@ -208,6 +208,7 @@ peer_rebase(struct peer_table *t, uint64_t now)
 			p->window = peer_rebase_one(p->window, t->now, now);
 			p->last_use = peer_rebase_one(p->last_use, t->now,
 			    now);
+			/* Still in order: the moved ones lead their list. */
 			if (p->on_timer && peer_abs(p->deadline, t->now) < now)
 				p->deadline = peer_stamp(now);
 		}

@@ -13,6 +13,7 @@
 #include "siphash.h"
 
 #define PEER_NONE	0	/* slot number of no entry */
+#define PEER_TIMER_LISTS 4
 
 struct peer_pkt {
 	struct peer_pkt	*next;
@@ -50,7 +51,9 @@ struct peer_table {
 	 * talk to (and 5.2.6 would then keep it unreachable for 300 s).
 	 */
 	uint32_t	 lru_head[2], lru_tail[2];
-	uint32_t	 tm_head, tm_tail;	/* head: earliest */
+	/* The retry lists, each in deadline order (peer_timer_set()). */
+	uint32_t	 tm_head[PEER_TIMER_LISTS], tm_tail[PEER_TIMER_LISTS];
+	uint64_t	 tm_steps;	/* insertion walk steps (tests) */
 	struct peer_queue *queues;	/* [0] unused */
 	uint32_t	 nqueues, qfree;
 	uint8_t		 key[SIPHASH_KEY_LEN];

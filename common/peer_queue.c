@@ -160,18 +160,47 @@ peer_flush(struct peer_table *t, struct peer *p, peer_flush_fn *fn,
 void
 peer_timer_clear(struct peer_table *t, struct peer *p)
 {
+	unsigned int	l;
+
 	if (!p->on_timer)
 		return;
+	l = p->on_timer - 1;
 	if (p->tm_prev != PEER_NONE)
 		peer_at(t, p->tm_prev)->tm_next = p->tm_next;
 	else
-		t->tm_head = p->tm_next;
+		t->tm_head[l] = p->tm_next;
 	if (p->tm_next != PEER_NONE)
 		peer_at(t, p->tm_next)->tm_prev = p->tm_prev;
 	else
-		t->tm_tail = p->tm_prev;
+		t->tm_tail[l] = p->tm_prev;
 	p->tm_prev = p->tm_next = PEER_NONE;
 	p->on_timer = 0;
+}
+
+/*
+ * The list to put deadline s in: the one whose last deadline is the
+ * latest not after s (an append), else an empty one, else list 0, where
+ * it is sorted in from the tail.
+ */
+static unsigned int
+peer_timer_pick(const struct peer_table *t, uint32_t s)
+{
+	const struct peer *tail, *best = NULL;
+	unsigned int	 l, pick = PEER_TIMER_LISTS;
+
+	for (l = 0; l < PEER_TIMER_LISTS; l++) {
+		if ((tail = peer_at(t, t->tm_tail[l])) == NULL) {
+			if (pick == PEER_TIMER_LISTS)
+				pick = l;
+		} else if (!peer_before(s, tail->deadline) && (best == NULL ||
+		    peer_before(best->deadline, tail->deadline))) {
+			best = tail;
+			pick = l;
+		}
+	}
+	if (best != NULL)
+		return best->on_timer - 1;
+	return pick == PEER_TIMER_LISTS ? 0 : pick;
 }
 
 void
@@ -179,29 +208,41 @@ peer_timer_set(struct peer_table *t, struct peer *p, uint64_t when)
 {
 	struct peer	*after, *next;
 	uint32_t	 s = peer_stamp(when);
+	unsigned int	 l;
 
 	peer_timer_clear(t, p);
 	p->deadline = s;
-	after = peer_at(t, t->tm_tail);
-	while (after != NULL && peer_before(s, after->deadline))
+	l = peer_timer_pick(t, s);
+	after = peer_at(t, t->tm_tail[l]);
+	while (after != NULL && peer_before(s, after->deadline)) {
 		after = peer_at(t, after->tm_prev);
+		t->tm_steps++;
+	}
 	p->tm_prev = after != NULL ? after->id : PEER_NONE;
-	p->tm_next = after != NULL ? after->tm_next : t->tm_head;
+	p->tm_next = after != NULL ? after->tm_next : t->tm_head[l];
 	if ((next = peer_at(t, p->tm_next)) != NULL)
 		next->tm_prev = p->id;
 	else
-		t->tm_tail = p->id;
+		t->tm_tail[l] = p->id;
 	if (after != NULL)
 		after->tm_next = p->id;
 	else
-		t->tm_head = p->id;
-	p->on_timer = 1;
+		t->tm_head[l] = p->id;
+	p->on_timer = l + 1;
 }
 
+/* The earliest deadline of all lists; the lower list on a tie. */
 struct peer *
 peer_timer_first(const struct peer_table *t)
 {
-	return peer_at(t, t->tm_head);
+	struct peer	*p, *first = NULL;
+	unsigned int	 l;
+
+	for (l = 0; l < PEER_TIMER_LISTS; l++)
+		if ((p = peer_at(t, t->tm_head[l])) != NULL &&
+		    (first == NULL || peer_before(p->deadline, first->deadline)))
+			first = p;
+	return first;
 }
 
 struct peer *
@@ -210,7 +251,7 @@ peer_timer_due(struct peer_table *t, uint64_t now)
 	struct peer	*p;
 
 	peer_tick(t, now);
-	p = peer_at(t, t->tm_head);
+	p = peer_timer_first(t);
 	if (p == NULL || peer_before(peer_stamp(now), p->deadline))
 		return NULL;
 	return p;
@@ -219,7 +260,7 @@ peer_timer_due(struct peer_table *t, uint64_t now)
 uint64_t
 peer_timer_next(const struct peer_table *t)
 {
-	const struct peer *p = peer_at(t, t->tm_head);
+	const struct peer *p = peer_timer_first(t);
 
 	return p != NULL ? peer_abs(p->deadline, t->now) : UINT64_MAX;
 }

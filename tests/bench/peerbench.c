@@ -170,6 +170,56 @@ one_pass(unsigned long n)
 	peer_table_free(t);
 }
 
+/*
+ * N destinations that never answer, at 50 000 new ones per second of the
+ * fake clock, the core's timers run when due (their repeated bubbles
+ * wait for the global budget, CORE_PROBE_PER_SEC): the worst call.
+ */
+static void
+flood(unsigned long n)
+{
+	struct core		*c = relay();
+	struct in6_addr		 native = fake_ip6("2001:db8:1::2"), a;
+	uint32_t		 srv = fake_ip("192.0.2.1"), ip;
+	uint16_t		 port;
+	uint8_t			 buf[256];
+	unsigned long		 i;
+	uint64_t		 now = 1000, end;
+	double			 t, dt, worst = 0, total = 0;
+	size_t			 len;
+
+	for (i = 0; i < n; i++) {
+		now = 1000 + i / 50;
+		a = peer_n(srv, i, &ip, &port);
+		len = build_echo(buf, sizeof(buf), 0, &native, &a, 1, 1,
+		    "abc", 3);
+		core_tun_input(c, now, buf, len);
+		fake_clear(&f);
+		while (core_next_timer(c) <= now) {
+			t = mono();
+			core_timer(c, now);
+			dt = mono() - t;
+			total += dt;
+			worst = dt > worst ? dt : worst;
+			fake_clear(&f);
+		}
+	}
+	for (end = now + 60000; now < end; now++) {
+		if (core_next_timer(c) > now)
+			continue;
+		t = mono();
+		core_timer(c, now);
+		dt = mono() - t;
+		total += dt;
+		worst = dt > worst ? dt : worst;
+		fake_clear(&f);
+	}
+	printf("  flood of %lu silent destinations at 50000/s: worst"
+	    " core_timer() %.3f ms, total %.1f ms\n", n, worst * 1e3,
+	    total * 1e3);
+	core_free(c);
+}
+
 static void
 bench(unsigned long n)
 {
@@ -202,6 +252,7 @@ bench(unsigned long n)
 	expire(c, n, srv, &native);
 	core_free(c);
 	one_pass(n);
+	flood(n);
 }
 
 int

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "peer.h"
+#include "peer_impl.h"
 #include "t.h"
 
 static const uint8_t key[16] = {
@@ -441,6 +441,51 @@ test_jump(void)
 	peer_table_free(t);
 }
 
+/*
+ * A flood of silent destinations: each gets a probe and a deadline 2 s
+ * later, and those past the probe budget are re-armed for the next
+ * second, while new ones keep coming.  Each insertion is O(1) (no walk
+ * past the peers probed in the last 2 s), and the deadlines come out in
+ * order.
+ */
+static void
+test_timer_streams(void)
+{
+	struct peer_table	*t = peer_table_new(1 << 17, 4096, key);
+	struct in6_addr		 a;
+	struct peer		*p;
+	uint64_t		 now, last = 0;
+	unsigned int		 i, fired = 0, bad = 0;
+
+	for (i = 0; i < 100000; i++) {
+		now = 1000 + i / 20;		/* 20 new peers per ms */
+		a = addr_n(i);
+		CHECK((p = peer_add(t, &a, now)) != NULL);
+		peer_timer_set(t, p, now + 2000);
+		/* Due ones: re-armed at the next second, as over budget. */
+		while ((p = peer_timer_due(t, now)) != NULL) {
+			if (peer_timer_next(t) < last)
+				bad++;
+			last = peer_timer_next(t);
+			peer_timer_set(t, p, (now / 1000 + 1) * 1000);
+			fired++;
+		}
+	}
+	CHECK(fired > 100000 && bad == 0);
+	printf("# %u re-arms, %llu walk steps\n", fired,
+	    (unsigned long long)t->tm_steps);
+	CHECK(t->tm_steps <= 100000 + fired);
+	/* All of them in deadline order. */
+	for (last = 0, i = 0; (p = peer_timer_first(t)) != NULL; i++) {
+		if (peer_timer_next(t) < last)
+			bad++;
+		last = peer_timer_next(t);
+		peer_timer_clear(t, p);
+	}
+	CHECK(i == 100000 && bad == 0);
+	peer_table_free(t);
+}
+
 int
 main(void)
 {
@@ -453,6 +498,7 @@ main(void)
 	test_fifo_budget();
 	test_per_peer_cap();
 	test_timers();
+	test_timer_streams();
 	test_wrap();
 	test_long_life();
 	test_jump();
