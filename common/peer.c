@@ -77,6 +77,7 @@ peer_table_new(unsigned int max, size_t queue_bytes, const uint8_t key[16])
 		return NULL;
 	}
 	t->nbuckets = n;
+	t->level = 16;
 	t->max = max;
 	t->budget = queue_bytes;
 	memcpy(t->key, key, sizeof(t->key));
@@ -108,13 +109,53 @@ peer_table_clear(struct peer_table *t)
 		peer_del(t, peer_at(t, t->lru_head[1]));
 }
 
+static size_t
+peer_index(const struct peer_table *t, const struct in6_addr *addr)
+{
+	uint64_t	h;
+	size_t		b;
+
+	h = siphash24(t->key, addr, sizeof(*addr));
+	b = h & (t->level - 1);
+	if (b < t->split)
+		b = h & (2 * t->level - 1);
+	return b;
+}
+
 static uint32_t *
 peer_bucket(struct peer_table *t, const struct in6_addr *addr)
 {
-	uint64_t	h;
+	return &t->buckets[peer_index(t, addr)];
+}
 
-	h = siphash24(t->key, addr, sizeof(*addr));
-	return &t->buckets[h & (t->nbuckets - 1)];
+/* Split bucket t->split into itself and the first unused one. */
+static void
+peer_grow(struct peer_table *t)
+{
+	uint32_t	 n, next, *from, *to;
+	struct peer	*p;
+
+	if (t->level + t->split >= t->nbuckets)
+		return;
+	from = &t->buckets[t->split];
+	to = &t->buckets[t->split + t->level];
+	n = *from;
+	*from = PEER_NONE;
+	if (++t->split == t->level) {
+		t->level *= 2;
+		t->split = 0;
+	}
+	for (; n != PEER_NONE; n = next) {
+		p = peer_at(t, n);
+		next = p->hnext;
+		if (peer_bucket(t, &p->addr) == from) {
+			p->hnext = *from;
+			*from = n;
+		} else {
+			p->hnext = *to;
+			*to = n;
+		}
+	}
 }
 
 static void
@@ -304,7 +345,8 @@ peer_add(struct peer_table *t, const struct in6_addr *addr, uint64_t now)
 	p->hnext = *b;
 	*b = p->id;
 	peer_lru_append(t, p);
-	t->count++;
+	if (++t->count > t->level + t->split)
+		peer_grow(t);
 	return p;
 }
 
@@ -359,7 +401,8 @@ peer_queued_bytes(const struct peer_table *t)
 size_t
 peer_table_bytes(const struct peer_table *t)
 {
-	return sizeof(*t) + t->nbuckets * sizeof(*t->buckets) +
+	/* The buckets in use: the array's untouched pages cost nothing. */
+	return sizeof(*t) + (t->level + t->split) * sizeof(*t->buckets) +
 	    t->maxchunks * sizeof(*t->chunks) +
 	    (size_t)t->nchunks * PEER_CHUNK * sizeof(struct peer) +
 	    t->nqueues * sizeof(*t->queues) + t->pktbytes;
@@ -401,7 +444,8 @@ peer_walk(const struct peer_table *t, uint64_t cursor, unsigned int max,
 	uint64_t b = cursor >> 16, skip = cursor & 0xffff, pos;
 	unsigned int seen = 0, visited = 0;
 
-	for (; b < t->nbuckets && visited < PEER_WALK_BUCKETS; b++, skip = 0) {
+	for (; b < t->level + t->split && visited < PEER_WALK_BUCKETS;
+	    b++, skip = 0) {
 		visited++;
 		for (p = peer_at(t, t->buckets[b]), pos = 0; p != NULL;
 		    p = peer_at(t, p->hnext), pos++) {
@@ -413,5 +457,6 @@ peer_walk(const struct peer_table *t, uint64_t cursor, unsigned int max,
 			seen++;
 		}
 	}
-	return b < t->nbuckets ? b << 16 : UINT64_MAX;
+	/* Buckets split off later are past b: they are still to come. */
+	return b < t->level + t->split ? b << 16 : UINT64_MAX;
 }

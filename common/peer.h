@@ -16,8 +16,9 @@
  * PEER_CHUNK slots, allocated as the table fills and reused through a
  * free list, never one allocation per peer; links are 32-bit slot
  * numbers, times 32-bit stamps; a queue exists only while packets wait
- * (a side table).  The table counts what it allocated (peer_table_bytes()):
- * about 92 bytes per peer at 10^6, tests/unit/test_peer.c holds it to 128.
+ * (a side table); the hash table grows a bucket at a time (linear
+ * hashing).  The table counts what it uses (peer_table_bytes()): 92
+ * bytes per peer at 10^6, tests/unit/test_peer.c holds it to 128.
  *
  * Adding a field: the unit test and PEER_SIZE_MAX fail past 120 bytes
  * (sizeof(struct peer) is 88 today).  Put it with the core's fields;

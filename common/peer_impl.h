@@ -33,8 +33,17 @@ struct peer_queue {
 };
 
 struct peer_table {
+	/*
+	 * Linear hashing: buckets[0..level + split - 1] are in use, the
+	 * rest of the array (sized for the cap) untouched until the table
+	 * grows into it, one bucket split per insertion past one peer per
+	 * bucket, so memory follows the peers and no insertion rehashes
+	 * the table.
+	 */
 	uint32_t	*buckets;	/* slot numbers */
-	size_t		 nbuckets;	/* a power of two */
+	size_t		 nbuckets;	/* the array: a power of two */
+	size_t		 level;		/* a power of two, <= nbuckets */
+	size_t		 split;		/* next bucket to split, < level */
 	/* Entry n (from 1) is chunks[(n - 1) / PEER_CHUNK]. */
 	struct peer	**chunks;
 	uint32_t	 nchunks, maxchunks;
