@@ -128,16 +128,19 @@ peer_bucket(struct peer_table *t, const struct in6_addr *addr)
 	return &t->buckets[peer_index(t, addr)];
 }
 
-/* Split bucket t->split into itself and the first unused one. */
+/*
+ * Split bucket t->split into itself and the first unused one, each in
+ * its old order (a status listing paged inside the chain stays close).
+ */
 static void
 peer_grow(struct peer_table *t)
 {
-	uint32_t	 n, next, *from, *to;
+	uint32_t	 n, next, *home, *from, *to;
 	struct peer	*p;
 
 	if (t->level + t->split >= t->nbuckets)
 		return;
-	from = &t->buckets[t->split];
+	home = from = &t->buckets[t->split];
 	to = &t->buckets[t->split + t->level];
 	n = *from;
 	*from = PEER_NONE;
@@ -148,12 +151,13 @@ peer_grow(struct peer_table *t)
 	for (; n != PEER_NONE; n = next) {
 		p = peer_at(t, n);
 		next = p->hnext;
-		if (peer_bucket(t, &p->addr) == from) {
-			p->hnext = *from;
+		p->hnext = PEER_NONE;
+		if (peer_bucket(t, &p->addr) == home) {
 			*from = n;
+			from = &p->hnext;
 		} else {
-			p->hnext = *to;
 			*to = n;
+			to = &p->hnext;
 		}
 	}
 }
