@@ -34,8 +34,8 @@
 #define CORE_PEER_IDLE_MS	300000	/* forget peers idle for 5 min */
 /*
  * Peers expired, or retries run, per core_timer() call: 1024 deletions
- * from a table of 10^6 took 0.3 ms on average, 1.5 ms at worst, on the
- * loaded 2-core test machine (tests/bench/peers.sh).
+ * from a table of 10^6 took 0.3-0.5 ms of CPU on average, 1.6 ms at
+ * worst, on the loaded 2-core test machine (tests/bench/peers.sh).
  */
 #define CORE_TIMER_BATCH	1024
 #define CORE_BACKOFF_MIN_MS	30000	/* qualification back-off */

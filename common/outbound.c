@@ -56,15 +56,14 @@ outbound_fail_one(void *arg, struct peer *p, const void *pkt, size_t len,
     int inbound, uint32_t ip, uint16_t port)
 {
 	struct outbound_fail	*f = arg;
-	uint64_t		 when;
 
+	(void)p;
 	(void)ip;
 	(void)port;
-	/* As of the last probe's expiry. */
-	when = f->now - peer_age(p->last_probe, f->now) + CORE_PROBE_MS;
+	/* Now: the last probe's CORE_PROBE_MS ran out (its timer). */
 	core_drop(f->c, DROP_UNREACHABLE);
 	if (!inbound)
-		core_unreach(f->c, when, ICMP6_DST_UNREACH_ADDR, pkt, len);
+		core_unreach(f->c, f->now, ICMP6_DST_UNREACH_ADDR, pkt, len);
 }
 
 /* The peer answered (bubble, echo reply or any valid packet). */
@@ -134,7 +133,6 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 	else
 		bubble_ping(c, p);
 	p->probes++;
-	p->last_probe = peer_stamp(now);
 	p->last_tx = peer_stamp(now);
 	p->has_tx = 1;
 	peer_timer_set(c->peers, p, now + CORE_PROBE_MS);

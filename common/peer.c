@@ -217,7 +217,6 @@ static void
 peer_clamp_all(struct peer *p, uint32_t c)
 {
 	p->last_rx = peer_clamp(p->last_rx, c);
-	p->last_probe = peer_clamp(p->last_probe, c);
 	p->last_tx = peer_clamp(p->last_tx, c);
 	p->window = peer_clamp(p->window, c);
 	p->last_use = peer_clamp(p->last_use, c);
@@ -247,8 +246,6 @@ peer_rebase(struct peer_table *t, uint64_t now)
 		for (p = peer_at(t, t->lru_head[l]); p != NULL;
 		    p = peer_at(t, p->lru_next)) {
 			p->last_rx = peer_rebase_one(p->last_rx, t->now, now);
-			p->last_probe = peer_rebase_one(p->last_probe, t->now,
-			    now);
 			p->last_tx = peer_rebase_one(p->last_tx, t->now, now);
 			p->window = peer_rebase_one(p->window, t->now, now);
 			p->last_use = peer_rebase_one(p->last_use, t->now,
@@ -343,7 +340,7 @@ peer_add(struct peer_table *t, const struct in6_addr *addr, uint64_t now)
 	if ((p = peer_slot_new(t)) == NULL)
 		return NULL;
 	memcpy(&p->addr, addr, sizeof(p->addr));
-	p->last_rx = p->last_probe = p->last_tx = p->window = s;
+	p->last_rx = p->last_tx = p->window = s;
 	p->last_use = s;
 	b = peer_bucket(t, addr);
 	p->hnext = *b;

@@ -17,11 +17,11 @@
  * free list, never one allocation per peer; links are 32-bit slot
  * numbers, times 32-bit stamps; a queue exists only while packets wait
  * (a side table); the hash table grows a bucket at a time (linear
- * hashing).  The table counts what it uses (peer_table_bytes()): 92
+ * hashing).  The table counts what it uses (peer_table_bytes()): 88
  * bytes per peer at 10^6, tests/unit/test_peer.c holds it to 128.
  *
  * Adding a field: the unit test and PEER_SIZE_MAX fail past 120 bytes
- * (sizeof(struct peer) is 88 today).  Put it with the core's fields;
+ * (sizeof(struct peer) is 84 today).  Put it with the core's fields;
  * keep flags in uint8_t next to the others and times as peer_stamp()
  * values (uint32_t), never uint64_t; state used only for a while (like
  * the queue) belongs in a side table referenced by a 32-bit index.
@@ -60,7 +60,6 @@ struct peer {
 	uint8_t		 trusted;
 	uint8_t		 probes;	/* bubbles/echoes not answered */
 	uint32_t	 last_rx;	/* last reception, if has_rx */
-	uint32_t	 last_probe;	/* last bubble or echo sent */
 	uint32_t	 last_tx;	/* last transmission (5.2.6), if has_tx */
 	uint32_t	 window;	/* start of the 5.2.6 300 s window */
 	uint8_t		 nonce[PEER_NONCE_LEN];	/* echo test */
