@@ -10,7 +10,8 @@
  * first, then trusted ones: see peer_add()), a bounded FIFO queue
  * per peer under a global byte budget, and a list of peers with a pending
  * retry deadline.  Every operation is O(1) (the retry list is appended to
- * in deadline order; see peer_timer_set()).  No I/O, no clock.
+ * in deadline order; see peer_timer_set()), but peer_table_clear() and
+ * the rebase after a clock jump (below).  No I/O, no clock.
  *
  * Memory (a public relay holds 10^6 peers): entries live in chunks of
  * PEER_CHUNK slots, allocated as the table fills and reused through a
@@ -23,8 +24,9 @@
  * Adding a field: the unit test and PEER_SIZE_MAX fail past 120 bytes
  * (sizeof(struct peer) is 84 today).  Put it with the core's fields;
  * keep flags in uint8_t next to the others and times as peer_stamp()
- * values (uint32_t), never uint64_t; state used only for a while (like
- * the queue) belongs in a side table referenced by a 32-bit index.
+ * values (uint32_t), never uint64_t, each also in peer_clamp_all() and
+ * peer_rebase() (peer.c); state used only for a while (like the queue)
+ * belongs in a side table referenced by a 32-bit index.
  */
 
 #include <stddef.h>
