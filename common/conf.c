@@ -143,7 +143,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->refresh_interval = 30;
 	c->qualify_timeout = 4;
 	c->qualify_retries = 3;
-	c->peer_max = 4096;
+	c->peer_max = 0;	/* by RelayType, once the file is read */
 	c->queue_bytes = 1048576;
 	c->icmp_max = 88;
 	c->srv_rate = CONF_SRV_RATE_DEFAULT;
@@ -518,6 +518,9 @@ conf_parse_stream(struct conf *c, FILE *fp, const char *name, int strict)
 			conf_line(&st, buf);
 	if (st.errors >= CONF_ERRORS_MAX)
 		log_warnx("%s: too many errors, giving up", name);
+	if (c->kind == CONF_MIREDO && c->peer_max == 0)
+		c->peer_max = c->relay_type == CONF_CLIENT ?
+		    CONF_PEER_MAX_CLIENT : CONF_PEER_MAX_RELAY;
 	if (ferror(fp)) {
 		log_warn("%s: read", name);
 		return -1;

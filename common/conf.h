@@ -36,6 +36,13 @@ enum conf_native {
 #define CONF_SRV_RATE_MAX	1000000
 
 /*
+ * PeerMax when not given: a public relay holds as many peers as miredo
+ * (2^20, about 96 MB when full: miredo.conf(5)); a client talks to few.
+ */
+#define CONF_PEER_MAX_CLIENT	4096
+#define CONF_PEER_MAX_RELAY	1048576
+
+/*
  * The parsed configuration.  IPv4 addresses are in network byte order
  * (as struct in_addr.s_addr), ports and prefix in host order.  A have_*
  * flag says whether the directive was given.
@@ -62,7 +69,7 @@ struct conf {
 	unsigned int	refresh_interval;	/* RefreshInterval, s, 30 */
 	unsigned int	qualify_timeout;	/* QualificationTimeout, s, 4 */
 	unsigned int	qualify_retries;	/* QualificationRetries, 3 */
-	unsigned int	peer_max;		/* PeerMax, 4096 */
+	unsigned int	peer_max;		/* PeerMax, CONF_PEER_MAX_* */
 	unsigned int	queue_bytes;		/* PeerQueueBytes, 1048576 */
 	unsigned int	icmp_max;	/* ServerICMPMax (server), 88 */
 	unsigned int	srv_rate;	/* ServerRateLimit (server), pps, 0 = off */

@@ -16,7 +16,9 @@
 
 #include "core_impl.h"
 
-#define CORE_PEER_MAX_DEF	4096
+/* PeerMax's defaults (conf.h): a client's, a public relay's. */
+#define CORE_PEER_MAX_CLIENT	4096
+#define CORE_PEER_MAX_RELAY	1048576
 #define CORE_QUEUE_BYTES_DEF	1048576
 
 static const char *const core_drop_names[DROP_MAX] = {
@@ -52,7 +54,8 @@ core_defaults(struct core_config *cfg)
 	if (cfg->qualify_retries == 0)
 		cfg->qualify_retries = 3;
 	if (cfg->peer_max == 0)
-		cfg->peer_max = CORE_PEER_MAX_DEF;
+		cfg->peer_max = cfg->role == CORE_RELAY ?
+		    CORE_PEER_MAX_RELAY : CORE_PEER_MAX_CLIENT;
 	if (cfg->queue_bytes == 0)
 		cfg->queue_bytes = CORE_QUEUE_BYTES_DEF;
 }
@@ -300,38 +303,51 @@ core_tun_input(struct core *c, uint64_t now, const void *pkt, size_t len)
 	outbound_packet(c, now, pkt, len);
 }
 
+/*
+ * Retries and idle expiry in bounded steps (CORE_TIMER_BATCH peers of
+ * each per call): 10^6 peers idle since the same flood, or on the retry
+ * list at once, are handled over several calls, and the engine reads
+ * its sockets in between, rather than in one pass that would hold every
+ * live peer's packets for the whole of it.
+ */
 void
 core_timer(struct core *c, uint64_t now)
 {
 	struct peer	*p;
+	unsigned int	 n = 0;
 
 	if (core_is_client(c) && c->q.deadline <= now)
 		qualify_timer(c, now);
 	if (c->disc.next <= now)
 		discovery_timer(c, now);
-	while ((p = peer_timer_first(c->peers)) != NULL && p->deadline <= now)
+	while (n < CORE_TIMER_BATCH &&
+	    (p = peer_timer_due(c->peers, now)) != NULL) {
 		outbound_timer(c, now, p);
+		n++;
+	}
+	c->backlog = n == CORE_TIMER_BATCH;
 	/* The LRU head is the longest unused peer: forget idle ones. */
-	while ((p = peer_oldest(c->peers)) != NULL &&
-	    p->last_use + CORE_PEER_IDLE_MS <= now && !p->on_timer)
-		peer_del(c->peers, p);
+	if (peer_expire(c->peers, now, CORE_PEER_IDLE_MS,
+	    CORE_TIMER_BATCH) == CORE_TIMER_BATCH)
+		c->backlog = 1;
 }
 
 uint64_t
 core_next_timer(const struct core *c)
 {
-	const struct peer	*p;
-	uint64_t		 next = UINT64_MAX;
+	uint64_t	next = UINT64_MAX, t;
 
 	if (core_is_client(c))
 		next = c->q.deadline;
 	if (c->disc.next < next)
 		next = c->disc.next;
-	if ((p = peer_timer_first(c->peers)) != NULL && p->deadline < next)
-		next = p->deadline;
-	if ((p = peer_oldest(c->peers)) != NULL && !p->on_timer &&
-	    p->last_use + CORE_PEER_IDLE_MS < next)
-		next = p->last_use + CORE_PEER_IDLE_MS;
+	if ((t = peer_timer_next(c->peers)) < next)
+		next = t;
+	if ((t = peer_expire_next(c->peers, CORE_PEER_IDLE_MS)) < next)
+		next = t;
+	/* Work left over: the next step soon, after a look at the sockets. */
+	if (c->backlog && next <= peer_clock(c->peers))
+		next = peer_clock(c->peers) + 1;
 	return next;
 }
 
@@ -371,6 +387,12 @@ core_get_status(const struct core *c, struct core_status *st)
 	st->counters.peers_evicted = peer_evictions(c->peers);
 }
 
+size_t
+core_peer_bytes(const struct core *c)
+{
+	return peer_table_bytes(c->peers);
+}
+
 enum core_state
 core_state(const struct core *c)
 {
@@ -387,6 +409,7 @@ core_drop_name(enum core_drop d)
 
 struct core_walk {
 	uint64_t	 now;
+	const struct peer_table *peers;
 	core_peer_fn	*fn;
 	void		*arg;
 };
@@ -407,11 +430,9 @@ core_walk_one(void *arg, const struct peer *p)
 		cp.local_ip = p->local_ip;
 		cp.local_port = p->local_port;
 	}
-	cp.rx_ago = p->last_rx == 0 ? -1 : p->last_rx > w->now ? 0 :
-	    (int64_t)(w->now - p->last_rx);
-	cp.tx_ago = !p->has_tx ? -1 : p->last_tx > w->now ? 0 :
-	    (int64_t)(w->now - p->last_tx);
-	cp.queued = p->qbytes;
+	cp.rx_ago = !p->has_rx ? -1 : (int64_t)peer_age(p->last_rx, w->now);
+	cp.tx_ago = !p->has_tx ? -1 : (int64_t)peer_age(p->last_tx, w->now);
+	cp.queued = peer_queue_len(w->peers, p);
 	w->fn(w->arg, &cp);
 }
 
@@ -419,7 +440,7 @@ uint64_t
 core_peer_page(struct core *c, uint64_t now, uint64_t cursor,
     unsigned int max, core_peer_fn *fn, void *arg)
 {
-	struct core_walk w = { now, fn, arg };
+	struct core_walk w = { now, c->peers, fn, arg };
 
 	return peer_walk(c->peers, cursor, max, core_walk_one, &w);
 }

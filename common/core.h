@@ -200,6 +200,8 @@ void	core_discovery_input(struct core *c, uint64_t now, uint32_t ip,
 /* Client: the network changed: re-qualify at once. */
 void	core_netchange(struct core *c, uint64_t now);
 void	core_get_status(const struct core *c, struct core_status *st);
+/* Bytes the peer table has allocated (peer_table_bytes()). */
+size_t	core_peer_bytes(const struct core *c);
 enum core_state core_state(const struct core *c);
 const char *core_drop_name(enum core_drop d);
 /*

@@ -131,14 +131,14 @@ discovery_onlink(const struct core *c, uint32_t ip)
 int
 discovery_is_local(const struct peer *p, uint64_t now)
 {
-	return p->local_ip != 0 && now - p->local_seen < CORE_LOCAL_MS;
+	return p->local_ip != 0 && peer_age(p->local_seen, now) < CORE_LOCAL_MS;
 }
 
 int
 discovery_fresh(const struct peer *p, uint64_t now)
 {
 	return discovery_is_local(p, now) && p->local_trusted &&
-	    now - p->local_rx < PEER_VALID_MS;
+	    peer_age(p->local_rx, now) < PEER_VALID_MS;
 }
 
 int
@@ -172,10 +172,10 @@ discovery_accept(struct core *c, uint64_t now, struct peer *p,
     const struct teredo_packet *tp)
 {
 	p->local_trusted = 1;
-	p->local_rx = now;
+	p->local_rx = peer_stamp(now);
 	p->probes = 0;
 	peer_timer_clear(c->peers, p);
-	if (p->qhead != NULL)
+	if (p->queue != 0)
 		peer_flush(c->peers, p, discovery_flush_one, c);
 	if (ip6_is_bubble(tp->ip6, tp->ip6_len)) {
 		c->st.counters.bubbles_rcvd++;
@@ -263,10 +263,10 @@ discovery_input(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		p->local_port = port;
 		p->local_trusted = 0;
 	}
-	p->local_seen = now;
+	p->local_seen = peer_stamp(now);
 	/* 5.2.3 case 4: answer with a unicast bubble, one per 2 s. */
-	if (!known || now - p->local_reply >= CORE_PROBE_MS) {
-		p->local_reply = now;
+	if (!known || peer_age(p->local_reply, now) >= CORE_PROBE_MS) {
+		p->local_reply = peer_stamp(now);
 		bubble_send(c, now, ip, port, &c->st.addr, src);
 	}
 	if (!known)

@@ -11,7 +11,8 @@ libcore_a_SOURCES += common/compat.h common/log.c common/log.h common/conf.c com
 libcore_a_SOURCES += common/teredo.c common/teredo.h common/packet.c common/packet.h \
 	common/siphash.c common/siphash.h
 # engine core: peer table, client and relay state machines
-libcore_a_SOURCES += common/peer.c common/peer.h common/core.c common/core.h \
+libcore_a_SOURCES += common/peer.c common/peer.h common/peer_impl.h \
+	common/peer_queue.c common/core.c common/core.h \
 	common/core_impl.h common/qualify.c common/outbound.c common/inbound.c \
 	common/bubble.c common/discovery.c common/rport.c
 # server core

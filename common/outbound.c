@@ -24,7 +24,7 @@ static int
 outbound_fresh(const struct peer *p, uint64_t now)
 {
 	/* trusted is only ever set with last_rx (outbound_trust()). */
-	return p->trusted && now - p->last_rx < PEER_VALID_MS;
+	return p->trusted && peer_age(p->last_rx, now) < PEER_VALID_MS;
 }
 
 /* Send a queued packet once the peer is trusted, in FIFO order. */
@@ -45,19 +45,25 @@ outbound_flush_one(void *arg, struct peer *p, const void *pkt, size_t len,
 		core_drop(c, DROP_BAD_SOURCE);
 }
 
+struct outbound_fail {
+	struct core	*c;
+	uint64_t	 now;
+};
+
 /* Nobody answered: fail the queue. */
 static void
 outbound_fail_one(void *arg, struct peer *p, const void *pkt, size_t len,
     int inbound, uint32_t ip, uint16_t port)
 {
-	struct core	*c = arg;
-	uint64_t	 now = p->last_probe + CORE_PROBE_MS;
+	struct outbound_fail	*f = arg;
 
+	(void)p;
 	(void)ip;
 	(void)port;
-	core_drop(c, DROP_UNREACHABLE);
+	/* Now: the last probe's CORE_PROBE_MS ran out (its timer). */
+	core_drop(f->c, DROP_UNREACHABLE);
 	if (!inbound)
-		core_unreach(c, now, ICMP6_DST_UNREACH_ADDR, pkt, len);
+		core_unreach(f->c, f->now, ICMP6_DST_UNREACH_ADDR, pkt, len);
 }
 
 /* The peer answered (bubble, echo reply or any valid packet). */
@@ -69,11 +75,12 @@ outbound_trust(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
 	p->port = port;
 	peer_set_trusted(c->peers, p);
 	rport_trusted(c, p);
-	p->last_rx = now;
+	p->last_rx = peer_stamp(now);
+	p->has_rx = 1;
 	/* 5.2.6: the bubble count is "without an answer". */
 	p->probes = 0;
 	peer_timer_clear(c->peers, p);
-	if (p->qhead != NULL)
+	if (p->queue != 0)
 		peer_flush(c->peers, p, outbound_flush_one, c);
 }
 
@@ -85,7 +92,7 @@ outbound_exhausted(const struct core *c, const struct peer *p,
 
 	win = outbound_is_teredo(c, p) ? CORE_BUBBLE_WINDOW_MS :
 	    CORE_PING_WINDOW_MS;
-	return p->probes >= CORE_PROBE_MAX && now - p->window < win;
+	return p->probes >= CORE_PROBE_MAX && peer_age(p->window, now) < win;
 }
 
 /*
@@ -96,16 +103,19 @@ outbound_exhausted(const struct core *c, const struct peer *p,
 void
 outbound_probe(struct core *c, uint64_t now, struct peer *p)
 {
+	struct outbound_fail	f = { c, now };
+	uint32_t		tx_age = peer_age(p->last_tx, now);
+
 	if (!outbound_exhausted(c, p, now) && p->probes >= CORE_PROBE_MAX)
 		p->probes = 0;		/* a new window */
 	if (p->probes >= CORE_PROBE_MAX) {
 		peer_timer_clear(c->peers, p);
-		peer_flush(c->peers, p, outbound_fail_one, c);
+		peer_flush(c->peers, p, outbound_fail_one, &f);
 		return;
 	}
 	/* 5.2.6: no bubble within 2 s of the last transmission to it. */
-	if (p->has_tx && now - p->last_tx < CORE_PROBE_MS) {
-		peer_timer_set(c->peers, p, p->last_tx + CORE_PROBE_MS);
+	if (p->has_tx && tx_age < CORE_PROBE_MS) {
+		peer_timer_set(c->peers, p, now - tx_age + CORE_PROBE_MS);
 		return;
 	}
 	/*
@@ -118,14 +128,13 @@ outbound_probe(struct core *c, uint64_t now, struct peer *p)
 		return;
 	}
 	if (p->probes == 0)
-		p->window = now;
+		p->window = peer_stamp(now);
 	if (outbound_is_teredo(c, p))
 		bubble_probe(c, now, p);
 	else
 		bubble_ping(c, p);
 	p->probes++;
-	p->last_probe = now;
-	p->last_tx = now;
+	p->last_tx = peer_stamp(now);
 	p->has_tx = 1;
 	peer_timer_set(c->peers, p, now + CORE_PROBE_MS);
 }
@@ -134,7 +143,7 @@ void
 outbound_timer(struct core *c, uint64_t now, struct peer *p)
 {
 	peer_timer_clear(c->peers, p);
-	if (p->qhead != NULL)
+	if (p->queue != 0)
 		outbound_probe(c, now, p);
 }
 
@@ -196,11 +205,11 @@ outbound_to_peer(struct core *c, uint64_t now, const void *pkt,
 	}
 	/* 5.2.4 case 1 for a local peer proven at its local address. */
 	if (core_is_client(c) && discovery_fresh(p, now)) {
-		p->last_tx = now;
+		p->last_tx = peer_stamp(now);
 		p->has_tx = 1;
 		core_send_udp(c, p->local_ip, p->local_port, pkt, len);
 	} else if (outbound_fresh(p, now)) {
-		p->last_tx = now;
+		p->last_tx = peer_stamp(now);
 		p->has_tx = 1;
 		rport_send(c, p, pkt, len);
 	} else

@@ -104,8 +104,6 @@ rport_release(struct core *c, struct peer *p)
 	p->rsock = 0;
 	p->rport = 0;
 	p->rx_random = 0;
-	p->echo_tries = 0;
-	p->echo_lo = p->echo_hi = 0;
 }
 
 /* 5.4.4.2, 5.5.4.1: "select a random port number, begin listening". */
@@ -127,6 +125,7 @@ rport_open(struct core *c, uint64_t now, struct peer *p)
 			c->io.close_udp(c->io.arg, sock);
 		return -1;
 	}
+	memset(r, 0, sizeof(*r));
 	r->sock = sock;
 	r->peer = p->addr;
 	c->st.rports++;
@@ -156,28 +155,32 @@ rport_send_rs(struct core *c, int sock, uint32_t ip, uint8_t nonce[8])
 
 /* 5.5.4.1.1: RS to the server, direct bubble, RS to the secondary. */
 static void
-rport_echo(struct core *c, uint64_t now, struct peer *p)
+rport_echo(struct core *c, uint64_t now, struct peer *p,
+    struct core_rport *r)
 {
-	p->echo_tries++;
-	p->echo_lo = p->echo_hi = 0;
+	r->echo_tries++;
+	r->echo_lo = r->echo_hi = 0;
 	c->st.counters.echo_tests++;
-	rport_send_rs(c, p->rsock, c->st.server, p->echo_nonce1);
+	rport_send_rs(c, p->rsock, c->st.server, r->echo_nonce1);
 	bubble_send_tr(c, now, p->rsock, p->ip, p->port, &c->st.addr,
 	    &p->addr, NULL, 0);
-	rport_send_rs(c, p->rsock, core_server2(c), p->echo_nonce2);
+	rport_send_rs(c, p->rsock, core_server2(c), r->echo_nonce2);
 }
 
 int
 rport_probe(struct core *c, uint64_t now, struct peer *p)
 {
+	struct core_rport	*r;
+
 	if (p->rsock == 0 && rport_open(c, now, p) == -1)
 		return 1;
-	if (c->st.port_preserving || p->rport != 0)
+	if (c->st.port_preserving || p->rport != 0 ||
+	    (r = rport_slot(c, p->rsock)) == NULL)
 		return 1;
 	/* 5.5.2.2: two echo tests, then the indirect bubble anyway. */
-	if (p->echo_tries >= 2)
+	if (r->echo_tries >= 2)
 		return 1;
-	rport_echo(c, now, p);
+	rport_echo(c, now, p, r);
 	return 0;
 }
 
@@ -209,7 +212,7 @@ rport_learn(struct core *c, uint64_t now, struct peer *p,
 	 * exchanged with the peer in the last 30 s.
 	 */
 	if (p->peer_rport == 0 || !p->trusted ||
-	    now - p->last_rx >= PEER_VALID_MS)
+	    peer_age(p->last_rx, now) >= PEER_VALID_MS)
 		p->peer_rport = tp->tr.random_port;
 }
 
@@ -218,29 +221,31 @@ static int
 rport_echo_ra(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
     const struct teredo_packet *tp)
 {
+	struct core_rport *r = rport_slot(c, p->rsock);
 	uint32_t	prefix, server;
 	unsigned int	mtu;
 
-	if (!tp->has_auth || !tp->has_origin || tp->confirmation != 0 ||
+	if (r == NULL || !tp->has_auth || !tp->has_origin ||
+	    tp->confirmation != 0 ||
 	    parse_ra(tp->ip6, tp->ip6_len, &prefix, &server, &mtu) == -1)
 		return 0;
-	if (ip == c->st.server && p->echo_lo == 0 &&
-	    memcmp(tp->nonce, p->echo_nonce1, PEER_NONCE_LEN) == 0)
-		p->echo_lo = tp->origin_port;
-	else if (ip == core_server2(c) && p->echo_hi == 0 &&
-	    memcmp(tp->nonce, p->echo_nonce2, PEER_NONCE_LEN) == 0)
-		p->echo_hi = tp->origin_port;
+	if (ip == c->st.server && r->echo_lo == 0 &&
+	    memcmp(tp->nonce, r->echo_nonce1, PEER_NONCE_LEN) == 0)
+		r->echo_lo = tp->origin_port;
+	else if (ip == core_server2(c) && r->echo_hi == 0 &&
+	    memcmp(tp->nonce, r->echo_nonce2, PEER_NONCE_LEN) == 0)
+		r->echo_hi = tp->origin_port;
 	else
 		return 0;
 	c->st.counters.ra_rcvd++;
-	if (p->echo_lo != 0 && p->echo_hi != 0 && p->rport == 0) {
+	if (r->echo_lo != 0 && r->echo_hi != 0 && p->rport == 0) {
 		/*
 		 * The direct bubble went out between the two: the middle
 		 * port (RFC 6081 5.5.4.4 writes "(EchoTestUpperPort +
 		 * EchoTestUpperPort)/2", a typo for lower + upper).
 		 */
-		p->rport = (uint16_t)(((unsigned int)p->echo_lo +
-		    p->echo_hi) / 2);
+		p->rport = (uint16_t)(((unsigned int)r->echo_lo +
+		    r->echo_hi) / 2);
 		bubble_indirect(c, now, p);
 	}
 	return 1;

@@ -4,4 +4,5 @@
 # compiled by the scripts themselves (plain cc, Linux only).
 EXTRA_DIST += tests/bench/README.md tests/bench/relay.sh \
 	tests/bench/server.sh tests/bench/tcp.sh tests/bench/tbench.c \
-	tests/bench/report.awk tests/bench/lib.sh
+	tests/bench/report.awk tests/bench/lib.sh tests/bench/peers.sh \
+	tests/bench/peerbench.c

@@ -26,7 +26,9 @@
 # With two or more CPUs the relay is pinned to CPU 1, the tools to CPU 0.
 #
 # Usage: tests/bench/relay.sh [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]
-#            [-n COUNT] [-z SIZE] [-u] [-N NICE]
+#            [-n COUNT] [-z SIZE] [-u] [-N NICE] [-m]
+#   -m  memory only: no enc and dec, only the COUNT destinations touched
+#       over SECONDS (tests/bench/peers.sh runs it for 10^4..10^6)
 #   -u  unpinned: let the scheduler place the relay and the tools
 #   -N  run the relay and the tools at this niceness (e.g. -10 on a
 #       machine busy with other work; the default 0 leaves it alone)
@@ -42,7 +44,8 @@ touch_n=100000
 size=1200
 pin=1
 nice=0
-while getopts b:r:s:n:z:uN: o; do
+memonly=0
+while getopts b:r:s:n:z:uN:m o; do
 	case $o in
 	b) builddir=$OPTARG ;;
 	r) rounds=$OPTARG ;;
@@ -51,8 +54,9 @@ while getopts b:r:s:n:z:uN: o; do
 	z) size=$OPTARG ;;
 	u) pin=0 ;;
 	N) nice=$OPTARG ;;
+	m) memonly=1 ;;
 	*) echo "usage: $0 [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]" \
-	    "[-n COUNT] [-z SIZE] [-u] [-N NICE]" >&2; exit 2 ;;
+	    "[-n COUNT] [-z SIZE] [-u] [-N NICE] [-m]" >&2; exit 2 ;;
 	esac
 done
 ours=$builddir/miredo
@@ -334,7 +338,7 @@ round()
 		return
 	fi
 	out="$(mem 0)"
-	if [ -z "$pm" ]; then
+	if [ -z "$pm" ] && [ "$memonly" = 0 ]; then
 		out="$out $(measure_enc) $(measure_dec)"
 	fi
 	out="$out $(mem 1)"
@@ -352,8 +356,9 @@ echo "relay benchmark: ours=$ours debian=$debian"
 echo "$rounds rounds alternating, ${secs}s per direction, $size-byte UDP" \
     "payload, $touch_n destinations touched, relay: ${dcpu:-unpinned}"
 tb_rounds
-# Ours again with a peer table as large as the touched set.
-if [ "$touch_n" -gt 0 ]; then
+# Ours again with a peer table as large as the touched set, if the
+# relay's default (1048576) is smaller.
+if [ "$touch_n" -gt $((1048576 - 1024)) ] && [ "$memonly" = 0 ]; then
 	echo "round=x impl=ours/pm $(round ours ourspm $((touch_n + 1024)))" \
 	    >>"$res"
 fi
@@ -368,7 +373,8 @@ awk -v cols="enc enc_us enc_busy dec dec_us dec_busy rss0 hwm1 seen bubbles
     -f "$here/report.awk" "$res"
 echo "rss0: idle; rss1/hwm1: after enc+dec; seen/bubbl/rssN/hwmN: after" \
     "touching $touch_n destinations (kB)."
-echo "ours/pm: ours with PeerMax $((touch_n + 1024)) (default 4096)."
+[ "$touch_n" -le $((1048576 - 1024)) ] ||
+    echo "ours/pm: ours with PeerMax $((touch_n + 1024)) (default 1048576)."
 [ -z "${TBENCH_KEEP:-}" ] || echo "results kept in $tmp"
 # Anything alarming in the daemons' logs.
 for l in "$tmp"/*.log; do

@@ -83,6 +83,13 @@ test_defaults(void)
 	CHECK(g.syslog_facility == LOG_DAEMON);
 	CHECK(g.refresh_interval == 30 && g.qualify_timeout == 4);
 	CHECK(g.qualify_retries == 3 && g.peer_max == 4096);
+	/* A relay's default table is a public relay's. */
+	CHECK(parse("RelayType relay\n") == 0 && g.peer_max == 1048576);
+	CHECK(parse("RelayType restricted\n") == 0 && g.peer_max == 1048576);
+	CHECK(parse("PeerMax 300\nRelayType relay\n") == 0 &&
+	    g.peer_max == 300);
+	CHECK(parse("RelayType client\nServerAddress 192.0.2.1\n") == 0 &&
+	    g.peer_max == 4096);
 	CHECK(g.queue_bytes == 1048576 && g.hook[0] == '\0');
 	CHECK(parse_kind(CONF_SERVER, 1, "# nothing\n\n") == 0);
 	CHECK(g.kind == CONF_SERVER && !g.have_server_bind);

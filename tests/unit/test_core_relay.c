@@ -9,6 +9,7 @@
 
 #include "core.h"
 #include "core_fake.h"
+#include "core_impl.h"
 #include "packet.h"
 #include "teredo.h"
 #include "t.h"
@@ -346,6 +347,49 @@ test_flood(void)
 	core_free(c);
 }
 
+/*
+ * Mass expiry in steps: 3000 peers idle since the same instant go
+ * CORE_TIMER_BATCH per core_timer() call, and while some are left the
+ * next call is due 1 ms later (the engine reads its sockets in between),
+ * not at once, nor 5 minutes later.
+ */
+static void
+test_expiry_steps(void)
+{
+	struct core		*c = relay_new(1, 4096);
+	struct core_status	 st;
+	uint8_t			 buf[256];
+	size_t			 n;
+	uint32_t		 i;
+	uint64_t		 now = 0, at;
+
+	for (i = 0; i < 3000; i++) {
+		struct in6_addr a = fake_teredo(server, cl_ip,
+		    (uint16_t)(1000 + i));
+
+		n = pkt(buf, sizeof(buf), &native, &a, 1);
+		core_tun_input(c, now, buf, n);
+	}
+	/* Their connectivity tests fail, then they idle. */
+	fake_run(c, &now, 200000);
+	core_get_status(c, &st);
+	CHECK(st.peers == 3000);
+	at = core_next_timer(c);
+	CHECK(at == CORE_PEER_IDLE_MS);
+	core_timer(c, at);
+	core_get_status(c, &st);
+	CHECK(st.peers == 3000 - CORE_TIMER_BATCH);
+	CHECK(core_next_timer(c) == at + 1);
+	core_timer(c, at + 1);
+	core_get_status(c, &st);
+	CHECK(st.peers == 3000 - 2 * CORE_TIMER_BATCH);
+	CHECK(core_next_timer(c) == at + 2);
+	core_timer(c, at + 2);
+	core_get_status(c, &st);
+	CHECK(st.peers == 0 && core_next_timer(c) == UINT64_MAX);
+	core_free(c);
+}
+
 /* Qualify a client with the RA its RS asks for. */
 static void
 garbage_qualify(struct core *c)
@@ -443,6 +487,7 @@ main(void)
 	test_symmetric();
 	test_epoch();
 	test_flood();
+	test_expiry_steps();
 	test_spoof_flood();
 	test_garbage();
 	return T_DONE();

@@ -359,12 +359,20 @@ test_walk_sparse(void)
 	static const uint8_t key[16];
 	static unsigned int seen[1];
 	struct peer_table *t;
+	struct in6_addr a;
 	uint64_t cur = 0;
-	unsigned int pages = 0;
+	unsigned int i, pages = 0;
 
 	CHECK((t = peer_table_new(1 << 20, 1 << 20, key)) != NULL);
 	if (t == NULL)
 		return;
+	/* The table grows its buckets with its peers and keeps them. */
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < 300000; i++) {
+		memcpy(&a.s6_addr[12], &i, sizeof(i));
+		CHECK(peer_add(t, &a, 1) != NULL);
+	}
+	peer_table_clear(t);
 	while ((cur = peer_walk(t, cur, 128, walk_count, seen)) !=
 	    UINT64_MAX && pages < 1000)
 		pages++;
