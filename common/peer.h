@@ -18,11 +18,13 @@
  * free list, never one allocation per peer; links are 32-bit slot
  * numbers, times 32-bit stamps; a queue exists only while packets wait
  * (a side table); the hash table grows a bucket at a time (linear
- * hashing).  The table counts what it uses (peer_table_bytes()): 88
+ * hashing).  The table counts what it uses (peer_table_bytes()): 124
  * bytes per peer at 10^6, tests/unit/test_peer.c holds it to 128.
  *
  * Adding a field: the unit test and PEER_SIZE_MAX fail past 120 bytes
- * (sizeof(struct peer) is 84 today).  Put it with the core's fields;
+ * (sizeof(struct peer) is 120 today, with local discovery's and RFC
+ * 6081's fields: the budget is spent; a new field must take the place of
+ * one, or move state used only for a while to a side table).  Put it with the core's fields;
  * keep flags in uint8_t next to the others and times as peer_stamp()
  * values (uint32_t), never uint64_t, each also in peer_clamp_all() and
  * peer_rebase() (peer.c); state used only for a while (like the queue)
