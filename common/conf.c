@@ -51,7 +51,7 @@ struct conf_directive {
 static conf_handler conf_set_relaytype, conf_set_host, conf_set_prefix,
     conf_set_uint, conf_set_port, conf_set_ifname, conf_set_bindaddr,
     conf_set_facility, conf_set_hook, conf_set_serverbind,
-    conf_set_native;
+    conf_set_native, conf_set_portmap;
 
 #define F(field)	offsetof(struct conf, field)
 
@@ -80,6 +80,7 @@ static const struct conf_directive conf_directives[] = {
 	{ "PeerQueueBytes", CONF_MIREDO_BIT, conf_set_uint, F(queue_bytes),
 	    4096, 67108864 },
 	{ "ClientHook", CONF_MIREDO_BIT, conf_set_hook, 0, 0, 0 },
+	{ "PortMapping", CONF_MIREDO_BIT, conf_set_portmap, 0, 0, 0 },
 	{ "ServerBindAddress", CONF_SERVER_BIT, conf_set_serverbind,
 	    F(server_bind), 0, 0 },
 	{ "ServerBindAddress2", CONF_SERVER_BIT, conf_set_serverbind,
@@ -138,6 +139,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->peer_max = 4096;
 	c->queue_bytes = 1048576;
 	c->icmp_max = 88;
+	c->port_mapping = 1;
 }
 
 static int
@@ -177,6 +179,22 @@ conf_set_port(struct conf_state *st, const struct conf_directive *d,
 	if (conf_range(st, d, val, &v) == -1)
 		return -1;
 	st->c->bind_port = (uint16_t)v;
+	return 0;
+}
+
+static int
+conf_set_portmap(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (strcasecmp(val, "yes") == 0)
+		st->c->port_mapping = 1;
+	else if (strcasecmp(val, "no") == 0)
+		st->c->port_mapping = 0;
+	else {
+		conf_error(st, "%s: unknown value \"%s\" (yes or no)",
+		    d->name, val);
+		return -1;
+	}
 	return 0;
 }
 

@@ -60,6 +60,7 @@ struct conf {
 	unsigned int	icmp_max;	/* ServerICMPMax (server), 88 */
 	enum conf_native native;	/* ServerNativeOutput (server), auto */
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
+	int		port_mapping;	/* PortMapping (client), yes = 1 */
 };
 
 /* Fill c with the defaults for kind. */

@@ -136,4 +136,6 @@ conf_print(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "PeerQueueBytes %u\n", c->queue_bytes);
 	if (c->hook[0] != '\0')
 		(void)fprintf(fp, "ClientHook %s\n", c->hook);
+	if (!c->port_mapping)
+		(void)fprintf(fp, "PortMapping no\n");
 }
