@@ -93,7 +93,8 @@ portmap_upnp_find(struct pm_state *s)
 
 	if (s->have_igd)
 		return 0;
-	devs = upnpDiscover(PORTMAP_DISCOVER_MS, NULL, NULL,
+	/* "": no minissdpd (a local socket, refused in the sandbox). */
+	devs = upnpDiscover(PORTMAP_DISCOVER_MS, NULL, "",
 	    UPNP_LOCAL_PORT_ANY, 0, 2, &err);
 	if (devs == NULL)
 		return -1;
@@ -180,9 +181,12 @@ portmap_upnp_del(struct pm_state *s)
 #endif /* HAVE_MINIUPNPC */
 
 #ifdef HAVE_NATPMP
-/* One request and its answer, within PORTMAP_NATPMP_MS. */
+/*
+ * One request and its answer, within PORTMAP_NATPMP_MS; a SIGTERM cuts
+ * it short unless it is the deletion that SIGTERM asked for.
+ */
 static int
-portmap_natpmp_ask(natpmp_t *n, natpmpresp_t *r)
+portmap_natpmp_ask(natpmp_t *n, natpmpresp_t *r, int abortable)
 {
 	struct pollfd	pfd;
 	int		rc, waited = 0;
@@ -190,7 +194,7 @@ portmap_natpmp_ask(natpmp_t *n, natpmpresp_t *r)
 	pfd.fd = n->s;
 	pfd.events = POLLIN;
 	while ((rc = readnatpmpresponseorretry(n, r)) == NATPMP_TRYAGAIN &&
-	    waited < PORTMAP_NATPMP_MS && !portmap_term) {
+	    waited < PORTMAP_NATPMP_MS && !(abortable && portmap_term)) {
 		(void)poll(&pfd, 1, 100);
 		waited += 100;
 	}
@@ -208,12 +212,17 @@ portmap_natpmp(struct pm_state *s, uint32_t lifetime, struct portmap_msg *m)
 
 	if (initnatpmp(&n, 0, 0) != 0)
 		return -1;
-	if (sendpublicaddressrequest(&n) < 0 || portmap_natpmp_ask(&n, &r))
-		goto out;
-	ip = r.pnu.publicaddress.addr.s_addr;
+	ip = s->cur.ext_ip;
+	if (lifetime != 0) {
+		if (sendpublicaddressrequest(&n) < 0 ||
+		    portmap_natpmp_ask(&n, &r, 1))
+			goto out;
+		ip = r.pnu.publicaddress.addr.s_addr;
+	}
 	if (sendnewportmappingrequest(&n, NATPMP_PROTOCOL_UDP, s->port,
 	    lifetime == 0 ? 0 : s->cur.ext_port != 0 ? s->cur.ext_port :
-	    s->port, lifetime) < 0 || portmap_natpmp_ask(&n, &r))
+	    s->port, lifetime) < 0 ||
+	    portmap_natpmp_ask(&n, &r, lifetime != 0))
 		goto out;
 	if (lifetime != 0) {
 		m->method = PORTMAP_NATPMP;

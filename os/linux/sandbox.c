@@ -79,10 +79,12 @@ static const char *const sandbox_resolver[] = {
 
 /*
  * The port-mapping child (UPnP IGD by SSDP and HTTP, NAT-PMP by UDP):
- * the resolver's calls and checks, and bind(2) for its SSDP socket.
+ * the resolver's calls and checks, bind(2) for its SSDP socket, and
+ * dup(2), which perror(3) makes (miniupnpc reports socket errors so, to
+ * /dev/null here).
  */
 static const char *const sandbox_portmap[] = {
-	"bind", "select", "pselect6", "getpeername",
+	"bind", "select", "pselect6", "getpeername", "dup",
 };
 
 static int
