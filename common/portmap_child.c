@@ -37,6 +37,7 @@
 #include "chan.h"
 #include "daemon.h"
 #include "portmap.h"
+#include "teredo.h"
 
 #define PORTMAP_LEASE		3600	/* s asked for */
 #define PORTMAP_RETRY_MIN	10	/* s after a failure, doubling */
@@ -99,10 +100,16 @@ portmap_upnp_find(struct pm_state *s)
 	if (devs == NULL)
 		return -1;
 	memset(&s->urls, 0, sizeof(s->urls));
+	/*
+	 * 1: connected, with a public address.  2: not connected, or
+	 * miniupnpc finds its address reserved (its list has the
+	 * documentation ranges): portmap_upnp_add() checks the address
+	 * itself, as the Teredo core does, and the IGD has the last word.
+	 */
 	rc = UPNP_GetValidIGD(devs, &s->urls, &s->data, s->lanaddr,
 	    sizeof(s->lanaddr));
 	freeUPNPDevlist(devs);
-	if (rc == 1) {
+	if (rc == 1 || rc == 2) {
 		s->have_igd = 1;
 		return 0;
 	}
@@ -136,7 +143,7 @@ portmap_upnp_add(struct pm_state *s, struct portmap_msg *m)
 	(void)snprintf(lease, sizeof(lease), "%u", lifetime);
 	if (UPNP_GetExternalIPAddress(s->urls.controlURL,
 	    s->data.first.servicetype, ip) != 0 ||
-	    inet_pton(AF_INET, ip, &a) != 1 || a.s_addr == 0)
+	    inet_pton(AF_INET, ip, &a) != 1 || !ipv4_is_global(a.s_addr))
 		goto fail;
 	rc = UPNP_AddPortMapping(s->urls.controlURL,
 	    s->data.first.servicetype, ext, in, s->lanaddr, "Teredo (miredo)",

@@ -5,19 +5,21 @@
 # Port mapping on the NAT (PortMapping): our client behind a symmetric
 # NAT (nftables masquerade fully-random) that runs Debian's miniupnpd
 # (UPnP IGD, on the LAN side only) and a NAT-PMP gateway
-# (tests/netns/natpmp_gw.py); outside, our server, and a second client of
-# ours behind another symmetric NAT, without port mapping.
+# (tests/netns/natgw.py); outside, our server, and a second client of
+# ours behind another symmetric NAT with a NAT-PMP gateway.
 #   - PortMapping no: no mapping, and the other client cannot reach ours
 #     (two symmetric NATs);
 #   - PortMapping yes: the client speaks UPnP to the real miniupnpd (which
 #     refuses: see below), then NAT-PMP; the mapping appears in the NAT's
 #     rules, miredo-status shows it, the client qualifies through it (its
 #     Teredo address carries the mapped port) and is reachable;
-#   - SIGTERM: the mapping is removed from the NAT.
+#   - SIGTERM: the mapping is removed from the NAT;
+#   - the same by UPnP, with natgw.py as the IGD (SSDP, description,
+#     AddPortMapping, DeletePortMapping).
 # miniupnpd 2.3.1 refuses every mapping when its external address is
 # reserved ("Reserved / private IP address ... Port forwarding is
 # impossible"), and 192.0.2/24, 198.51.100/24, 203.0.113/24 and
-# 198.18/15 all are: hence the NAT-PMP stand-in for the mapping itself.
+# 198.18/15 all are: hence natgw.py, a stand-in for the mapping itself.
 # Root only (77 otherwise; with CI=true nothing may skip).
 
 skip() {
@@ -147,17 +149,19 @@ deny 0-65535 0.0.0.0/0 0-65535
 EOC
 ip netns exec "$NSN" "$MINIUPNPD" -f "$TMPD/miniupnpd.conf" -d \
     -P "$TMPD/miniupnpd.pid" > "$TMPD/miniupnpd.log" 2>&1 &
-# gw NS LAN EXT EXTIF NAME: a NAT-PMP gateway on that NAT.
+# gw MODE NS LAN EXT EXTIF NAME: a NAT-PMP or UPnP gateway on that NAT.
 gw() {
-	ip netns exec "$1" python3 "$S/natpmp_gw.py" "$2" "$3" "$4" \
-	    "$TMPD/$5.log" > "$TMPD/$5.err" 2>&1 &
-	wait_for 10 grep -q '^ready' "$TMPD/$5.log" 2>/dev/null && return 0
-	cat "$TMPD/$5.err"
-	echo "FAIL: the NAT-PMP gateway $5 did not start"
+	ip netns exec "$2" python3 "$S/natgw.py" "$1" "$3" "$4" "$5" \
+	    "$TMPD/$6.log" > "$TMPD/$6.err" 2>&1 &
+	GWPID=$!
+	wait_for 10 grep -q '^ready' "$TMPD/$6.log" 2>/dev/null && return 0
+	cat "$TMPD/$6.err"
+	echo "FAIL: the gateway $6 did not start"
 	exit 1
 }
-gw "$NSN" 192.0.2.1 203.0.113.1 w0 gw
-gw "$NSM" 198.18.0.1 198.51.100.1 w1 gw2
+gw natpmp "$NSN" 192.0.2.1 203.0.113.1 w0 gw
+GW1=$GWPID
+gw natpmp "$NSM" 198.18.0.1 198.51.100.1 w1 gw2
 wait_for 10 grep -q 'HTTP listening' "$TMPD/miniupnpd.log" ||
     fail "miniupnpd did not start: $(cat "$TMPD/miniupnpd.log")"
 
@@ -238,8 +242,10 @@ check "the other client reaches ours through the mappings" \
 check "and ours the other" ping_from "$NSC" out
 check "UPnP was tried first, with the real miniupnpd (M-SEARCH)" \
     grep -q 'SSDP M-SEARCH from 192.0.2.10' "$TMPD/miniupnpd.log"
-check "... which refuses a reserved external address" \
-    grep -q 'Port forwarding is impossible' "$TMPD/miniupnpd.log"
+check "... and asked its external address (GetExternalIPAddress)" \
+    grep -q 'SOAPAction: .*#GetExternalIPAddress' "$TMPD/miniupnpd.log"
+check "... which it refuses: reserved, \"not suitable for external IP\"" \
+    grep -q 'address 203.0.113.1 is not suitable' "$TMPD/miniupnpd.log"
 PRIV=$(cat "$TMPD/in.pid")
 child_unpriv() {
 	local c
@@ -264,8 +270,30 @@ check "... by the client's request (lifetime 0)" \
 check "no port-mapping child left" \
     eval '! ip netns pids "$NSC" | grep -q .'
 
+# 4. UPnP: the NAT's gateway is now a UPnP IGD (miniupnpd and NAT-PMP
+# gone); the other client keeps its NAT-PMP mapping.
+kill "$(cat "$TMPD/miniupnpd.pid")" "$GW1" 2>/dev/null
+wait_for 5 eval '! kill -0 "$GW1" 2>/dev/null'
+gw upnp "$NSN" 192.0.2.1 203.0.113.1 w0 igd
+start in "$NSC" 192.0.2.10 upc0
+wait_for 20 qualified in || fail "our client did not qualify (UPnP)"
+by_upnp() { has in '^port-mapping: 203\.0\.113\.1:[0-9]+ by UPnP'; }
+check "UPnP: status shows the mapping, by UPnP" wait_for 20 by_upnp
+PM=$(report in | sed -n 's/^port-mapping: 203\.0\.113\.1:\([0-9]*\) .*/\1/p')
+check "UPnP: AddPortMapping made the rule" \
+    eval 'ip netns exec "$NSN" nft list table ip natpmpgw |
+    grep -q "udp dport $PM dnat to 192.0.2.10:"'
+check "UPnP: qualified through it at once (address-mapped :$PM)" \
+    wait_for 5 through
+check "UPnP: the other client reaches ours" ping_from "$NSO" in
+stop in || fail "our client did not stop"
+check "UPnP: after SIGTERM DeletePortMapping removed the rule" \
+    wait_for 10 gone
+check "... for our port" \
+    grep -q "^delete 203.0.113.1:$PM" "$TMPD/igd.log"
+
 if [ "$failures" -ne 0 ]; then
-	for f in in.log out.log gw.log gw.err gw2.log; do
+	for f in in.log out.log gw.log gw.err gw2.log igd.log igd.err; do
 		echo "--- $f"; cat "$TMPD/$f"
 	done
 	echo "--- miniupnpd.log"; tail -20 "$TMPD/miniupnpd.log"
