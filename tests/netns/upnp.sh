@@ -247,17 +247,26 @@ check "... and asked its external address (GetExternalIPAddress)" \
 check "... which it refuses: reserved, \"not suitable for external IP\"" \
     grep -q 'address 203.0.113.1 is not suitable' "$TMPD/miniupnpd.log"
 PRIV=$(cat "$TMPD/in.pid")
+# The port-mapping child: the child of priv without the tunnel (the
+# server is a literal: no resolver); nobody, no capabilities, seccomp, and
+# nothing of priv's but stdio on /dev/null and its channel (and, between
+# two requests, a socket of its own).
 child_unpriv() {
-	local c
+	local c n
 	for c in $(pgrep -P "$PRIV"); do
-		[ "$(stat -c %U "/proc/$c")" = nobody ] || continue
-		grep -q '^Seccomp:[[:space:]]*2' "/proc/$c/status" || continue
-		# the port-mapping child holds no tunnel
-		ls -l "/proc/$c/fd" | grep -q /dev/net/tun || return 0
+		ls -l "/proc/$c/fd" | grep -q /dev/net/tun && continue
+		[ "$(stat -c %U "/proc/$c")" = nobody ] || return 1
+		grep -q '^Seccomp:[[:space:]]*2' "/proc/$c/status" || return 1
+		grep -q '^CapEff:[[:space:]]*0*$' "/proc/$c/status" || return 1
+		n=$(ls "/proc/$c/fd" | wc -l)
+		[ "$n" -le 5 ] || return 1
+		ls -l "/proc/$c/fd" | grep -Eq 'ctl|/dev/net/tun' && return 1
+		return 0
 	done
 	return 1
 }
-check "the port-mapping child runs as nobody, in seccomp" child_unpriv
+check "the port-mapping child: nobody, no capabilities, seccomp, 4-5 fds" \
+    child_unpriv
 
 # 3. SIGTERM: the mapping goes.
 stop in || fail "our client did not stop"
