@@ -234,6 +234,9 @@ check "the mapping is in the NAT's rules" \
 check "JSON: port_mapping with method NAT-PMP" \
     eval '"$B/miredo-status" -j -s "$TMPD/in.ctl" |
     grep -q "\"port_mapping\":{\"method\":\"NAT-PMP\",\"ip\":\"203.0.113.1\",\"port\":$PM"'
+check "JSON valid against tests/status.schema.json (port_mapping set)" \
+    eval '"$B/miredo-status" -j -s "$TMPD/in.ctl" |
+    python3 "$S/../status_check.py" "$S/../status.schema.json"'
 out_through() { has out '^address-mapped: 198\.51\.100\.1:'"$(report out |
     sed -n 's/^port-mapping: 198\.51\.100\.1:\([0-9]*\) .*/\1/p')"'$'; }
 wait_for 15 out_through || fail "the other client did not qualify through its mapping"
