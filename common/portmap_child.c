@@ -329,9 +329,10 @@ portmap_child(int fd, uint16_t port)
 				portmap_report(fd, &m);
 			s.cur = m;
 			retry = PORTMAP_RETRY_MIN;
+			/* Renew at half the lifetime, however short. */
 			wait = m.lifetime / 2;
-			if (wait < PORTMAP_RETRY_MIN)
-				wait = PORTMAP_RETRY_MIN;
+			if (wait == 0)
+				wait = 1;
 		} else {
 			if (s.cur.method != PORTMAP_NONE)
 				portmap_report(fd, &m);	/* lost it */

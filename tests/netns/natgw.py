@@ -14,7 +14,9 @@ entries so that the next packet takes the new rule.  The table is rebuilt
 whole at every change; mappings expire after their lifetime.
 
 usage: natgw.py natpmp|upnp LAN_IP EXT_IP EXT_IFNAME LOGFILE
+Environment: NATGW_MAX_LIFE, the longest lifetime granted (s, 3600).
 """
+import os
 import http.server
 import re
 import select
@@ -26,6 +28,7 @@ import threading
 import time
 
 MODE, LAN, EXT, EXTIF, LOG = sys.argv[1:6]
+MAXLIFE = int(os.environ.get("NATGW_MAX_LIFE", "3600"))
 START = time.monotonic()
 maps = {}       # eport -> (client ip, iport, expiry)
 
@@ -64,7 +67,7 @@ def epoch():
 def add(ip, iport, want, life):
     """Map (or renew) ip:iport; the external port, or None."""
     mine = [e for e, m in maps.items() if m[0] == ip and m[1] == iport]
-    life = min(life, 3600) if life else 3600
+    life = min(life, MAXLIFE) if life else MAXLIFE
     eport = mine[0] if mine else want or iport
     while eport in maps and maps[eport][:2] != (ip, iport):
         eport = eport % 65535 + 1
@@ -74,6 +77,8 @@ def add(ip, iport, want, life):
         apply()
         forget_conntrack(ip, iport)
         log(f"map {EXT}:{eport} -> {ip}:{iport} for {life} s")
+    else:
+        log(f"renew {EXT}:{eport} -> {ip}:{iport} for {life} s")
     return eport, life
 
 

@@ -161,7 +161,8 @@ gw() {
 }
 gw natpmp "$NSN" 192.0.2.1 203.0.113.1 w0 gw
 GW1=$GWPID
-gw natpmp "$NSM" 198.18.0.1 198.51.100.1 w1 gw2
+# The other NAT grants 14 s: the client must renew (at half, 7 s or 10 s).
+NATGW_MAX_LIFE=14 gw natpmp "$NSM" 198.18.0.1 198.51.100.1 w1 gw2
 wait_for 10 grep -q 'HTTP listening' "$TMPD/miniupnpd.log" ||
     fail "miniupnpd did not start: $(cat "$TMPD/miniupnpd.log")"
 
@@ -270,6 +271,10 @@ child_unpriv() {
 }
 check "the port-mapping child: nobody, no capabilities, seccomp, 4-5 fds" \
     child_unpriv
+check "the other client renews its 14 s mapping before it expires" \
+    wait_for 15 grep -q '^renew 198.51.100.1:.* for 14 s' "$TMPD/gw2.log"
+check "... and it never expired" eval '! grep -q expired "$TMPD/gw2.log"'
+
 
 # 3. SIGTERM: the mapping goes.
 stop in || fail "our client did not stop"
