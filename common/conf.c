@@ -51,7 +51,7 @@ struct conf_directive {
 static conf_handler conf_set_relaytype, conf_set_host, conf_set_prefix,
     conf_set_uint, conf_set_port, conf_set_ifname, conf_set_bindaddr,
     conf_set_facility, conf_set_hook, conf_set_serverbind,
-    conf_set_native, conf_set_bool;
+    conf_set_native, conf_set_bool, conf_set_portmap;
 
 #define F(field)	offsetof(struct conf, field)
 
@@ -86,6 +86,7 @@ static const struct conf_directive conf_directives[] = {
 	/* RFC 6081 3.1; miredo 1.2.6 has no such directive. */
 	{ "SymmetricNATSupport", CONF_MIREDO_BIT, conf_set_bool,
 	    F(sns), 0, 0 },
+	{ "PortMapping", CONF_MIREDO_BIT, conf_set_portmap, 0, 0, 0 },
 	{ "ServerBindAddress", CONF_SERVER_BIT, conf_set_serverbind,
 	    F(server_bind), 0, 0 },
 	{ "ServerBindAddress2", CONF_SERVER_BIT, conf_set_serverbind,
@@ -149,6 +150,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->srv_rate = CONF_SRV_RATE_DEFAULT;
 	c->local_discovery = 1;
 	c->sns = 1;
+	c->port_mapping = 1;
 }
 
 static int
@@ -188,6 +190,22 @@ conf_set_port(struct conf_state *st, const struct conf_directive *d,
 	if (conf_range(st, d, val, &v) == -1)
 		return -1;
 	st->c->bind_port = (uint16_t)v;
+	return 0;
+}
+
+static int
+conf_set_portmap(struct conf_state *st, const struct conf_directive *d,
+    const char *val)
+{
+	if (strcasecmp(val, "yes") == 0)
+		st->c->port_mapping = 1;
+	else if (strcasecmp(val, "no") == 0)
+		st->c->port_mapping = 0;
+	else {
+		conf_error(st, "%s: unknown value \"%s\" (yes or no)",
+		    d->name, val);
+		return -1;
+	}
 	return 0;
 }
 

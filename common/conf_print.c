@@ -140,4 +140,6 @@ conf_print(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "LocalDiscovery %s\n",
 	    c->local_discovery ? "yes" : "no");
 	(void)fprintf(fp, "SymmetricNATSupport %s\n", c->sns ? "yes" : "no");
+	if (!c->port_mapping)
+		(void)fprintf(fp, "PortMapping no\n");
 }

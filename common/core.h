@@ -162,6 +162,11 @@ struct core_status {
 	int		sns;		/* RFC 6081 5.2 active */
 	int		pp, seq;	/* RFC 6081 5.4, 5.5 active */
 	unsigned int	rports;		/* random-port sockets open */
+	/* client: a mapping of our port on the NAT (core_portmap()) */
+	uint32_t	portmap_ip;	/* nbo, 0 = none */
+	uint16_t	portmap_port;
+	unsigned int	portmap_method;	/* how it was made (portmap.h) */
+	unsigned int	portmap_lifetime;	/* s, as granted */
 	unsigned int	mtu;
 	unsigned int	peers;
 	struct core_counters counters;
@@ -199,6 +204,16 @@ void	core_discovery_input(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, const void *buf, size_t len);
 /* Client: the network changed: re-qualify at once. */
 void	core_netchange(struct core *c, uint64_t now);
+/*
+ * Client: the NAT mapped ip:port (nbo, host order) to our port for
+ * lifetime s, made by method (an opaque number for the status); ip 0:
+ * no mapping.  A new mapping the server has not seen yet makes the
+ * client qualify again at once, so that its Teredo address carries the
+ * mapping (RFC 6081 4.3): for that the NAT must send our packets out
+ * through the mapped port too, as a port mapping does.
+ */
+void	core_portmap(struct core *c, uint64_t now, unsigned int method,
+	    uint32_t ip, uint16_t port, unsigned int lifetime);
 void	core_get_status(const struct core *c, struct core_status *st);
 /* Bytes the peer table has allocated (peer_table_bytes()). */
 size_t	core_peer_bytes(const struct core *c);

@@ -21,6 +21,7 @@
 #include "core.h"
 #include "ctl.h"
 #include "json.h"
+#include "portmap.h"
 #include "server.h"
 #include "teredo.h"
 
@@ -316,8 +317,17 @@ ctl_nat(struct ctl_out *o, const struct core_status *st,
 		    (unsigned int)st->mapped_port);
 	else
 		ctl_printf(o, "mapped: none\n");
-	if (st->state != CORE_STATE_RELAY)
-		ctl_rfc6081(o, st);
+	if (st->state == CORE_STATE_RELAY)
+		return;
+	ctl_rfc6081(o, st);
+	if (st->portmap_ip != 0)
+		ctl_printf(o, "port-mapping: %s:%u by %s (lifetime %u s)\n",
+		    ipv4_ntop(st->portmap_ip, m),
+		    (unsigned int)st->portmap_port,
+		    portmap_method_name(st->portmap_method),
+		    st->portmap_lifetime);
+	else
+		ctl_printf(o, "port-mapping: none\n");
 }
 
 static void
@@ -471,6 +481,22 @@ ctl_json_mapping(struct json *j, const char *key, uint32_t ip, uint16_t port)
 	json_end(j, 0);
 }
 
+/* The mapping asked of the NAT (portmap.h); null when none. */
+static void
+ctl_json_portmap(struct json *j, const struct core_status *st)
+{
+	if (st->portmap_ip == 0) {
+		json_null(j, "port_mapping");
+		return;
+	}
+	json_begin(j, "port_mapping", 0);
+	json_str(j, "method", portmap_method_name(st->portmap_method));
+	ctl_json_ipv4(j, "ip", st->portmap_ip);
+	json_u64(j, "port", st->portmap_port);
+	json_u64(j, "lifetime", st->portmap_lifetime);
+	json_end(j, 0);
+}
+
 static void
 ctl_json_head(struct json *j, const char *program, const char *role,
     const char *state, int64_t since)
@@ -571,6 +597,7 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 		    st->server != 0 ? htonl(ntohl(st->server) + 1) : 0);
 	}
 	ctl_json_mapping(&j, "mapping", st->mapped_ip, st->mapped_port);
+	ctl_json_portmap(&j, st);
 	json_str(&j, "nat", ctl_nat_word(st, eng));
 	json_bool(&j, "cone", st->cone);
 	ctl_json_rfc6081(&j, st);

@@ -300,6 +300,7 @@ static int
 engine_chan_msg(struct engine *e, uint64_t now)
 {
 	struct privmsg_resolved r;
+	struct privmsg_portmap pm;
 	const void *msg;
 	const char *why;
 	size_t len;
@@ -323,6 +324,11 @@ engine_chan_msg(struct engine *e, uint64_t now)
 		break;
 	case PRIV_MSG_NETCHANGE:
 		core_netchange(e->core, now);
+		break;
+	case PRIV_MSG_PORTMAP:
+		memcpy(&pm, msg, sizeof(pm));
+		core_portmap(e->core, now, pm.method, pm.ext_ip,
+		    (uint16_t)pm.ext_port, pm.lifetime);
 		break;
 	default:
 		fatalx("%s: bad message from priv: %s", __func__, why);

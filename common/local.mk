@@ -44,3 +44,7 @@ libcore_a_SOURCES += common/ctl.c common/ctl.h common/json.c common/json.h
 sbin_PROGRAMS += miredo-status
 miredo_status_SOURCES = common/miredo_status.c
 miredo_status_LDADD = libcore.a
+# port mapping on the NAT (UPnP IGD, NAT-PMP): core hook, message, priv's child
+libcore_a_SOURCES += common/core_portmap.c common/portmap_msg.c common/portmap.h
+miredo_SOURCES += common/portmap.c common/portmap_child.c
+miredo_LDADD += $(MINIUPNPC_LIBS) $(NATPMP_LIBS)

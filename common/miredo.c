@@ -225,6 +225,8 @@ miredo_configure(struct miredo *m)
 	resolve_init(&m->rs, m->conf.server_name,
 	    m->conf.have_server_name2 ? m->conf.server_name2 : "");
 	(void)resolve_start(&m->rs, daemon_now_ms());
+	if (m->conf.port_mapping)
+		(void)portmap_start(&m->pm, m->udp, &m->pw);
 	return 0;
 }
 
@@ -232,6 +234,7 @@ static void
 miredo_unconfigure(struct miredo *m)
 {
 	resolve_stop(&m->rs);
+	portmap_stop(&m->pm);
 	if (m->conf.relay_type != CONF_CLIENT)
 		priv_relay_down(&m->pv);
 	else
@@ -381,6 +384,7 @@ main(int argc, char *argv[])
 	m.engine = -1;
 	m.backoff = SUPERVISE_BACKOFF_MIN;
 	resolve_init(&m.rs, "", "");
+	portmap_init(&m.pm);
 	cmdline_parse(&m.cl, CMDLINE_MIREDO, argc, argv);
 	log_init(1, 0, LOG_DAEMON);
 	log_procinit("miredo");	/* its role once the configuration is read */

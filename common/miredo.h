@@ -17,6 +17,7 @@
 #include "chan.h"
 #include "cmdline.h"
 #include "conf.h"
+#include "portmap.h"
 #include "priv.h"
 #include "resolve.h"
 
@@ -40,6 +41,7 @@ struct miredo {
 	unsigned int	backoff;
 	struct priv	pv;
 	struct resolve	rs;
+	struct portmap	pm;		/* port-mapping child (client) */
 };
 
 /* miredo.c */
@@ -51,6 +53,7 @@ void	supervise_signals(void);
 void	supervise_engine_start(struct miredo *m);
 void	supervise_engine_stop(struct miredo *m);
 void	supervise_send_resolved(struct miredo *m);
+void	supervise_send_portmap(struct miredo *m);
 /* One round of supervise_loop(): wait (poll), then handle what came. */
 void	supervise_once(struct miredo *m);
 void	supervise_loop(struct miredo *m) __attribute__((noreturn));

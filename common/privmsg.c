@@ -25,6 +25,7 @@ static const char *const privmsg_names[PRIV_MSG_MAX] = {
 	[PRIV_MSG_READY] = "PRIV_MSG_READY",
 	[PRIV_MSG_RESOLVED] = "PRIV_MSG_RESOLVED",
 	[PRIV_MSG_NETCHANGE] = "PRIV_MSG_NETCHANGE",
+	[PRIV_MSG_PORTMAP] = "PRIV_MSG_PORTMAP",
 };
 
 size_t
@@ -49,6 +50,8 @@ privmsg_size(uint32_t type)
 		return sizeof(struct privmsg_resolved);
 	case PRIV_MSG_NETCHANGE:
 		return sizeof(struct privmsg_netchange);
+	case PRIV_MSG_PORTMAP:
+		return sizeof(struct privmsg_portmap);
 	default:
 		return 0;
 	}
@@ -211,13 +214,23 @@ privmsg_check_engine(const void *buf, size_t len, const char **why)
 		return -1;
 	}
 	memcpy(&type, buf, sizeof(type));
-	if (type != PRIV_MSG_RESOLVED && type != PRIV_MSG_NETCHANGE) {
+	if (type != PRIV_MSG_RESOLVED && type != PRIV_MSG_NETCHANGE &&
+	    type != PRIV_MSG_PORTMAP) {
 		*why = "unknown type";
 		return -1;
 	}
 	if (len != privmsg_size(type)) {
 		*why = "wrong length";
 		return -1;
+	}
+	if (type == PRIV_MSG_PORTMAP) {
+		struct privmsg_portmap pm;
+
+		memcpy(&pm, buf, sizeof(pm));
+		if (pm.ext_port > 65535) {
+			*why = "bad port";
+			return -1;
+		}
 	}
 	return (int)type;
 }

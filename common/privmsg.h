@@ -28,6 +28,7 @@ enum privmsg_type {
 	/* priv -> engine */
 	PRIV_MSG_RESOLVED,
 	PRIV_MSG_NETCHANGE,
+	PRIV_MSG_PORTMAP,
 	PRIV_MSG_MAX
 };
 
@@ -80,6 +81,14 @@ struct privmsg_netchange {	/* PRIV_MSG_NETCHANGE */
 	uint32_t	type;
 };
 
+struct privmsg_portmap {	/* PRIV_MSG_PORTMAP (portmap.h) */
+	uint32_t	type;
+	uint32_t	method;		/* enum portmap_method */
+	uint32_t	ext_ip;		/* nbo, 0 = no mapping */
+	uint32_t	ext_port;	/* host order */
+	uint32_t	lifetime;	/* s */
+};
+
 /* Any message, for receive buffers. */
 union privmsg {
 	uint32_t		type;
@@ -91,6 +100,7 @@ union privmsg {
 	struct privmsg_ready	ready;
 	struct privmsg_resolved	resolved;
 	struct privmsg_netchange netchange;
+	struct privmsg_portmap	portmap;
 };
 
 /* The largest message: receive buffers are bigger to catch overlong ones. */

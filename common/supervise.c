@@ -99,6 +99,21 @@ supervise_send_resolved(struct miredo *m)
 	supervise_send(m, &r, sizeof(r));
 }
 
+/* The mapping the port-mapping child reported, to the engine's core. */
+void
+supervise_send_portmap(struct miredo *m)
+{
+	struct privmsg_portmap pm;
+
+	memset(&pm, 0, sizeof(pm));
+	pm.type = PRIV_MSG_PORTMAP;
+	pm.method = (uint32_t)m->pm.last.method;
+	pm.ext_ip = m->pm.last.ext_ip;
+	pm.ext_port = m->pm.last.ext_port;
+	pm.lifetime = m->pm.last.lifetime;
+	supervise_send(m, &pm, sizeof(pm));
+}
+
 /*
  * In the new engine: nothing but its tunnel, socket, channel and status
  * listener, and stdin on /dev/null; in daemon mode stdout and stderr too,
@@ -139,6 +154,8 @@ supervise_engine_start(struct miredo *m)
 			(void)close(m->mon);
 		if (resolve_fd(&m->rs) != -1)
 			(void)close(resolve_fd(&m->rs));
+		if (portmap_fd(&m->pm) != -1)
+			(void)close(portmap_fd(&m->pm));
 		memset(&a, 0, sizeof(a));
 		a.conf = &m->conf;
 		a.tun_fd = m->tun;
@@ -162,6 +179,8 @@ supervise_engine_start(struct miredo *m)
 	log_debug("%s: engine is pid %ld", __func__, (long)m->engine);
 	if (m->conf.relay_type == CONF_CLIENT && m->rs.have)
 		supervise_send_resolved(m);
+	if (m->pm.last.method != PORTMAP_NONE)
+		supervise_send_portmap(m);
 }
 
 /* The engine is gone: undo its configuration and tell the hook. */
@@ -246,6 +265,8 @@ supervise_reap(struct miredo *m)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		if (pid == m->engine)
 			supervise_engine_died(m, st);
+		else if (portmap_reaped(&m->pm, pid, st))
+			continue;
 		else if (resolve_reaped(&m->rs, pid)) {
 			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 				log_child_status("resolver", (long)pid, st);
@@ -391,7 +412,7 @@ supervise_timers(struct miredo *m)
 static void
 supervise_run(struct miredo *m, int once)
 {
-	struct pollfd pfd[5];
+	struct pollfd pfd[6];
 	int timeout;
 
 	do {
@@ -404,7 +425,9 @@ supervise_run(struct miredo *m, int once)
 		pfd[2].events = pfd[3].events = POLLIN;
 		pfd[4].fd = m->elog;
 		pfd[4].events = POLLIN;
-		if (poll(pfd, 5, timeout) == -1 && errno != EINTR)
+		pfd[5].fd = portmap_fd(&m->pm);
+		pfd[5].events = POLLIN;
+		if (poll(pfd, 6, timeout) == -1 && errno != EINTR)
 			fatal("%s: poll", __func__);
 		if (pfd[4].fd != -1 && pfd[4].revents != 0 &&
 		    log_relay(m->elog, "the engine") == -1) {
@@ -418,6 +441,9 @@ supervise_run(struct miredo *m, int once)
 		if (pfd[3].fd != -1 && pfd[3].revents != 0 &&
 		    resolve_read(&m->rs, daemon_now_ms()))
 			supervise_send_resolved(m);
+		if (pfd[5].fd != -1 && pfd[5].revents != 0 &&
+		    portmap_read(&m->pm, daemon_now_ms()))
+			supervise_send_portmap(m);
 		if (pfd[0].revents != 0)
 			supervise_signal(m);
 	} while (!once);

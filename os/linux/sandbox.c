@@ -77,6 +77,16 @@ static const char *const sandbox_resolver[] = {
 	"pread64",
 };
 
+/*
+ * The port-mapping child (UPnP IGD by SSDP and HTTP, NAT-PMP by UDP):
+ * the resolver's calls and checks, bind(2) for its SSDP socket, and
+ * dup(2), which perror(3) makes (miniupnpc reports socket errors so, to
+ * /dev/null here).
+ */
+static const char *const sandbox_portmap[] = {
+	"bind", "select", "pselect6", "getpeername", "dup",
+};
+
 static int
 sandbox_names(scmp_filter_ctx ctx, uint32_t action, const char *const *names,
     size_t n)
@@ -207,6 +217,10 @@ sandbox_seccomp(enum os_role role)
 		case OS_ROLE_SERVER:
 			rc = SANDBOX_NAMES(ctx, sandbox_server);
 			break;
+		case OS_ROLE_PORTMAP:
+			if ((rc = SANDBOX_NAMES(ctx, sandbox_portmap)) < 0)
+				break;
+			/* FALLTHROUGH */
 		default:
 			if ((rc = SANDBOX_NAMES(ctx, sandbox_resolver)) >= 0)
 				rc = sandbox_resolver_args(ctx);
@@ -242,6 +256,7 @@ os_sandbox(enum os_role role)
 	case OS_ROLE_ENGINE:
 	case OS_ROLE_SERVER:
 	case OS_ROLE_RESOLVER:
+	case OS_ROLE_PORTMAP:
 #ifdef HAVE_SECCOMP
 		return sandbox_seccomp(role);
 #else

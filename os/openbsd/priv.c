@@ -81,6 +81,12 @@ os_sandbox(enum os_role role)
 		 * the name servers, so no unveil(2) is needed.
 		 */
 		return pledge("stdio dns", NULL);
+	case OS_ROLE_PORTMAP:
+		/*
+		 * SSDP, HTTP to the gateway, NAT-PMP: sockets of its own;
+		 * "rpath" for libnatpmp's look at the routing table.
+		 */
+		return pledge("stdio inet rpath", NULL);
 	default:
 		errno = EINVAL;
 		return -1;

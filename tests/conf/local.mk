@@ -64,6 +64,9 @@ EXTRA_DIST += \
 	tests/conf/srv-01.ok \
 	tests/conf/srv-02.conf \
 	tests/conf/srv-02.ok
+# port mapping (helper "upnp")
+EXTRA_DIST += tests/conf/08-portmap.conf tests/conf/08-portmap.ok \
+	tests/conf/bad-portmapping.conf
 
 check-conf: miredo-checkconf
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="tests/conf/run.sh"

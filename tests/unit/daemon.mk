@@ -22,3 +22,8 @@ tests_unit_test_chan_LDADD = libcore.a
 UNIT_TESTS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_LDADD = libcore.a
+# port mapping: the child's message, PRIV_MSG_PORTMAP, core_portmap()
+UNIT_TESTS += tests/unit/test_portmap
+tests_unit_test_portmap_SOURCES = tests/unit/test_portmap.c \
+	tests/unit/core_fake.c tests/unit/core_fake.h
+tests_unit_test_portmap_LDADD = libcore.a

@@ -262,6 +262,7 @@ run(uint32_t role, struct outcome *o)
 	m.conf.syslog_facility = LOG_NOSYSLOG;
 	(void)strlcpy(m.conf.hook, hook_path, sizeof(m.conf.hook));
 	resolve_init(&m.rs, "", "");
+	portmap_init(&m.pm);
 	priv_init(&m.pv, m.ifname, m.ifindex, 0x20010000u, role);
 	/* The script was built before the index was known. */
 	for (size_t i = 0; i < nscript; i++)
