@@ -39,3 +39,5 @@ libcore_a_SOURCES += common/ctl.c common/ctl.h common/json.c common/json.h
 sbin_PROGRAMS += miredo-status
 miredo_status_SOURCES = common/miredo_status.c
 miredo_status_LDADD = libcore.a
+# offload: tunnel super-packets split for the engine (helper "offload")
+miredo_SOURCES += common/gso.c common/gso.h
