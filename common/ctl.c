@@ -318,6 +318,25 @@ ctl_core_counters(struct ctl_out *o, const struct core_counters *c,
 	ctl_counter(o, "drop-tun-non-ipv6", tun_non_ipv6);
 }
 
+/* The tunnel's offloads (os.h OS_TUN_*: TSO 1, USO 2). */
+static const char *
+ctl_offload_word(unsigned int feat)
+{
+	static const char *const w[] = { "none", "tcp", "udp", "tcp udp" };
+
+	return w[feat & 3];
+}
+
+static void
+ctl_offload(struct ctl_out *o, const struct ctl_engine *eng)
+{
+	ctl_printf(o, "tun-offload: %s\n", ctl_offload_word(eng->offload));
+	ctl_counter(o, "tun-gso-super", eng->gso.super);
+	ctl_counter(o, "tun-gso-segments", eng->gso.segs);
+	ctl_counter(o, "tun-gso-checksums", eng->gso.csum);
+	ctl_counter(o, "drop-tun-gso-bad", eng->gso.drop);
+}
+
 size_t
 ctl_format_core(char *buf, size_t size, const struct core_status *st,
     const struct ctl_engine *eng)
@@ -337,6 +356,7 @@ ctl_format_core(char *buf, size_t size, const struct core_status *st,
 	ctl_printf(&o, "mtu: %u\n", st->mtu);
 	ctl_printf(&o, "peers: %u\n", st->peers);
 	ctl_core_counters(&o, &st->counters, eng->tun_non_ipv6);
+	ctl_offload(&o, eng);
 	return o.len;
 }
 
@@ -515,12 +535,17 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 	json_u64(&j, "ra-received", c->ra_rcvd);
 	json_u64(&j, "icmp-sent", c->icmp_sent);
 	json_u64(&j, "peers-evicted", c->peers_evicted);
+	json_u64(&j, "tun-gso-super", eng->gso.super);
+	json_u64(&j, "tun-gso-segments", eng->gso.segs);
+	json_u64(&j, "tun-gso-checksums", eng->gso.csum);
 	json_end(&j, 0);
 	json_begin(&j, "drops", 0);
 	for (i = 0; i < DROP_MAX; i++)
 		json_u64(&j, core_drop_name((enum core_drop)i), c->drop[i]);
 	json_u64(&j, "tun-non-ipv6", eng->tun_non_ipv6);
+	json_u64(&j, "tun-gso-bad", eng->gso.drop);
 	json_end(&j, 0);
+	json_str(&j, "tun_offload", ctl_offload_word(eng->offload));
 	json_end(&j, 0);
 	return json_finish(&j);
 }
@@ -700,6 +725,14 @@ ctl_prom_core(char *buf, size_t size, const struct core_status *st,
 	}
 	ctl_prom(&o, "miredo_drops_total", "reason=\"tun-non-ipv6\"",
 	    eng->tun_non_ipv6);
+	ctl_prom(&o, "miredo_drops_total", "reason=\"tun-gso-bad\"",
+	    eng->gso.drop);
+	ctl_prom_family(&o, "miredo_tun_gso_super_packets_total", "counter",
+	    "Super-packets from the tunnel split into segments.");
+	ctl_prom(&o, "miredo_tun_gso_super_packets_total", "", eng->gso.super);
+	ctl_prom_family(&o, "miredo_tun_gso_segments_total", "counter",
+	    "Segments made from the tunnel's super-packets.");
+	ctl_prom(&o, "miredo_tun_gso_segments_total", "", eng->gso.segs);
 	return ctl_out_end(&o);
 }
 

@@ -97,6 +97,11 @@ test_client(void)
 	t.port = st.mapped_port;
 	teredo_addr_build(&st.addr, &t);
 	eng.tun_non_ipv6 = 2;
+	eng.offload = 1;
+	eng.gso.super = 11;
+	eng.gso.segs = 530;
+	eng.gso.csum = 4;
+	eng.gso.drop = 3;
 	len = ctl_format_core(buf, sizeof(buf), &st, &eng);
 	CHECK(len == strlen(buf) && len > 0 && buf[len - 1] == '\n');
 	CHECK(has_line(buf, "role: client"));
@@ -117,6 +122,11 @@ test_client(void)
 	CHECK(has_line(buf, "drop-other: 1"));
 	CHECK(has_line(buf, "drop-malformed: 0"));
 	CHECK(has_line(buf, "drop-tun-non-ipv6: 2"));
+	CHECK(has_line(buf, "tun-offload: tcp"));
+	CHECK(has_line(buf, "tun-gso-super: 11"));
+	CHECK(has_line(buf, "tun-gso-segments: 530"));
+	CHECK(has_line(buf, "tun-gso-checksums: 4"));
+	CHECK(has_line(buf, "drop-tun-gso-bad: 3"));
 	test_nat(&st, &eng);
 }
 
