@@ -8,7 +8,11 @@
 # (default 100) in each direction must arrive intact (sha256) while pings
 # of several sizes and small UDP datagrams cross at the same time; the
 # status of the daemon that encapsulates it (the relay one way, the client
-# the other) must show super-packets split into segments.  Root only (77).
+# the other) must show super-packets split into segments, and every TCP
+# retransmission must be explained by a counted socket-buffer overflow.
+# UDP GSO sends where the kernel has USO.  Then a kernel that refuses the
+# offloads (tests/netns/old_tun.so): both fall back to the plain tunnel.
+# Root only (77).
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOPO_P=off$$
@@ -22,7 +26,7 @@ if ! why=$(topo_require); then
 	echo "SKIP: $why"
 	exit 77
 fi
-for p in miredo miredo-server miredo-status; do
+for p in miredo miredo-server miredo-status tests/netns/old_tun.so; do
 	[ -x "$TOPO_BUILDDIR/$p" ] || { echo "FAIL: $p not built"; exit 1; }
 done
 
@@ -35,6 +39,8 @@ counter() {
 	"$STATUS" -s "$TOPO_DIR/$1.ctl" 2>/dev/null |
 	    awk -v k="$2:" '$1 == k { print $2 }'
 }
+
+reports() { "$STATUS" -s "$TOPO_DIR/$1.ctl" >/dev/null 2>&1; }
 
 # The feature is the kernel's: without it both daemons run plain.
 offloaded() {
@@ -80,12 +86,12 @@ xfer() {
 		return 1
 	fi
 	nsx "$from" timeout 120 nc -6 -N -w 10 "$addr" "$port" \
-	    <"$TOPO_DIR/data" 2>>"$TOPO_DIR/topo.log" || rc=1
+	    <"$DATA" 2>>"$TOPO_DIR/topo.log" || rc=1
 	[ "$rc" = 0 ] || topo_kill_listener "$to" "$port"
 	wait "$lpid" || rc=1
 	echo "$(stat -c %s "$TOPO_DIR/recv") bytes received" >>"$TOPO_DIR/topo.log"
 	[ "$rc" = 0 ] &&
-	    [ "$(sha256sum <"$TOPO_DIR/data")" = "$(sha256sum <"$TOPO_DIR/recv")" ]
+	    [ "$(sha256sum <"$DATA")" = "$(sha256sum <"$TOPO_DIR/recv")" ]
 }
 
 # Small traffic alongside: pings of three sizes, and 200 UDP datagrams of
@@ -124,7 +130,8 @@ small_check() {
 
 topo_init
 topo_up fullcone none || { echo "FAIL: topology"; exit 1; }
-head -c $((MB * 1048576)) /dev/urandom >"$TOPO_DIR/data"
+DATA=$TOPO_DIR/data
+head -c $((MB * 1048576)) /dev/urandom >"$DATA"
 start_server ours || { echo "FAIL: server"; exit 1; }
 start_relay ours || { echo "FAIL: relay"; exit 1; }
 start_client ours 1
@@ -197,6 +204,35 @@ for r in relay client1; do
 	d=$(counter "$r" drop-tun-gso-bad)
 	[ "${d:-x}" = 0 ] && pass "$r: no offload drops" ||
 	    bad "$r: offload drops: ${d:-none reported}"
+done
+
+# A kernel that refuses offloads (old_tun.so fails TUNSETOFFLOAD): both
+# daemons fall back to the plain tunnel, and 10 MB cross each way.
+stop_daemon client1
+stop_daemon relay
+LD_PRELOAD=$TOPO_BUILDDIR/tests/netns/old_tun.so start_relay ours ||
+    { echo "FAIL: relay without offloads"; exit 1; }
+LD_PRELOAD=$TOPO_BUILDDIR/tests/netns/old_tun.so start_client ours 1
+wait_qualified 1 15 >/dev/null || { echo "FAIL: not qualified (plain)"; exit 1; }
+addr=$(teredo_addr 1)
+for r in relay client1; do
+	topo_wait 5 reports "$r"
+	"$STATUS" -s "$TOPO_DIR/$r.ctl" 2>/dev/null |
+	    grep -q '^tun-offload: none$' && pass "$r: plain tunnel" ||
+	    bad "$r: offloads despite the kernel's refusal"
+done
+DATA=$TOPO_DIR/data.plain
+head -c 10485760 "$TOPO_DIR/data" >"$DATA"
+topo_wait 5 check_ping v6 "$addr" 56 || bad "ping native -> client (plain)"
+xfer v6 cl1 "$addr" && pass "10 MB native -> client intact (plain)" ||
+    bad "10 MB native -> client (plain)"
+xfer cl1 v6 "$TOPO_V6" && pass "10 MB client -> native intact (plain)" ||
+    bad "10 MB client -> native (plain)"
+for r in relay client1; do
+	[ "$(counter "$r" tun-gso-super)" = 0 ] &&
+	    [ "$(counter "$r" tun-rx-packets)" -gt 7000 ] &&
+	    pass "$r: packets, no super-packets (plain)" ||
+	    bad "$r: plain tunnel counters"
 done
 stop_daemons
 [ "$fail" = 0 ] || { cat "$TOPO_DIR/topo.log"; exit 1; }
