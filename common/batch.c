@@ -39,6 +39,7 @@
 
 struct batch {
 	int			 fd;
+	uint64_t		 gso_runs, gso_dgrams;
 	struct batch_dgram	 rx[BATCH_RX];
 #ifdef HAVE_RECVMMSG
 	struct mmsghdr		 rxm[BATCH_RX];
@@ -270,6 +271,11 @@ batch_flush_gso(struct batch *b)
 	for (k = 0; k < nm;) {
 		n = sendmmsg(b->fd, b->gm + k, nm - k, 0);
 		if (n > 0) {
+			for (i = k; i < k + (unsigned int)n; i++)
+				if (b->gcount[i] > 1) {
+					b->gso_runs++;
+					b->gso_dgrams += b->gcount[i];
+				}
 			k += (unsigned int)n;
 			continue;
 		}
@@ -316,3 +322,10 @@ batch_flush(struct batch *b)
 	(void)b;
 }
 #endif
+
+void
+batch_gso_stats(const struct batch *b, uint64_t *runs, uint64_t *dgrams)
+{
+	*runs = b->gso_runs;
+	*dgrams = b->gso_dgrams;
+}

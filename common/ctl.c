@@ -335,6 +335,8 @@ ctl_offload(struct ctl_out *o, const struct ctl_engine *eng)
 	ctl_counter(o, "tun-gso-segments", eng->gso.segs);
 	ctl_counter(o, "tun-gso-checksums", eng->gso.csum);
 	ctl_counter(o, "drop-tun-gso-bad", eng->gso.drop);
+	ctl_counter(o, "udp-gso-sends", eng->udp_gso_runs);
+	ctl_counter(o, "udp-gso-datagrams", eng->udp_gso_dgrams);
 }
 
 size_t
@@ -538,6 +540,8 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 	json_u64(&j, "tun-gso-super", eng->gso.super);
 	json_u64(&j, "tun-gso-segments", eng->gso.segs);
 	json_u64(&j, "tun-gso-checksums", eng->gso.csum);
+	json_u64(&j, "udp-gso-sends", eng->udp_gso_runs);
+	json_u64(&j, "udp-gso-datagrams", eng->udp_gso_dgrams);
 	json_end(&j, 0);
 	json_begin(&j, "drops", 0);
 	for (i = 0; i < DROP_MAX; i++)
@@ -733,6 +737,9 @@ ctl_prom_core(char *buf, size_t size, const struct core_status *st,
 	ctl_prom_family(&o, "miredo_tun_gso_segments_total", "counter",
 	    "Segments made from the tunnel's super-packets.");
 	ctl_prom(&o, "miredo_tun_gso_segments_total", "", eng->gso.segs);
+	ctl_prom_family(&o, "miredo_udp_gso_sends_total", "counter",
+	    "Runs of datagrams sent as one with UDP GSO.");
+	ctl_prom(&o, "miredo_udp_gso_sends_total", "", eng->udp_gso_runs);
 	return ctl_out_end(&o);
 }
 

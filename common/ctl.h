@@ -78,6 +78,8 @@ struct ctl_engine {
 	int64_t		state_since;	/* the state's start, UNIX time */
 	unsigned int	offload;	/* the tunnel's OS_TUN_* (os.h) */
 	struct gso_stats gso;		/* its super-packets (gso.h) */
+	uint64_t	udp_gso_runs;	/* UDP GSO sends (batch.h) */
+	uint64_t	udp_gso_dgrams;	/* datagrams in them */
 };
 
 enum ctl_format { CTL_TEXT, CTL_JSON, CTL_PROMETHEUS, CTL_PEERS };

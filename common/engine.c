@@ -432,6 +432,8 @@ engine_ctl_answer(void *arg, const struct ctl_request *rq, char *buf,
 		return (size_t)n + pg.len;
 	}
 	core_get_status(e->core, &st);
+	batch_gso_stats(e->batch, &e->ctlinfo.udp_gso_runs,
+	    &e->ctlinfo.udp_gso_dgrams);
 	switch (rq->format) {
 	case CTL_JSON:
 		return ctl_json_core(buf, size, &st, &e->ctlinfo);

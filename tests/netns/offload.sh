@@ -10,7 +10,8 @@
 # status of the daemon that encapsulates it (the relay one way, the client
 # the other) must show super-packets split into segments, and every TCP
 # retransmission must be explained by a counted socket-buffer overflow.
-# UDP GSO sends where the kernel has USO.  Then a kernel that refuses the
+# Runs of datagrams sent with UDP GSO; a UDP GSO socket's sends where the
+# kernel has USO on the tunnel.  Then a kernel that refuses the
 # offloads (tests/netns/old_tun.so): both fall back to the plain tunnel.
 # Root only (77).
 
@@ -161,6 +162,10 @@ sp=$(counter relay tun-gso-super)
 echo "relay: $sp super-packets, $((s1 - s0)) segments"
 [ "$((s1 - s0))" -gt "$((MB * 100))" ] && [ "${sp:-0}" -gt 0 ] &&
     pass "the relay split super-packets" || bad "the relay split nothing"
+g=$(counter relay udp-gso-datagrams)
+echo "relay: $(counter relay udp-gso-sends) UDP GSO sends of $g datagrams"
+[ "${g:-0}" -gt "$((MB * 100))" ] && pass "the relay sent runs with UDP GSO" ||
+    bad "the relay sent no runs with UDP GSO"
 
 # client -> native: the client's tunnel does.
 s0=$(counter client1 tun-gso-segments)
@@ -177,6 +182,10 @@ sp=$(counter client1 tun-gso-super)
 echo "client: $sp super-packets, $((s1 - s0)) segments"
 [ "$((s1 - s0))" -gt "$((MB * 100))" ] && [ "${sp:-0}" -gt 0 ] &&
     pass "the client split super-packets" || bad "the client split nothing"
+g=$(counter client1 udp-gso-datagrams)
+echo "client: $(counter client1 udp-gso-sends) UDP GSO sends of $g datagrams"
+[ "${g:-0}" -gt "$((MB * 100))" ] && pass "the client sent runs with UDP GSO" ||
+    bad "the client sent no runs with UDP GSO"
 # UDP segmentation (Linux 6.2 and later): a socket's UDP_SEGMENT sends of
 # 4 datagrams each reach the tunnel as one packet, which the daemon must
 # cut into 4 datagrams with their own lengths and checksums.

@@ -102,6 +102,8 @@ test_client(void)
 	eng.gso.segs = 530;
 	eng.gso.csum = 4;
 	eng.gso.drop = 3;
+	eng.udp_gso_runs = 6;
+	eng.udp_gso_dgrams = 300;
 	len = ctl_format_core(buf, sizeof(buf), &st, &eng);
 	CHECK(len == strlen(buf) && len > 0 && buf[len - 1] == '\n');
 	CHECK(has_line(buf, "role: client"));
@@ -127,6 +129,8 @@ test_client(void)
 	CHECK(has_line(buf, "tun-gso-segments: 530"));
 	CHECK(has_line(buf, "tun-gso-checksums: 4"));
 	CHECK(has_line(buf, "drop-tun-gso-bad: 3"));
+	CHECK(has_line(buf, "udp-gso-sends: 6"));
+	CHECK(has_line(buf, "udp-gso-datagrams: 300"));
 	test_nat(&st, &eng);
 }
 
