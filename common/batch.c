@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,22 @@
 #include "batch.h"
 
 /*
- * HAVE_RECVMMSG and HAVE_SENDMMSG (configure) are tested here only; the
- * engine sees the same interface either way.
+ * HAVE_RECVMMSG, HAVE_SENDMMSG and HAVE_DECL_UDP_SEGMENT (configure) are
+ * tested here only; the engine sees the same interface either way.
+ *
+ * UDP GSO (UDP_SEGMENT, Linux 4.18): a run of datagrams to one peer, all
+ * of one size but the last, which may be shorter, leaves in one message
+ * that the kernel cuts into datagrams after the stack: the encapsulated
+ * segments of a super-packet from the tunnel (gso.h) pay the UDP and IP
+ * layers once.  They lie one after the other in the ring, so the message
+ * is one iovec.  A run the kernel refuses (EINVAL: larger than the route's
+ * MTU; EIO: no checksum offload) is sent again one datagram at a time.
  */
+#if defined(HAVE_SENDMMSG) && HAVE_DECL_UDP_SEGMENT
+#define BATCH_GSO
+#define BATCH_GSO_SEGS	64		/* the kernel's UDP_MAX_SEGMENTS */
+#define BATCH_GSO_BYTES	65000		/* under 65535 - 20 - 8 */
+#endif
 
 /* Any UDP/IPv4 payload fits (65535 - 20 - 8); untouched pages cost no RSS. */
 #define BATCH_SLOT	65536
@@ -25,6 +39,7 @@
 
 struct batch {
 	int			 fd;
+	uint64_t		 gso_runs, gso_dgrams;
 	struct batch_dgram	 rx[BATCH_RX];
 #ifdef HAVE_RECVMMSG
 	struct mmsghdr		 rxm[BATCH_RX];
@@ -38,6 +53,15 @@ struct batch {
 	struct iovec		 txiov[BATCH_TX];
 	struct sockaddr_in	 txsin[BATCH_TX];
 	unsigned char		 txbuf[BATCH_TX_BYTES];
+#endif
+#ifdef BATCH_GSO
+	struct mmsghdr		 gm[BATCH_TX];	/* one per run */
+	struct iovec		 giov[BATCH_TX];
+	unsigned int		 gfirst[BATCH_TX], gcount[BATCH_TX];
+	union {
+		char		 buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	 align;
+	}			 gctl[BATCH_TX];
 #endif
 	unsigned char		 rxbuf[BATCH_RX][BATCH_SLOT];
 };
@@ -162,14 +186,15 @@ batch_send(struct batch *b, uint32_t ip, uint16_t port, const void *buf,
 	b->txused += len;
 }
 
-void
-batch_flush(struct batch *b)
+/* Datagrams m[0..cnt), in order. */
+static void
+batch_sendmmsg(struct batch *b, struct mmsghdr *m, unsigned int cnt)
 {
 	unsigned int i = 0;
 	int n;
 
-	while (i < b->ntx) {
-		n = sendmmsg(b->fd, b->txm + i, b->ntx - i, 0);
+	while (i < cnt) {
+		n = sendmmsg(b->fd, m + i, cnt - i, 0);
 		if (n > 0)
 			i += (unsigned int)n;
 		else if (n == -1 && errno == EINTR)
@@ -182,6 +207,96 @@ batch_flush(struct batch *b)
 			 */
 			i++;
 	}
+}
+
+#ifdef BATCH_GSO
+static int
+batch_same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	    a->sin_port == b->sin_port;
+}
+
+/* Datagrams i..: how many go in run k (at least one), which it fills. */
+static unsigned int
+batch_gso_run(struct batch *b, unsigned int i, unsigned int k)
+{
+	size_t seg = b->txiov[i].iov_len, total = seg, len;
+	struct msghdr *h = &b->gm[k].msg_hdr;
+	struct cmsghdr *c;
+	unsigned int j;
+	uint16_t v;
+
+	for (j = i + 1; j < b->ntx && j - i < BATCH_GSO_SEGS; j++) {
+		len = b->txiov[j].iov_len;
+		if (!batch_same_peer(&b->txsin[j], &b->txsin[i]) ||
+		    len > seg || total + len > BATCH_GSO_BYTES)
+			break;
+		total += len;
+		if (len < seg) {	/* a shorter one ends the run */
+			j++;
+			break;
+		}
+	}
+	b->gfirst[k] = i;
+	b->gcount[k] = j - i;
+	b->giov[k].iov_base = b->txiov[i].iov_base;
+	b->giov[k].iov_len = total;
+	memset(h, 0, sizeof(*h));
+	h->msg_name = &b->txsin[i];
+	h->msg_namelen = sizeof(b->txsin[i]);
+	h->msg_iov = &b->giov[k];
+	h->msg_iovlen = 1;
+	if (j - i > 1) {
+		h->msg_control = b->gctl[k].buf;
+		h->msg_controllen = sizeof(b->gctl[k].buf);
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = IPPROTO_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(v));
+		v = (uint16_t)seg;
+		memcpy(CMSG_DATA(c), &v, sizeof(v));
+	}
+	return j - i;
+}
+
+static void
+batch_flush_gso(struct batch *b)
+{
+	unsigned int i, k, nm = 0;
+	int n;
+
+	for (i = 0; i < b->ntx; nm++)
+		i += batch_gso_run(b, i, nm);
+	for (k = 0; k < nm;) {
+		n = sendmmsg(b->fd, b->gm + k, nm - k, 0);
+		if (n > 0) {
+			for (i = k; i < k + (unsigned int)n; i++)
+				if (b->gcount[i] > 1) {
+					b->gso_runs++;
+					b->gso_dgrams += b->gcount[i];
+				}
+			k += (unsigned int)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		/* Refused as a run: one by one.  Else lost, as in UDP. */
+		if (b->gcount[k] > 1 && (errno == EINVAL || errno == EIO))
+			batch_sendmmsg(b, b->txm + b->gfirst[k], b->gcount[k]);
+		k++;
+	}
+}
+#endif
+
+void
+batch_flush(struct batch *b)
+{
+#ifdef BATCH_GSO
+	batch_flush_gso(b);
+#else
+	batch_sendmmsg(b, b->txm, b->ntx);
+#endif
 	b->ntx = 0;
 	b->txused = 0;
 }
@@ -207,3 +322,10 @@ batch_flush(struct batch *b)
 	(void)b;
 }
 #endif
+
+void
+batch_gso_stats(const struct batch *b, uint64_t *runs, uint64_t *dgrams)
+{
+	*runs = b->gso_runs;
+	*dgrams = b->gso_dgrams;
+}

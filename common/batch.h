@@ -38,5 +38,8 @@ void	batch_send(struct batch *b, uint32_t ip, uint16_t port,
 	    const void *buf, size_t len);
 /* Send everything queued; call before sleeping. */
 void	batch_flush(struct batch *b);
+/* Runs sent with UDP GSO and the datagrams in them (0 without GSO). */
+void	batch_gso_stats(const struct batch *b, uint64_t *runs,
+	    uint64_t *dgrams);
 
 #endif /* BATCH_H */

@@ -373,6 +373,27 @@ ctl_core_counters(struct ctl_out *o, const struct core_counters *c,
 	ctl_counter(o, "drop-tun-non-ipv6", tun_non_ipv6);
 }
 
+/* The tunnel's offloads (os.h OS_TUN_*: TSO 1, USO 2). */
+static const char *
+ctl_offload_word(unsigned int feat)
+{
+	static const char *const w[] = { "none", "tcp", "udp", "tcp udp" };
+
+	return w[feat & 3];
+}
+
+static void
+ctl_offload(struct ctl_out *o, const struct ctl_engine *eng)
+{
+	ctl_printf(o, "tun-offload: %s\n", ctl_offload_word(eng->offload));
+	ctl_counter(o, "tun-gso-super", eng->gso.super);
+	ctl_counter(o, "tun-gso-segments", eng->gso.segs);
+	ctl_counter(o, "tun-gso-checksums", eng->gso.csum);
+	ctl_counter(o, "drop-tun-gso-bad", eng->gso.drop);
+	ctl_counter(o, "udp-gso-sends", eng->udp_gso_runs);
+	ctl_counter(o, "udp-gso-datagrams", eng->udp_gso_dgrams);
+}
+
 size_t
 ctl_format_core(char *buf, size_t size, const struct core_status *st,
     const struct ctl_engine *eng)
@@ -392,6 +413,7 @@ ctl_format_core(char *buf, size_t size, const struct core_status *st,
 	ctl_printf(&o, "mtu: %u\n", st->mtu);
 	ctl_printf(&o, "peers: %u\n", st->peers);
 	ctl_core_counters(&o, &st->counters, eng->tun_non_ipv6);
+	ctl_offload(&o, eng);
 	return o.len;
 }
 
@@ -619,12 +641,19 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 	json_u64(&j, "discovery-sent", c->disc_sent);
 	json_u64(&j, "discovery-received", c->disc_rcvd);
 	json_u64(&j, "discovery-dropped", c->disc_dropped);
+	json_u64(&j, "tun-gso-super", eng->gso.super);
+	json_u64(&j, "tun-gso-segments", eng->gso.segs);
+	json_u64(&j, "tun-gso-checksums", eng->gso.csum);
+	json_u64(&j, "udp-gso-sends", eng->udp_gso_runs);
+	json_u64(&j, "udp-gso-datagrams", eng->udp_gso_dgrams);
 	json_end(&j, 0);
 	json_begin(&j, "drops", 0);
 	for (i = 0; i < DROP_MAX; i++)
 		json_u64(&j, core_drop_name((enum core_drop)i), c->drop[i]);
 	json_u64(&j, "tun-non-ipv6", eng->tun_non_ipv6);
+	json_u64(&j, "tun-gso-bad", eng->gso.drop);
 	json_end(&j, 0);
+	json_str(&j, "tun_offload", ctl_offload_word(eng->offload));
 	json_end(&j, 0);
 	return json_finish(&j);
 }
@@ -817,6 +846,17 @@ ctl_prom_core(char *buf, size_t size, const struct core_status *st,
 	}
 	ctl_prom(&o, "miredo_drops_total", "reason=\"tun-non-ipv6\"",
 	    eng->tun_non_ipv6);
+	ctl_prom(&o, "miredo_drops_total", "reason=\"tun-gso-bad\"",
+	    eng->gso.drop);
+	ctl_prom_family(&o, "miredo_tun_gso_super_packets_total", "counter",
+	    "Super-packets from the tunnel split into segments.");
+	ctl_prom(&o, "miredo_tun_gso_super_packets_total", "", eng->gso.super);
+	ctl_prom_family(&o, "miredo_tun_gso_segments_total", "counter",
+	    "Segments made from the tunnel's super-packets.");
+	ctl_prom(&o, "miredo_tun_gso_segments_total", "", eng->gso.segs);
+	ctl_prom_family(&o, "miredo_udp_gso_sends_total", "counter",
+	    "Runs of datagrams sent as one with UDP GSO.");
+	ctl_prom(&o, "miredo_udp_gso_sends_total", "", eng->udp_gso_runs);
 	return ctl_out_end(&o);
 }
 

@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "core.h"
+#include "gso.h"
 #include "server.h"
 
 #define CTL_REPORT_MAX	32768
@@ -75,6 +76,10 @@ struct ctl_engine {
 	uint32_t	local_ip;	/* UDP socket's IPv4 (nbo), 0 = any */
 	uint16_t	local_port;	/* its port, 0 = unknown */
 	int64_t		state_since;	/* the state's start, UNIX time */
+	unsigned int	offload;	/* the tunnel's OS_TUN_* (os.h) */
+	struct gso_stats gso;		/* its super-packets (gso.h) */
+	uint64_t	udp_gso_runs;	/* UDP GSO sends (batch.h) */
+	uint64_t	udp_gso_dgrams;	/* datagrams in them */
 };
 
 enum ctl_format { CTL_TEXT, CTL_JSON, CTL_PROMETHEUS, CTL_PEERS };

@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "discsock.h"
 #include "engine.h"
+#include "gso.h"
 #include "log.h"
 #include "os.h"
 #include "privmsg.h"
@@ -39,6 +40,9 @@ struct engine {
 	int		disc;		/* local discovery socket, or -1 */
 	unsigned int	nnets;		/* and the links it listens on */
 	struct core_net	nets[CORE_LOCAL_NETS];
+	unsigned int	offload;	/* OS_TUN_*: the tunnel's gso_hdr */
+	unsigned int	conf_mtu;	/* until the client is up */
+	uint64_t	now;		/* of the packets being split */
 	unsigned int	ifindex;
 	struct core	*core;
 	struct batch	*batch;		/* UDP in and out (batch.h) */
@@ -219,9 +223,13 @@ engine_io_close_udp(void *arg, int sock)
 static void
 engine_io_send_tun(void *arg, const void *pkt, size_t len)
 {
+	static const struct gso_hdr plain;
 	struct engine *e = arg;
 
-	(void)os_tun_write(e->tun, pkt, len);
+	if (e->offload)
+		(void)os_tun_write_gso(e->tun, &plain, pkt, len);
+	else
+		(void)os_tun_write(e->tun, pkt, len);
 }
 
 static void
@@ -346,13 +354,38 @@ engine_chan_input(struct engine *e, uint64_t now)
 }
 
 static void
+engine_gso_emit(void *arg, const unsigned char *pkt, size_t len)
+{
+	struct engine *e = arg;
+
+	core_tun_input(e->core, e->now, pkt, len);
+}
+
+/* One packet behind its offload header: its segments, one by one. */
+static void
+engine_tun_gso(struct engine *e, const struct gso_hdr *h, size_t len)
+{
+	(void)gso_input(&e->ctlinfo.gso, h, e->buf, len,
+	    e->up ? e->mtu : e->conf_mtu, engine_gso_emit, e);
+}
+
+static void
 engine_tun_input(struct engine *e, uint64_t now)
 {
+	struct gso_hdr h;
 	ssize_t n;
 	int i;
 
+	e->now = now;
 	for (i = 0; i < ENGINE_BATCH; i++) {
-		n = os_tun_read(e->tun, e->buf, sizeof(e->buf));
+		if (e->offload)
+			n = os_tun_read_gso(e->tun, &h, e->buf, sizeof(e->buf));
+		else
+			n = os_tun_read(e->tun, e->buf, sizeof(e->buf));
+		if (n > 0 && e->offload) {
+			engine_tun_gso(e, &h, (size_t)n);
+			continue;
+		}
 		if (n > 0) {
 			core_tun_input(e->core, now, e->buf, (size_t)n);
 			continue;
@@ -440,6 +473,8 @@ engine_ctl_answer(void *arg, const struct ctl_request *rq, char *buf,
 		return (size_t)n + pg.len;
 	}
 	core_get_status(e->core, &st);
+	batch_gso_stats(e->batch, &e->ctlinfo.udp_gso_runs,
+	    &e->ctlinfo.udp_gso_dgrams);
 	switch (rq->format) {
 	case CTL_JSON:
 		return ctl_json_core(buf, size, &st, &e->ctlinfo);
@@ -700,6 +735,9 @@ engine_main(const struct engine_args *a)
 	log_procinit(conf_logname(a->conf));
 	engine_signals();
 	e.tun = a->tun_fd;
+	e.offload = a->tun_offload;
+	e.ctlinfo.offload = a->tun_offload;
+	e.conf_mtu = a->conf->mtu;
 	e.udp = a->udp_fd;
 	e.chan = a->chan_fd;
 	e.ifindex = a->ifindex;

@@ -18,6 +18,7 @@
 struct engine_args {
 	const struct conf	*conf;
 	int			 tun_fd;
+	unsigned int		 tun_offload;	/* OS_TUN_* (os.h), or 0 */
 	int			 udp_fd;
 	int			 chan_fd;
 	int			 log_fd;	/* log_tofd(), log.h */

@@ -48,3 +48,5 @@ miredo_status_LDADD = libcore.a
 libcore_a_SOURCES += common/core_portmap.c common/portmap_msg.c common/portmap.h
 miredo_SOURCES += common/portmap.c common/portmap_child.c
 miredo_LDADD += $(MINIUPNPC_LIBS) $(NATPMP_LIBS)
+# offload: tunnel super-packets split for the engine (helper "offload")
+miredo_SOURCES += common/gso.c common/gso.h

@@ -188,10 +188,17 @@ static int
 miredo_tun(struct miredo *m, const char *want)
 {
 	char name[IF_NAMESIZE];
-	unsigned int idx;
+	unsigned int idx, feat;
 	int fd;
 
-	if ((fd = os_tun_open(want, name, sizeof(name))) == -1) {
+	/* Offloads where the kernel has them (os.h), else the plain path. */
+	if ((fd = os_tun_open_offload(want, name, sizeof(name), &feat)) != -1)
+		log_debug("%s: tunnel offloads: TCP%s", __func__,
+		    (feat & OS_TUN_USO) ? ", UDP" : "");
+	else if (errno != ENOTSUP)
+		log_debug("%s: no tunnel offloads: %s", __func__,
+		    strerror(errno));
+	if (fd == -1 && (fd = os_tun_open(want, name, sizeof(name))) == -1) {
 		log_warn("cannot create the tunnel%s%s", *want ? " " : "",
 		    want);
 		return -1;
@@ -205,6 +212,7 @@ miredo_tun(struct miredo *m, const char *want)
 	if (m->tun != -1)
 		(void)os_tun_close(m->tun, m->ifname);
 	m->tun = fd;
+	m->tun_offload = feat;
 	m->ifindex = idx;
 	(void)strlcpy(m->ifname, name, sizeof(m->ifname));
 	return 0;

@@ -32,6 +32,7 @@ struct miredo {
 	char		ifname[IF_NAMESIZE];
 	unsigned int	ifindex;
 	int		tun, udp, mon;
+	unsigned int	tun_offload;	/* OS_TUN_* (os.h), 0: plain tunnel */
 	int		ctl;		/* status listener (ctl.h), or -1 */
 	pid_t		engine;		/* -1 when not running */
 	int		chan;		/* priv end of the channel (chan.h) */

@@ -159,6 +159,7 @@ supervise_engine_start(struct miredo *m)
 		memset(&a, 0, sizeof(a));
 		a.conf = &m->conf;
 		a.tun_fd = m->tun;
+		a.tun_offload = m->tun_offload;
 		a.udp_fd = m->udp;
 		a.chan_fd = sv[1];
 		a.log_fd = lv[1];

@@ -31,6 +31,23 @@ ssize_t	 os_tun_read(int fd, void *pkt, size_t len);
 ssize_t	 os_tun_write(int fd, const void *pkt, size_t len);
 
 /*
+ * A tunnel with offloads (Linux: IFF_VNET_HDR and TUNSETOFFLOAD): opened
+ * as by os_tun_open(), but every packet read or written carries a struct
+ * gso_hdr (common/gso.h) in front; read, the packet may be a TCP (or UDP)
+ * super-packet or lack its checksum, which gso_input() fixes.  *feat gets
+ * the OS_TUN_* the kernel took.  Where the OS or the kernel has none: -1
+ * (ENOTSUP where the OS has none): open a plain tunnel instead.
+ */
+#define OS_TUN_TSO	0x1		/* TCP segmentation and checksums */
+#define OS_TUN_USO	0x2		/* UDP segmentation */
+struct gso_hdr;
+int	 os_tun_open_offload(const char *want, char *name, size_t namesz,
+	    unsigned int *feat);
+ssize_t	 os_tun_read_gso(int fd, struct gso_hdr *h, void *pkt, size_t len);
+ssize_t	 os_tun_write_gso(int fd, const struct gso_hdr *h, const void *pkt,
+	    size_t len);
+
+/*
  * Never set DF on our UDP datagrams (RFC 4380 5.1.1: a Teredo datagram
  * may be fragmented on its way; a 1280-byte IPv6 packet must get
  * through whatever the IPv4 path MTU).  Where the kernel does not set DF

@@ -40,6 +40,42 @@ os_tun_write(int fd, const void *pkt, size_t len)
 	return tunhdr_write(fd, AF_INET6, pkt, len);
 }
 
+/* No offloads on these tunnels: the plain path (os.h). */
+int
+os_tun_open_offload(const char *want, char *name, size_t namesz,
+    unsigned int *feat)
+{
+	(void)want;
+	(void)name;
+	(void)namesz;
+	*feat = 0;
+	errno = ENOTSUP;
+	return -1;
+}
+
+ssize_t
+os_tun_read_gso(int fd, struct gso_hdr *h, void *pkt, size_t len)
+{
+	(void)fd;
+	(void)h;
+	(void)pkt;
+	(void)len;
+	errno = ENOTSUP;
+	return -1;
+}
+
+ssize_t
+os_tun_write_gso(int fd, const struct gso_hdr *h, const void *pkt,
+    size_t len)
+{
+	(void)fd;
+	(void)h;
+	(void)pkt;
+	(void)len;
+	errno = ENOTSUP;
+	return -1;
+}
+
 /*
  * A cloned tun(4) outlives its descriptor and is destroyed here; one that
  * is already gone (ENXIO: with its descriptor, or by the administrator)

@@ -49,11 +49,12 @@ static const char *const sandbox_base[] = {
 
 /*
  * The engine: batched UDP (the tunnel is read and write, its channels
- * send and recv), and the status socket's clients (accept4 is how some
- * libcs and architectures accept).
+ * send and recv; readv and writev with the offload header, os.h), and
+ * the status socket's clients (accept4 is how some libcs and
+ * architectures accept).
  */
 static const char *const sandbox_engine[] = {
-	"recvmmsg", "sendmmsg", "accept", "accept4",
+	"recvmmsg", "sendmmsg", "accept", "accept4", "readv", "writev",
 };
 
 /* The server child: batched UDP (common/batch.c); status clients. */

@@ -10,6 +10,7 @@
 
 #include <linux/if_tun.h>
 #include <linux/netlink.h>
+#include <linux/virtio_net.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
@@ -17,8 +18,10 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include "gso.h"
 #include "os.h"
 
 /*
@@ -117,15 +120,15 @@ tun_no_linklocal(const char *name)
 	return rc;
 }
 
-int
-os_tun_open(const char *want, char *name, size_t namesz)
+static int
+tun_open_flags(const char *want, char *name, size_t namesz, short flags)
 {
 	struct ifreq	 ifr;
 	size_t		 len;
 	int		 fd, saved;
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | flags;
 	if (want != NULL && *want != '\0') {
 		len = strlen(want);
 		if (len >= sizeof(ifr.ifr_name)) {
@@ -156,6 +159,98 @@ fail:
 	(void)close(fd);
 	errno = saved;
 	return -1;
+}
+
+int
+os_tun_open(const char *want, char *name, size_t namesz)
+{
+	return tun_open_flags(want, name, namesz, 0);
+}
+
+/*
+ * Offloads (tuntap.rst, "TUNSETOFFLOAD"): the kernel may then hand us TCP
+ * super-packets and packets whose checksum it left to us, each behind a
+ * struct virtio_net_hdr, which gso.h mirrors.  TSO_ECN too: gso.c sets CWR
+ * on the first segment only.  UDP segmentation (USO, Linux 6.2) is asked
+ * for where the kernel takes it; its flags are the kernel's ABI, defined
+ * here when the headers predate them.
+ */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4	0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6	0x40
+#endif
+
+_Static_assert(sizeof(struct gso_hdr) == sizeof(struct virtio_net_hdr),
+    "gso.h mirrors struct virtio_net_hdr");
+_Static_assert(GSO_F_NEEDS_CSUM == VIRTIO_NET_HDR_F_NEEDS_CSUM &&
+    GSO_F_DATA_VALID == VIRTIO_NET_HDR_F_DATA_VALID &&
+    GSO_TYPE_TCPV6 == VIRTIO_NET_HDR_GSO_TCPV6 &&
+    GSO_TYPE_ECN == VIRTIO_NET_HDR_GSO_ECN, "gso.h constants");
+
+int
+os_tun_open_offload(const char *want, char *name, size_t namesz,
+    unsigned int *feat)
+{
+	const unsigned int tso = TUN_F_CSUM | TUN_F_TSO6 | TUN_F_TSO_ECN;
+	int	 fd, saved;
+
+	*feat = 0;
+	if ((fd = tun_open_flags(want, name, namesz, IFF_VNET_HDR)) == -1)
+		return -1;
+	if (ioctl(fd, TUNSETOFFLOAD, tso | TUN_F_USO4 | TUN_F_USO6) == 0)
+		*feat = OS_TUN_TSO | OS_TUN_USO;
+	else if (ioctl(fd, TUNSETOFFLOAD, tso) == 0)
+		*feat = OS_TUN_TSO;
+	else {
+		saved = errno;
+		(void)close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+ssize_t
+os_tun_read_gso(int fd, struct gso_hdr *h, void *pkt, size_t len)
+{
+	struct iovec	 iov[2];
+	ssize_t		 n;
+
+	iov[0].iov_base = h;
+	iov[0].iov_len = sizeof(*h);
+	iov[1].iov_base = pkt;
+	iov[1].iov_len = len;
+	if ((n = readv(fd, iov, 2)) == -1)
+		return -1;
+	if ((size_t)n < sizeof(*h)) {
+		errno = EPROTO;
+		return -1;
+	}
+	n -= (ssize_t)sizeof(*h);
+	/* As os_tun_read(): IPv6 only. */
+	if (n > 0 && (((const unsigned char *)pkt)[0] >> 4) != 6) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return n;
+}
+
+ssize_t
+os_tun_write_gso(int fd, const struct gso_hdr *h, const void *pkt,
+    size_t len)
+{
+	struct iovec	 iov[2];
+	ssize_t		 n;
+
+	iov[0].iov_base = (void *)(uintptr_t)h;
+	iov[0].iov_len = sizeof(*h);
+	iov[1].iov_base = (void *)(uintptr_t)pkt;
+	iov[1].iov_len = len;
+	if ((n = writev(fd, iov, 2)) == -1)
+		return -1;
+	return n < (ssize_t)sizeof(*h) ? 0 : n - (ssize_t)sizeof(*h);
 }
 
 int

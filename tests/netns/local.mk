@@ -7,3 +7,4 @@ include $(srcdir)/tests/netns/procs.mk
 include $(srcdir)/tests/netns/security.mk
 include $(srcdir)/tests/netns/bgp.mk
 include $(srcdir)/tests/netns/upnp.mk
+include $(srcdir)/tests/netns/offload.mk

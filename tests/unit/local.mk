@@ -11,6 +11,7 @@ include $(srcdir)/tests/unit/daemon.mk
 include $(srcdir)/tests/unit/os.mk
 include $(srcdir)/tests/unit/perf.mk
 include $(srcdir)/tests/unit/security.mk
+include $(srcdir)/tests/unit/offload.mk
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 

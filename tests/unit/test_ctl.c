@@ -101,6 +101,13 @@ test_client(void)
 	t.port = st.mapped_port;
 	teredo_addr_build(&st.addr, &t);
 	eng.tun_non_ipv6 = 2;
+	eng.offload = 1;
+	eng.gso.super = 11;
+	eng.gso.segs = 530;
+	eng.gso.csum = 4;
+	eng.gso.drop = 3;
+	eng.udp_gso_runs = 6;
+	eng.udp_gso_dgrams = 300;
 	len = ctl_format_core(buf, sizeof(buf), &st, &eng);
 	CHECK(len == strlen(buf) && len > 0 && buf[len - 1] == '\n');
 	CHECK(has_line(buf, "role: client"));
@@ -124,6 +131,13 @@ test_client(void)
 	CHECK(has_line(buf, "discovery-sent: 4"));
 	CHECK(has_line(buf, "discovery-received: 6"));
 	CHECK(has_line(buf, "discovery-dropped: 8"));
+	CHECK(has_line(buf, "tun-offload: tcp"));
+	CHECK(has_line(buf, "tun-gso-super: 11"));
+	CHECK(has_line(buf, "tun-gso-segments: 530"));
+	CHECK(has_line(buf, "tun-gso-checksums: 4"));
+	CHECK(has_line(buf, "drop-tun-gso-bad: 3"));
+	CHECK(has_line(buf, "udp-gso-sends: 6"));
+	CHECK(has_line(buf, "udp-gso-datagrams: 300"));
 	len = ctl_json_core(buf, sizeof(buf), &st, &eng);
 	CHECK(len > 0 && strstr(buf, "\"discovery-sent\":4,"
 	    "\"discovery-received\":6,\"discovery-dropped\":8") != NULL);
