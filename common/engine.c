@@ -248,6 +248,7 @@ engine_core_config(const struct conf *conf, struct core_config *cfg)
 	cfg->local_ip = conf->bind_addr;
 	cfg->local_discovery = conf->local_discovery;
 	cfg->sns = conf->sns;
+	cfg->hairpinning = conf->hairpinning;
 }
 
 static const char *
@@ -662,8 +663,14 @@ static void
 engine_disc_open(struct engine *e, const struct conf *conf)
 {
 	e->disc = -1;
-	if (conf->relay_type != CONF_CLIENT || !conf->local_discovery)
+	if (conf->relay_type != CONF_CLIENT)
 		return;
+	if (!conf->local_discovery) {
+		/* RFC 6081 hairpinning: our local addresses (hairpin.c). */
+		if (conf->hairpinning)
+			discsock_links(conf->bind_addr, e->nets, &e->nnets);
+		return;
+	}
 	if (discsock_sender(e->udp, conf->bind_addr) == -1) {
 		log_warn("local discovery off: multicast options");
 		return;
