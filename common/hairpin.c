@@ -22,9 +22,10 @@
  * (global ones, the RFC's UPnP case, are not used): it becomes the
  * peer's local address (the fields local discovery uses, peer.h), not
  * trusted, and gets one direct bubble with the peer's nonce, under 5.2.6
- * per address (one per 2 s, at most CORE_PROBE_MAX per 300 s) and at most
- * CORE_HAIRPIN_PER_SEC a second in all.  Nothing else is ever sent there
- * before the proof.
+ * per address (one per 2 s, at most CORE_PROBE_MAX per 300 s), one per
+ * 2 s per peer, and at most CORE_HAIRPIN_PER_SEC a second in all; a peer
+ * may name another address only 30 s after the last one was taken.
+ * Nothing else is ever sent there before the proof.
  *
  * Proof (5.6.4.3): a packet from a non-global source is dropped (core.c)
  * unless it comes from exactly a peer's local address with that peer's
@@ -154,15 +155,28 @@ hairpin_learn(struct core *c, uint64_t now, struct peer *p,
 		c->st.counters.hairpin_dropped++;
 		return;
 	}
-	c->st.counters.hairpin_rcvd++;
 	ip = tp->tr.alt_ip[k - 1];
 	port = tp->tr.alt_port[k - 1];
 	if (p->local_ip != ip || p->local_port != port) {
+		/* Another address: not before 30 s after the last one. */
+		if (p->local_ip != 0 && peer_age(p->local_reply, now) <
+		    PEER_VALID_MS) {
+			c->st.counters.hairpin_dropped++;
+			return;
+		}
 		p->local_ip = ip;
 		p->local_port = port;
 		p->local_trusted = 0;
+		p->local_reply = peer_stamp(now);
+	} else if (peer_age(p->local_reply, now) < CORE_PROBE_MS) {
+		/* The same: one bubble per 2 s per peer (5.2.6). */
+		p->local_seen = peer_stamp(now);
+		core_drop(c, DROP_RATE_LIMIT);
+		return;
 	}
+	c->st.counters.hairpin_rcvd++;
 	p->local_seen = peer_stamp(now);
+	p->local_reply = peer_stamp(now);
 	if (!bubble_reply_ok(c, now, ip, port, &c->hairpin_rate,
 	    CORE_HAIRPIN_PER_SEC)) {
 		core_drop(c, DROP_RATE_LIMIT);

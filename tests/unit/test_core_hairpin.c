@@ -255,6 +255,16 @@ test_receive(void)
 		    &f.addr);
 	CHECK(fake_count_to(&f, lan_b, lport_b) == 3);
 	CHECK(status(c).counters.hairpin_sent == 4);
+	/* Another address: only 30 s after the last one was taken. */
+	ips[1] = other_lan;
+	ports[1] = 4444;
+	fake_clear(&f);
+	indirect_b(c, 100 + 2100 * 21, theirs, ips + 1, ports + 1, 1, &f.addr);
+	CHECK(fake_count_to(&f, other_lan, 4444) == 0);
+	CHECK(status(c).counters.hairpin_dropped == 1);
+	indirect_b(c, 100 + 2100 * 20 + 30000, theirs, ips + 1, ports + 1, 1,
+	    &f.addr);
+	CHECK(fake_count_to(&f, other_lan, 4444) == 1);
 	core_free(c);
 
 	/* Not from behind our NAT: the trailer is not used. */
