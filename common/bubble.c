@@ -40,7 +40,9 @@
 
 /* A bubble with Nonce and Random Port trailers; one with an ND Option. */
 #define BUBBLE_TR_MAX	(IP6_HDR_LEN + 4 + TRAILER_NONCE_LEN + \
-			    TRAILER_PORT_LEN)
+			    TRAILER_PORT_LEN + BUBBLE_ALT_MAX)
+/* An Alternate Address trailer of ours (hairpin.c). */
+#define BUBBLE_ALT_MAX	(2 + 2 + 6 * CORE_HAIRPIN_ENTRIES)
 #define BUBBLE_ND_MAX	(IP6_HDR_LEN + 2 + TRAILER_ND_LEN_RFC)
 
 void
@@ -140,10 +142,10 @@ bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	bubble_send_tr(c, now, 0, ip, port, src, dst, nonce, 0);
 }
 
-void
-bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
+static void
+bubble_send_alt(struct core *c, uint64_t now, int sock, uint32_t ip,
     uint16_t port, const struct in6_addr *src, const struct in6_addr *dst,
-    const uint8_t *nonce, uint16_t rport)
+    const uint8_t *nonce, uint16_t rport, const struct peer *alt)
 {
 	struct core_target	*t;
 	uint8_t			 buf[BUBBLE_TR_MAX];
@@ -152,6 +154,9 @@ bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
 
 	if ((n = build_bubble(buf, sizeof(buf), src, dst)) == 0)
 		return;
+	/* RFC 6081 5.6.4.1: our local address(es) for a peer behind our NAT. */
+	if (alt != NULL)
+		n += hairpin_trailer(c, alt, now, buf + n, sizeof(buf) - n);
 	if (nonce != NULL && (k = build_trailer(buf + n, sizeof(buf) - n,
 	    TRAILER_NONCE, nonce, TRAILER_NONCE_LEN)) == 0)
 		return;
@@ -176,6 +181,14 @@ bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
 	c->st.counters.tx_udp++;
 	c->st.counters.tx_udp_bytes += n;
 	c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+}
+
+void
+bubble_send_tr(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const struct in6_addr *src, const struct in6_addr *dst,
+    const uint8_t *nonce, uint16_t rport)
+{
+	bubble_send_alt(c, now, sock, ip, port, src, dst, nonce, rport, NULL);
 }
 
 void
@@ -235,8 +248,8 @@ bubble_indirect(struct core *c, uint64_t now, struct peer *p)
 	p->has_nonce_sent = 1;
 	c->st.counters.nonce_sent++;
 	/* 5.4.4.2, 5.5.4.2: and our predicted port, if we have one. */
-	bubble_send_tr(c, now, 0, ta.server, TEREDO_PORT, &c->st.addr,
-	    &p->addr, p->nonce_sent, p->rsock != 0 ? p->rport : 0);
+	bubble_send_alt(c, now, 0, ta.server, TEREDO_PORT, &c->st.addr,
+	    &p->addr, p->nonce_sent, p->rsock != 0 ? p->rport : 0, p);
 }
 
 /*
@@ -251,8 +264,13 @@ bubble_probe(struct core *c, uint64_t now, struct peer *p)
 	struct in6_addr		src;
 	int			indirect = 1;
 
-	/* 5.2.4 case 3: a local peer (RFC 4380 5.2.8, discovery.c). */
-	if (core_is_client(c) && discovery_is_local(p, now)) {
+	/*
+	 * 5.2.4 case 3: a local peer (RFC 4380 5.2.8, discovery.c); one
+	 * whose local address came from RFC 6081 hairpinning is probed the
+	 * usual way (hairpin.c: it proves that address with our nonce).
+	 */
+	if (core_is_client(c) && discovery_is_local(p, now) &&
+	    !hairpin_origin(c, p)) {
 		discovery_probe(c, now, p);
 		return;
 	}

@@ -86,6 +86,9 @@ static const struct conf_directive conf_directives[] = {
 	/* RFC 6081 3.1; miredo 1.2.6 has no such directive. */
 	{ "SymmetricNATSupport", CONF_MIREDO_BIT, conf_set_bool,
 	    F(sns), 0, 0 },
+	/* RFC 6081 3.5, 5.6; miredo 1.2.6 has no such directive. */
+	{ "Hairpinning", CONF_MIREDO_BIT, conf_set_bool,
+	    F(hairpinning), 0, 0 },
 	{ "PortMapping", CONF_MIREDO_BIT, conf_set_portmap, 0, 0, 0 },
 	{ "ServerBindAddress", CONF_SERVER_BIT, conf_set_serverbind,
 	    F(server_bind), 0, 0 },
@@ -150,6 +153,7 @@ conf_defaults(struct conf *c, enum conf_kind kind)
 	c->srv_rate = CONF_SRV_RATE_DEFAULT;
 	c->local_discovery = 1;
 	c->sns = 1;
+	c->hairpinning = 1;
 	c->port_mapping = 1;
 }
 

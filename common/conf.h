@@ -77,6 +77,7 @@ struct conf {
 	char		hook[CONF_NAME_MAX];	/* ClientHook, "" = none */
 	int		local_discovery;	/* LocalDiscovery, yes */
 	int		sns;	/* SymmetricNATSupport (RFC 6081), yes */
+	int		hairpinning;	/* Hairpinning (RFC 6081 5.6), yes */
 	int		port_mapping;	/* PortMapping (client), yes = 1 */
 };
 

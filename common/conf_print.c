@@ -140,6 +140,7 @@ conf_print(const struct conf *c, FILE *fp)
 	(void)fprintf(fp, "LocalDiscovery %s\n",
 	    c->local_discovery ? "yes" : "no");
 	(void)fprintf(fp, "SymmetricNATSupport %s\n", c->sns ? "yes" : "no");
+	(void)fprintf(fp, "Hairpinning %s\n", c->hairpinning ? "yes" : "no");
 	if (!c->port_mapping)
 		(void)fprintf(fp, "PortMapping no\n");
 }

@@ -87,6 +87,7 @@ core_new(const struct core_config *cfg, const struct core_io *io,
 	if (c->cfg.role == CORE_RELAY)
 		c->st.nat = CORE_NAT_CONE;
 	c->st.sns = c->cfg.role == CORE_CLIENT && c->cfg.sns;
+	c->st.hairpin = c->st.sns && c->cfg.hairpinning;
 	c->st.state = c->cfg.role == CORE_RELAY ? CORE_STATE_RELAY :
 	    CORE_STATE_OFF;
 	c->q.deadline = UINT64_MAX;
@@ -246,7 +247,8 @@ core_udp_input_from(struct core *c, uint64_t now, int sock, uint32_t ip,
 	 * trusted with a mapping, so drop before anything is learnt.
 	 */
 	onlink = port != 0 && !ipv4_is_global(ip) && core_is_client(c) &&
-	    c->cfg.local_discovery && discovery_onlink(c, ip);
+	    ((c->cfg.local_discovery && discovery_onlink(c, ip)) ||
+	    hairpin_source(c, ip, port));
 	if ((!ipv4_is_global(ip) && !onlink) || port == 0) {
 		core_drop(c, DROP_NON_GLOBAL);
 		return;
@@ -267,7 +269,10 @@ core_udp_input_from(struct core *c, uint64_t now, int sock, uint32_t ip,
 		c->st.counters.disc_dropped++;
 		return;
 	}
-	/* On-link, not global: only a local peer (RFC 4380 5.2.8). */
+	/*
+	 * On-link, not global: only a local peer (RFC 4380 5.2.8), or one
+	 * at the private address RFC 6081 hairpinning bubbled to (hairpin.c).
+	 */
 	if (onlink) {
 		inbound_onlink(c, now, ip, port, &tp);
 		return;

@@ -49,7 +49,15 @@ struct core_config {
 	unsigned int	nlocal_nets;
 	struct core_net {
 		uint32_t	net, mask;	/* nbo */
+		uint32_t	addr;		/* ours on it, nbo */
 	}		local_nets[CORE_LOCAL_NETS];
+	/*
+	 * Client: the RFC 6081 Hairpinning Extension (5.6, hairpin.c): our
+	 * local addresses (the first local_nets' addr) in our indirect
+	 * bubbles, a peer's behind our NAT tried and, once it answered
+	 * from one with our nonce, used.  Needs sns (the Nonce trailer).
+	 */
+	int		hairpinning;
 	/*
 	 * Client: the RFC 6081 Symmetric NAT Support Extension (5.2), and
 	 * the NAT test through the secondary server address that goes
@@ -124,6 +132,7 @@ struct core_counters {
 	uint64_t	peers_evicted;
 	/* Local discovery bubbles (RFC 4380 5.2.8). */
 	uint64_t	disc_sent, disc_rcvd, disc_dropped;
+	uint64_t	hairpin_sent, hairpin_rcvd, hairpin_dropped;
 	uint64_t	nonce_sent, nonce_ok;	/* RFC 6081 5.2 nonces */
 	uint64_t	echo_tests;		/* RFC 6081 5.5.4.1.1 */
 	uint64_t	drop[DROP_MAX];
@@ -162,6 +171,7 @@ struct core_status {
 	int		sns;		/* RFC 6081 5.2 active */
 	int		pp, seq;	/* RFC 6081 5.4, 5.5 active */
 	unsigned int	rports;		/* random-port sockets open */
+	int		hairpin;	/* RFC 6081 5.6 active (hairpin.c) */
 	/* client: a mapping of our port on the NAT (core_portmap()) */
 	uint32_t	portmap_ip;	/* nbo, 0 = none */
 	uint16_t	portmap_port;

@@ -80,6 +80,14 @@ struct core_rate {
 #define CORE_DISC_GAP_MS	1000
 #define CORE_DISC_RX_PER_SEC	20
 #define CORE_LOCAL_MS		600000
+/*
+ * RFC 6081 5.6 (hairpin.c): at most CORE_HAIRPIN_ENTRIES of a peer's
+ * alternate addresses are tried (the RFC: SHOULD be at most 2), each
+ * under 5.2.6 (one bubble per 2 s, CORE_PROBE_MAX per 300 s), and at
+ * most CORE_HAIRPIN_PER_SEC such bubbles a second in all.
+ */
+#define CORE_HAIRPIN_ENTRIES	2
+#define CORE_HAIRPIN_PER_SEC	10
 
 struct core_disc {
 	uint64_t	next;		/* periodic bubble, UINT64_MAX: none */
@@ -140,7 +148,7 @@ struct core {
 	struct core_qualify	 q;
 	struct core_disc	 disc;
 	struct core_rate	 icmp_rate, reply_rate, test_rate;
-	struct core_rate	 origin_rate, probe_rate;
+	struct core_rate	 origin_rate, probe_rate, hairpin_rate;
 	uint16_t		 echo_id;
 	int			 backlog;	/* core_timer() left work */
 	/* Reply bubbles per target, and IPv4s we sent a bubble to. */
@@ -261,6 +269,17 @@ int	bubble_reply_ok(struct core *c, uint64_t now, uint32_t ip,
 	    uint16_t port, struct core_rate *global, unsigned int max);
 /* Whether we sent a bubble to ip in the last 300 s. */
 int	bubble_sent_to(const struct core *c, uint64_t now, uint32_t ip);
+
+/* hairpin.c (RFC 6081 5.6) */
+int	hairpin_on(const struct core *c);
+size_t	hairpin_trailer(const struct core *c, const struct peer *p,
+	    uint64_t now, uint8_t *buf, size_t len);
+void	hairpin_learn(struct core *c, uint64_t now, struct peer *p,
+	    const struct teredo_packet *tp);
+int	hairpin_origin(const struct core *c, const struct peer *p);
+int	hairpin_source(const struct core *c, uint32_t ip, uint16_t port);
+int	hairpin_proof(struct core *c, const struct peer *p,
+	    const struct teredo_packet *tp);
 
 /* discovery.c */
 void	discovery_start(struct core *c, uint64_t now);

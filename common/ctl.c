@@ -292,6 +292,7 @@ ctl_rfc6081(struct ctl_out *o, const struct core_status *st)
 	ctl_printf(o, "rfc6081-random-ports: %u\n", st->rports);
 	ctl_printf(o, "rfc6081-server-load-reduction: %s\n",
 	    st->sns ? "on" : "off");
+	ctl_printf(o, "rfc6081-hairpinning: %s\n", st->hairpin ? "on" : "off");
 }
 
 static void
@@ -365,6 +366,9 @@ ctl_core_counters(struct ctl_out *o, const struct core_counters *c,
 	ctl_counter(o, "discovery-sent", c->disc_sent);
 	ctl_counter(o, "discovery-received", c->disc_rcvd);
 	ctl_counter(o, "discovery-dropped", c->disc_dropped);
+	ctl_counter(o, "hairpin-sent", c->hairpin_sent);
+	ctl_counter(o, "hairpin-received", c->hairpin_rcvd);
+	ctl_counter(o, "hairpin-dropped", c->hairpin_dropped);
 	for (i = 0; i < DROP_MAX; i++) {
 		(void)snprintf(name, sizeof(name), "drop-%s",
 		    core_drop_name((enum core_drop)i));
@@ -582,6 +586,7 @@ ctl_json_rfc6081(struct json *j, const struct core_status *st)
 	json_bool(j, "sequential-port-symmetric-nat", st->seq);
 	json_u64(j, "random-ports", st->rports);
 	json_bool(j, "server-load-reduction", st->sns);
+	json_bool(j, "hairpinning", st->hairpin);
 	json_end(j, 0);
 }
 
@@ -646,6 +651,9 @@ ctl_json_core(char *buf, size_t size, const struct core_status *st,
 	json_u64(&j, "tun-gso-checksums", eng->gso.csum);
 	json_u64(&j, "udp-gso-sends", eng->udp_gso_runs);
 	json_u64(&j, "udp-gso-datagrams", eng->udp_gso_dgrams);
+	json_u64(&j, "hairpin-sent", c->hairpin_sent);
+	json_u64(&j, "hairpin-received", c->hairpin_rcvd);
+	json_u64(&j, "hairpin-dropped", c->hairpin_dropped);
 	json_end(&j, 0);
 	json_begin(&j, "drops", 0);
 	for (i = 0; i < DROP_MAX; i++)
@@ -837,6 +845,15 @@ ctl_prom_core(char *buf, size_t size, const struct core_status *st,
 	    c->disc_rcvd);
 	ctl_prom(&o, "miredo_discovery_bubbles_total", "result=\"dropped\"",
 	    c->disc_dropped);
+	ctl_prom_family(&o, "miredo_hairpin_total", "counter",
+	    "RFC 6081 hairpinning: bubbles sent to alternate addresses, "
+	    "trailers used and dropped.");
+	ctl_prom(&o, "miredo_hairpin_total", "result=\"sent\"",
+	    c->hairpin_sent);
+	ctl_prom(&o, "miredo_hairpin_total", "result=\"received\"",
+	    c->hairpin_rcvd);
+	ctl_prom(&o, "miredo_hairpin_total", "result=\"dropped\"",
+	    c->hairpin_dropped);
 	ctl_prom_family(&o, "miredo_drops_total", "counter",
 	    "Packets dropped, by reason.");
 	for (i = 0; i < DROP_MAX; i++) {

@@ -32,7 +32,10 @@ discsock_usable(const struct ifaddrs *ifa, uint32_t bind_addr)
 	return bind_addr == 0 || a->sin_addr.s_addr == bind_addr;
 }
 
-/* Join the group on each link; the links joined go into nets. */
+/*
+ * Join the group on each link (fd -1: none); the links joined go into
+ * nets.
+ */
 static void
 discsock_join(int fd, uint32_t bind_addr, struct core_net *nets,
     unsigned int *n)
@@ -55,11 +58,12 @@ discsock_join(int fd, uint32_t bind_addr, struct core_net *nets,
 		memset(&mr, 0, sizeof(mr));
 		mr.imr_multiaddr.s_addr = htonl(CORE_DISC_ADDR);
 		mr.imr_interface = a->sin_addr;
-		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+		if (fd != -1 && setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
 		    sizeof(mr)) == -1)
 			continue;
 		nets[*n].mask = m->sin_addr.s_addr;
 		nets[*n].net = a->sin_addr.s_addr & m->sin_addr.s_addr;
+		nets[*n].addr = a->sin_addr.s_addr;
 		(*n)++;
 	}
 	freeifaddrs(ifs);
@@ -94,6 +98,12 @@ discsock_open(uint32_t bind_addr, struct core_net *nets, unsigned int *n)
 fail:
 	(void)close(fd);
 	return -1;
+}
+
+void
+discsock_links(uint32_t bind_addr, struct core_net *nets, unsigned int *n)
+{
+	discsock_join(-1, bind_addr, nets, n);
 }
 
 int

@@ -22,6 +22,12 @@
 int	discsock_open(uint32_t bind_addr, struct core_net *nets,
 	    unsigned int *n);
 /*
+ * Those links alone, no socket (RFC 6081 hairpinning without local
+ * discovery: our local addresses, hairpin.c).
+ */
+void	discsock_links(uint32_t bind_addr, struct core_net *nets,
+	    unsigned int *n);
+/*
  * On the Teredo socket: discovery bubbles leave with TTL 1, are not
  * looped back to us, and through bind_addr's link when it is set.
  */

@@ -256,6 +256,7 @@ engine_core_config(const struct conf *conf, struct core_config *cfg)
 	cfg->local_ip = conf->bind_addr;
 	cfg->local_discovery = conf->local_discovery;
 	cfg->sns = conf->sns;
+	cfg->hairpinning = conf->hairpinning;
 }
 
 static const char *
@@ -694,11 +695,8 @@ engine_relay_src(struct in6_addr *src)
  * them the client works as before, and says why.
  */
 static void
-engine_disc_open(struct engine *e, const struct conf *conf)
+engine_disc_socket(struct engine *e, const struct conf *conf)
 {
-	e->disc = -1;
-	if (conf->relay_type != CONF_CLIENT || !conf->local_discovery)
-		return;
 	if (discsock_sender(e->udp, conf->bind_addr) == -1) {
 		log_warn("local discovery off: multicast options");
 		return;
@@ -710,6 +708,19 @@ engine_disc_open(struct engine *e, const struct conf *conf)
 	else
 		log_info("local discovery on %u link%s", e->nnets,
 		    e->nnets == 1 ? "" : "s");
+}
+
+static void
+engine_disc_open(struct engine *e, const struct conf *conf)
+{
+	e->disc = -1;
+	if (conf->relay_type != CONF_CLIENT)
+		return;
+	if (conf->local_discovery)
+		engine_disc_socket(e, conf);
+	/* RFC 6081 hairpinning: our local addresses (hairpin.c), anyway. */
+	if (e->disc == -1 && conf->hairpinning)
+		discsock_links(conf->bind_addr, e->nets, &e->nnets);
 }
 
 static void

@@ -74,12 +74,18 @@ inbound_origin_reply(struct core *c, uint64_t now, struct peer *p,
     uint32_t oip, uint16_t oport, const struct teredo_packet *tp)
 {
 	const uint8_t	*ip6 = tp->ip6;
+	int		 local = 0;
 
-	if (p != NULL && p->trusted) {
+	/* A proven local address first, as outbound.c (hairpin.c). */
+	if (p != NULL && core_is_client(c) && discovery_fresh(p, now)) {
+		oip = p->local_ip;
+		oport = p->local_port;
+		local = 1;
+	} else if (p != NULL && p->trusted) {
 		oip = p->ip;
 		oport = p->port;
 	}
-	if (!ipv4_is_global(oip) || oport == 0)
+	if ((!local && !ipv4_is_global(oip)) || oport == 0)
 		return;
 	if (!bubble_reply_ok(c, now, oip, oport, &c->origin_rate,
 	    CORE_ORIGIN_PER_SEC)) {
@@ -129,6 +135,8 @@ inbound_from_server(struct core *c, uint64_t now,
 	if ((p = inbound_sns_peer(c, now, tp)) != NULL) {
 		p->x6081 = 1;
 		rport_learn(c, now, p, tp);
+		/* RFC 6081 5.6.4.2: its alternate addresses (hairpin.c). */
+		hairpin_learn(c, now, p, tp);
 	}
 	inbound_origin_reply(c, now, p, oip, oport, tp);
 	/* Like a test started by inbound: a global cap (forged origins). */
@@ -306,7 +314,8 @@ inbound_data(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		return;
 	}
 	/* 5.2.3 case 5: a local peer at its local address (discovery.c). */
-	if (teredo && core_is_client(c) && discovery_match(p, now, ip, port)) {
+	if (teredo && core_is_client(c) && discovery_match(p, now, ip, port) &&
+	    hairpin_proof(c, p, tp)) {
 		discovery_accept(c, now, p, tp);
 		return;
 	}
@@ -363,6 +372,12 @@ inbound_onlink(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 		return;
 	p = peer_find(c->peers, ip6_src(tp->ip6), now);
 	if (!discovery_match(p, now, ip, port)) {
+		core_drop(c, DROP_NON_GLOBAL);
+		return;
+	}
+	/* RFC 6081 5.6.4.3: a hairpin address proves with our nonce. */
+	if (!hairpin_proof(c, p, tp)) {
+		c->st.counters.hairpin_dropped++;
 		core_drop(c, DROP_NON_GLOBAL);
 		return;
 	}

@@ -14,7 +14,7 @@ libcore_a_SOURCES += common/teredo.c common/teredo.h common/packet.c common/pack
 libcore_a_SOURCES += common/peer.c common/peer.h common/peer_impl.h \
 	common/peer_queue.c common/core.c common/core.h \
 	common/core_impl.h common/qualify.c common/outbound.c common/inbound.c \
-	common/bubble.c common/discovery.c common/rport.c
+	common/bubble.c common/discovery.c common/hairpin.c common/rport.c
 # server core
 libcore_a_SOURCES += common/server.c common/server.h
 # daemon layer shared by the programs: privsep messages, daemonizing

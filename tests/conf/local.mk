@@ -40,6 +40,7 @@ EXTRA_DIST += \
 	tests/conf/bad-prefix-multicast.conf \
 	tests/conf/bad-prefix.conf \
 	tests/conf/bad-queue.conf tests/conf/bad-sns.conf \
+	tests/conf/bad-hairpinning.conf \
 	tests/conf/bad-refresh.conf \
 	tests/conf/bad-relaytype.conf \
 	tests/conf/bad-repeated.conf \

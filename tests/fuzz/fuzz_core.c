@@ -410,6 +410,12 @@ fz_new_core(struct fz *z)
 	/* The client with RFC 6081's extensions (SymmetricNATSupport). */
 	cfg.sns = 1;
 	cfg.local_port = 40000;
+	/* And hairpinning (RFC 6081 5.6): a private local address. */
+	cfg.hairpinning = 1;
+	cfg.nlocal_nets = 1;
+	cfg.local_nets[0].net = htonl(0xc0a80100u);	/* 192.168.1.0/24 */
+	cfg.local_nets[0].mask = htonl(0xffffff00u);
+	cfg.local_nets[0].addr = htonl(0xc0a80102u);
 	memset(&io, 0, sizeof(io));
 	io.arg = z;
 	io.send_udp = fz_send_udp;

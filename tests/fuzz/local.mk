@@ -24,7 +24,7 @@ noinst_LIBRARIES += tests/fuzz/libfuzzcore.a
 tests_fuzz_libfuzzcore_a_SOURCES = common/teredo.c common/packet.c \
 	common/siphash.c common/peer.c common/peer_queue.c common/core.c \
 	common/qualify.c common/outbound.c common/inbound.c common/bubble.c \
-	common/discovery.c common/rport.c common/server.c \
+	common/discovery.c common/hairpin.c common/rport.c common/server.c \
 	common/privmsg.c common/conf.c common/conf_value.c \
 	common/conf_print.c common/log.c common/chan.c compat/compat.c \
 	tests/fuzz/fuzz_core.c

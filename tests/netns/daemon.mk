@@ -47,3 +47,10 @@ dist_noinst_SCRIPTS += tests/netns/local_discovery.sh
 if OS_LINUX
 TESTS += tests/netns/local_discovery.sh
 endif
+# RFC 6081 hairpinning: two of our clients on two inside subnets of one
+# NAT that does not hairpin reach each other inside, and not with
+# Hairpinning no (nor Debian's miredo)
+dist_noinst_SCRIPTS += tests/netns/hairpin.sh
+if OS_LINUX
+TESTS += tests/netns/hairpin.sh
+endif

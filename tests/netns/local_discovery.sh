@@ -10,7 +10,8 @@
 #   nat  in 198.18.77.1 --- lan (a bridge) --- cla 198.18.77.2
 #                                          \--- clb 198.18.77.3
 #
-# With "LocalDiscovery no" the clients cannot reach each other (their
+# With "LocalDiscovery no" (and "Hairpinning no": RFC 6081 hairpinning
+# would find the peer too) the clients cannot reach each other (their
 # bubbles to each other's mapping die in the NAT: it has no hairpin
 # rule, so a datagram from inside to its outside address is not
 # forwarded; counted there).  With "yes" (the default) ping6 between the
@@ -157,6 +158,9 @@ has_addr() { [ -n "$(teredo_addr "$1")" ]; }
 # Debian's miredo 1.2.6, which has no local discovery), qualified.
 start_clients() {
 	local c bin=$MIREDO ld="LocalDiscovery $1"
+	# RFC 6081 hairpinning (hairpin.sh) would find the peer too.
+	[ "$1" = no ] && ld="$ld
+Hairpinning no"
 	if [ "$1" = debian ]; then
 		bin=$DEBIAN_MIREDO
 		ld=

@@ -91,6 +91,9 @@ test_client(void)
 	st.counters.disc_sent = 4;
 	st.counters.disc_rcvd = 6;
 	st.counters.disc_dropped = 8;
+	st.counters.hairpin_sent = 9;
+	st.counters.hairpin_rcvd = 10;
+	st.counters.hairpin_dropped = 11;
 	st.counters.drop[DROP_BAD_SOURCE] = 5;
 	st.counters.drop[DROP_OTHER] = 1;
 	memset(&t, 0, sizeof(t));
@@ -138,9 +141,15 @@ test_client(void)
 	CHECK(has_line(buf, "drop-tun-gso-bad: 3"));
 	CHECK(has_line(buf, "udp-gso-sends: 6"));
 	CHECK(has_line(buf, "udp-gso-datagrams: 300"));
+	CHECK(has_line(buf, "hairpin-sent: 9"));
+	CHECK(has_line(buf, "hairpin-received: 10"));
+	CHECK(has_line(buf, "hairpin-dropped: 11"));
+	CHECK(has_line(buf, "rfc6081-hairpinning: off"));
 	len = ctl_json_core(buf, sizeof(buf), &st, &eng);
 	CHECK(len > 0 && strstr(buf, "\"discovery-sent\":4,"
-	    "\"discovery-received\":6,\"discovery-dropped\":8") != NULL);
+	    "\"discovery-received\":6,\"discovery-dropped\":8,"
+	    "\"hairpin-sent\":9,\"hairpin-received\":10,"
+	    "\"hairpin-dropped\":11") != NULL);
 	test_nat(&st, &eng);
 }
 
@@ -188,7 +197,9 @@ test_nat_6081(struct core_status *st, struct ctl_engine *eng)
 	CHECK(has_line(buf, "rfc6081-port-preserving: off"));
 	st->pp = 1;
 	st->rports = 2;
+	st->hairpin = 1;
 	(void)ctl_format_core(buf, sizeof(buf), st, eng);
+	CHECK(has_line(buf, "rfc6081-hairpinning: on"));
 	CHECK(has_line(buf, "rfc6081-port-preserving: on"));
 	CHECK(has_line(buf, "rfc6081-sequential: off"));
 	CHECK(has_line(buf, "rfc6081-random-ports: 2"));
@@ -196,9 +207,10 @@ test_nat_6081(struct core_status *st, struct ctl_engine *eng)
 	(void)ctl_json_core(buf, sizeof(buf), st, eng);
 	CHECK(strstr(buf, "\"port-preserving-symmetric-nat\":true,"
 	    "\"sequential-port-symmetric-nat\":false,\"random-ports\":2,"
-	    "\"server-load-reduction\":true}")
+	    "\"server-load-reduction\":true,\"hairpinning\":true}")
 	    != NULL);
 	st->pp = 0;
+	st->hairpin = 0;
 	st->rports = 0;
 	CHECK(strstr(buf, "\"nat\":\"symmetric\",\"cone\":false,"
 	    "\"nat_symmetric\":true,\"mapping2\":{\"ip\":\"203.0.113.7\","
