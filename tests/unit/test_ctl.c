@@ -147,8 +147,10 @@ test_client(void)
 	CHECK(has_line(buf, "rfc6081-hairpinning: off"));
 	len = ctl_json_core(buf, sizeof(buf), &st, &eng);
 	CHECK(len > 0 && strstr(buf, "\"discovery-sent\":4,"
-	    "\"discovery-received\":6,\"discovery-dropped\":8,"
-	    "\"hairpin-sent\":9,\"hairpin-received\":10,"
+	    "\"discovery-received\":6,\"discovery-dropped\":8,") != NULL);
+	CHECK(strstr(buf, "\"udp-gso-sends\":6,\"udp-gso-datagrams\":300,")
+	    != NULL);
+	CHECK(strstr(buf, "\"hairpin-sent\":9,\"hairpin-received\":10,"
 	    "\"hairpin-dropped\":11") != NULL);
 	test_nat(&st, &eng);
 }
