@@ -116,10 +116,21 @@ hx_pid()
 	echo "${TOPO_PID[$1]:-}"
 }
 
-# hx_engine ROLE: the unprivileged child of miredo's priv process.
+# hx_engine ROLE: the unprivileged child of miredo's priv process that
+# holds the tunnel (priv has others: the resolver for a while, and the
+# port-mapping child of a client), or the child of the server's
+# supervisor.
 hx_engine()
 {
-	ps -o pid= --ppid "$(hx_pid "$1")" 2>/dev/null | head -n 1 | tr -d ' '
+	local c f first=
+	for c in $(ps -o pid= --ppid "$(hx_pid "$1")" 2>/dev/null); do
+		[ -n "$first" ] || first=$c
+		for f in /proc/"$c"/fd/*; do
+			[ "$(readlink "$f" 2>/dev/null)" = /dev/net/tun ] &&
+			    { echo "$c"; return; }
+		done
+	done
+	[ "$1" = server ] && echo "$first"
 }
 
 # hx_status ROLE: ask for a status line (SIGUSR1) and print it.
