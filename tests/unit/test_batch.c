@@ -163,7 +163,9 @@ test_runs(int a, const struct sockaddr_in *sa, int b, int c,
 	const struct sockaddr_in *to;
 	struct batch *bt;
 	unsigned int i, round;
+#if defined(HAVE_SENDMMSG) && HAVE_DECL_UDP_SEGMENT
 	uint64_t runs, dgrams;
+#endif
 	size_t len;
 	ssize_t r;
 
