@@ -142,12 +142,33 @@ bubble_send_nonce(struct core *c, uint64_t now, uint32_t ip, uint16_t port,
 	bubble_send_tr(c, now, 0, ip, port, src, dst, nonce, 0);
 }
 
+/*
+ * A bubble leaves: ip is one we sent a bubble to (bubble_sent_to()), from
+ * our socket (sock 0) or a random-port one.
+ */
+static void
+bubble_emit(struct core *c, uint64_t now, int sock, uint32_t ip,
+    uint16_t port, const void *buf, size_t n)
+{
+	struct core_target	*t = &c->sent[bubble_slot(c, ip, 0)];
+
+	t->used = 1;
+	t->ip = ip;
+	t->last = now;
+	c->st.counters.bubbles_sent++;
+	c->st.counters.tx_udp++;
+	c->st.counters.tx_udp_bytes += n;
+	if (sock == 0)
+		c->io.send_udp(c->io.arg, ip, port, buf, n);
+	else
+		c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+}
+
 static void
 bubble_send_alt(struct core *c, uint64_t now, int sock, uint32_t ip,
     uint16_t port, const struct in6_addr *src, const struct in6_addr *dst,
     const uint8_t *nonce, uint16_t rport, const struct peer *alt)
 {
-	struct core_target	*t;
 	uint8_t			 buf[BUBBLE_TR_MAX];
 	uint8_t			 rp[2];
 	size_t			 n, k = 0;
@@ -169,18 +190,7 @@ bubble_send_alt(struct core *c, uint64_t now, int sock, uint32_t ip,
 			return;
 		n += k;
 	}
-	t = &c->sent[bubble_slot(c, ip, 0)];
-	t->used = 1;
-	t->ip = ip;
-	t->last = now;
-	c->st.counters.bubbles_sent++;
-	if (sock == 0) {
-		core_send_udp(c, ip, port, buf, n);
-		return;
-	}
-	c->st.counters.tx_udp++;
-	c->st.counters.tx_udp_bytes += n;
-	c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+	bubble_emit(c, now, sock, ip, port, buf, n);
 }
 
 void
@@ -195,7 +205,6 @@ void
 bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
     uint16_t port, const struct in6_addr *dst, uint8_t type)
 {
-	struct core_target	*t;
 	uint8_t			 buf[BUBBLE_ND_MAX];
 	uint8_t			 v[TRAILER_ND_LEN_RFC];
 	size_t			 n, k;
@@ -209,17 +218,7 @@ bubble_send_nd(struct core *c, uint64_t now, int sock, uint32_t ip,
 	    v, sizeof(v))) == 0)
 		return;
 	n += k;
-	t = &c->sent[bubble_slot(c, ip, 0)];
-	t->used = 1;
-	t->ip = ip;
-	t->last = now;
-	c->st.counters.bubbles_sent++;
-	c->st.counters.tx_udp++;
-	c->st.counters.tx_udp_bytes += n;
-	if (sock == 0)
-		c->io.send_udp(c->io.arg, ip, port, buf, n);
-	else
-		c->io.send_udp_from(c->io.arg, sock, ip, port, buf, n);
+	bubble_emit(c, now, sock, ip, port, buf, n);
 }
 
 void
