@@ -2,7 +2,7 @@
 # miredo's life cycle as a relay: privilege separation, signals, pid file,
 # restarts, clean shutdown (root; skips with 77 otherwise).  lib.sh: the
 # namespace set-up and check helpers it shares with status.sh.
-EXTRA_DIST += tests/netns/lib.sh
+EXTRA_DIST += tests/netns/lib.sh tests/netns/checks.sh
 dist_noinst_SCRIPTS += tests/netns/lifecycle.sh
 if OS_LINUX
 TESTS += tests/netns/lifecycle.sh

@@ -60,25 +60,7 @@ cleanup() {
 trap cleanup EXIT; [ -n "$KEEP" ] && trap "" EXIT
 trap 'exit 1' INT TERM
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-check() {	# check DESCRIPTION command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else fail "$what"; fi
-}
-# wait_for SECONDS command...: poll every 0.1 s until command succeeds.
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+. "$HERE/checks.sh"
 nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
 link() {	# link NS1 IF1 NS2 IF2
 	ip -n "$P-$1" link add "$2" type veth peer name "$4" netns "$P-$3" &&
