@@ -119,8 +119,11 @@ fp_check(const uint8_t *m, size_t len)
 		abort();
 	r = privmsg_check_engine(m, len, &why);
 	want = len >= 4 && (type == PRIV_MSG_RESOLVED ||
-	    type == PRIV_MSG_NETCHANGE) && len == privmsg_size(type) ?
-	    (int)type : -1;
+	    type == PRIV_MSG_NETCHANGE || type == PRIV_MSG_PORTMAP) &&
+	    len == privmsg_size(type) ? (int)type : -1;
+	/* A port mapping's port (the fourth word) fits 16 bits. */
+	if (want == PRIV_MSG_PORTMAP && fp_u32(m, 12) > 65535)
+		want = -1;
 	if (r != want || (r == -1) != (why != NULL))
 		abort();
 	if (privmsg_name(type) == NULL ||

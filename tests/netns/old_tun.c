@@ -18,19 +18,24 @@
  * to the C library.
  */
 
-int	ioctl(int fd, unsigned long req, ...);
+/* The C library's prototype: glibc's request is unsigned long, musl's int. */
+#ifdef __GLIBC__
+typedef unsigned long	ioctl_req;
+#else
+typedef int		ioctl_req;
+#endif
 
 int
-ioctl(int fd, unsigned long req, ...)
+ioctl(int fd, ioctl_req req, ...)
 {
-	int (*real)(int, unsigned long, ...);
+	int (*real)(int, ioctl_req, ...);
 	va_list ap;
 	void *arg;
 
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (req == (unsigned long)TUNSETOFFLOAD) {
+	if (req == (ioctl_req)TUNSETOFFLOAD) {
 		errno = EINVAL;
 		return -1;
 	}
