@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 
@@ -39,6 +40,7 @@
 
 struct batch {
 	int			 fd;
+	int			 gso;		/* batch_gso_probe() passed */
 	uint64_t		 gso_runs, gso_dgrams;
 	struct batch_dgram	 rx[BATCH_RX];
 #ifdef HAVE_RECVMMSG
@@ -65,6 +67,65 @@ struct batch {
 #endif
 	unsigned char		 rxbuf[BATCH_RX][BATCH_SLOT];
 };
+
+#ifdef BATCH_GSO
+/*
+ * Whether this system really cuts a UDP_SEGMENT message (at start: a
+ * kernel without it refuses the option; qemu-user drops the option and
+ * sends one big datagram): 2 segments of 64 bytes through the loopback
+ * must arrive as 2 datagrams of 64.  Without a loopback, no GSO.
+ */
+static int
+batch_gso_probe(void)
+{
+	unsigned char		 data[128], rbuf[256];
+	union {
+		char		 buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	 align;
+	}			 ctl;
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	struct iovec		 iov;
+	struct msghdr		 mh;
+	struct cmsghdr		*cm;
+	uint16_t		 seg = 64;
+	int			 r, s = -1, ok = 0;
+
+	if ((r = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(r, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(r, (struct sockaddr *)&sin, &sl) == -1 ||
+	    (s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		goto out;
+	memset(data, 0x5a, sizeof(data));
+	memset(&ctl, 0, sizeof(ctl));
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = data;
+	iov.iov_len = sizeof(data);
+	mh.msg_name = &sin;
+	mh.msg_namelen = sizeof(sin);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+	if (sendmsg(s, &mh, 0) == (ssize_t)sizeof(data))
+		ok = recv(r, rbuf, sizeof(rbuf), MSG_DONTWAIT) == 64 &&
+		    recv(r, rbuf, sizeof(rbuf), MSG_DONTWAIT) == 64;
+out:
+	if (s != -1)
+		(void)close(s);
+	(void)close(r);
+	return ok;
+}
+#endif
 
 struct batch *
 batch_new(int fd)
@@ -94,6 +155,9 @@ batch_new(int fd)
 		b->txm[i].msg_hdr.msg_name = &b->txsin[i];
 		b->txm[i].msg_hdr.msg_namelen = sizeof(b->txsin[i]);
 	}
+#endif
+#ifdef BATCH_GSO
+	b->gso = batch_gso_probe();
 #endif
 	return b;
 }
@@ -293,10 +357,11 @@ void
 batch_flush(struct batch *b)
 {
 #ifdef BATCH_GSO
-	batch_flush_gso(b);
-#else
-	batch_sendmmsg(b, b->txm, b->ntx);
+	if (b->gso)
+		batch_flush_gso(b);
+	else
 #endif
+	batch_sendmmsg(b, b->txm, b->ntx);
 	b->ntx = 0;
 	b->txused = 0;
 }
