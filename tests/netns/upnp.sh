@@ -73,20 +73,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-check() { local w=$1; shift; if "$@"; then ok "$w"; else fail "$w"; fi; }
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+. "$S/checks.sh"
 # link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair, addressed and up.
 link() {
 	ip -n "$1" link add "$2" type veth peer name "$5" netns "$4"
