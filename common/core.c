@@ -258,8 +258,12 @@ core_udp_input_from(struct core *c, uint64_t now, int sock, uint32_t ip,
 		return;
 	}
 	/* RFC 6081 trailers: tp.tr (the client's nonces, bubble.c). */
-	if (tp.trailer_bad)
+	if (tp.trailer_bad) {
 		core_drop(c, DROP_BAD_TRAILER);
+		/* RFC 6081 5.6.4.2: not a bubble whose Alternate Address is. */
+		if (tp.alt_bad && ip6_is_bubble(tp.ip6, tp.ip6_len))
+			return;
+	}
 	/*
 	 * 5.2.8: a discovery bubble (to ff02::1) counts only from the
 	 * discovery socket, never from a unicast one.

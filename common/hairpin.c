@@ -17,14 +17,19 @@
  * address a trailer names: only an indirect bubble through our server,
  * with a Nonce trailer, from a peer whose mapped IPv4 is ours (behind our
  * NAT: the alternate address is in our private address space) and with
- * whom we have no working path.  Of its entries, the first that is a
- * unicast, non-global address other than our own, with a port, is taken
- * (global ones, the RFC's UPnP case, are not used): it becomes the
- * peer's local address (the fields local discovery uses, peer.h), not
- * trusted, and gets one direct bubble with the peer's nonce, under 5.2.6
- * per address (one per 2 s, at most CORE_PROBE_MAX per 300 s), one per
- * 2 s per peer, and at most CORE_HAIRPIN_PER_SEC a second in all; a peer
- * may name another address only 30 s after the last one was taken.
+ * whom we have no working path.  Its usable entries (unicast, not
+ * loopback or link-local, not our own address nor our NAT's outside one,
+ * with a port) are taken in turn, one per indirect bubble, as the peer
+ * retries: the first, then the next while the last is not proven, so
+ * that each is bubbled (the RFC bubbles each at once; one address per
+ * peer is what the table keeps).  The entry taken becomes the peer's
+ * local address (the fields local discovery uses, peer.h), not trusted,
+ * and gets one direct bubble with the peer's nonce, under 5.2.6 per
+ * address (one per 2 s, at most CORE_PROBE_MAX per 300 s), one per 2 s
+ * per peer, and at most CORE_HAIRPIN_PER_SEC a second in all; an address
+ * not in the list of the last bubble only 30 s after the last one was
+ * taken.  A bubble whose Alternate Address trailer is malformed is
+ * dropped (5.6.4.2 SHOULD; core.c).
  * Nothing else is ever sent there before the proof.
  *
  * Proof (5.6.4.3): a packet from a non-global source is dropped (core.c)
@@ -121,16 +126,61 @@ hairpin_origin(const struct core *c, const struct peer *p)
 	    discovery_onlink(c, p->local_ip));
 }
 
-/* The entry to try, 0 if none. */
+/*
+ * The entry to try next, 0 if none; *turn is 1 if it is the next of the
+ * peer's own list after the address we tried last (not proven), which
+ * the 30 s rule does not hold back: every usable entry gets its turn,
+ * one per indirect bubble (at most one per 2 s, the caller).
+ */
 static unsigned int
-hairpin_pick(const struct core *c, const struct teredo_trailer *tr)
+hairpin_pick(const struct core *c, const struct peer *p,
+    const struct teredo_trailer *tr, int *turn)
 {
-	unsigned int	i;
+	unsigned int	i, n, first = 0, cur = 0;
 
-	for (i = 0; i < tr->alt_count && i < TRAILER_ALT_ENTRIES; i++)
-		if (hairpin_usable(c, tr->alt_ip[i], tr->alt_port[i]))
+	n = tr->alt_count < TRAILER_ALT_ENTRIES ? tr->alt_count :
+	    TRAILER_ALT_ENTRIES;
+	*turn = 0;
+	for (i = 0; i < n; i++) {
+		if (!hairpin_usable(c, tr->alt_ip[i], tr->alt_port[i]))
+			continue;
+		if (first == 0)
+			first = i + 1;
+		if (cur != 0) {
+			*turn = 1;
 			return i + 1;
-	return 0;
+		}
+		if (tr->alt_ip[i] == p->local_ip &&
+		    tr->alt_port[i] == p->local_port && !p->local_trusted)
+			cur = i + 1;
+	}
+	*turn = cur != 0 && first != cur;
+	return first;
+}
+
+/*
+ * Whether the peer's local address may become ip:port now: 0 no, 1 it is
+ * already, 2 it has just become it.
+ */
+static int
+hairpin_move(struct core *c, uint64_t now, struct peer *p, uint32_t ip,
+    uint16_t port, int turn)
+{
+	if (p->local_ip == ip && p->local_port == port)
+		return 1;
+	/* Another address: the next in turn, or 30 s after the last. */
+	if (p->local_ip != 0 && peer_age(p->local_reply, now) <
+	    (turn ? CORE_PROBE_MS : PEER_VALID_MS)) {
+		if (turn)
+			core_drop(c, DROP_RATE_LIMIT);
+		else
+			c->st.counters.hairpin_dropped++;
+		return 0;
+	}
+	p->local_ip = ip;
+	p->local_port = port;
+	p->local_trusted = 0;
+	return 2;
 }
 
 void
@@ -139,6 +189,7 @@ hairpin_learn(struct core *c, uint64_t now, struct peer *p,
 {
 	struct teredo_addr	ta;
 	unsigned int		k;
+	int			turn, moved;
 	uint32_t		ip;
 	uint16_t		port;
 
@@ -151,24 +202,15 @@ hairpin_learn(struct core *c, uint64_t now, struct peer *p,
 	/* Behind our NAT, not found on our link already, a usable entry. */
 	if (ta.client != c->st.mapped_ip ||
 	    (discovery_is_local(p, now) && !hairpin_origin(c, p)) ||
-	    (k = hairpin_pick(c, &tp->tr)) == 0) {
+	    (k = hairpin_pick(c, p, &tp->tr, &turn)) == 0) {
 		c->st.counters.hairpin_dropped++;
 		return;
 	}
 	ip = tp->tr.alt_ip[k - 1];
 	port = tp->tr.alt_port[k - 1];
-	if (p->local_ip != ip || p->local_port != port) {
-		/* Another address: not before 30 s after the last one. */
-		if (p->local_ip != 0 && peer_age(p->local_reply, now) <
-		    PEER_VALID_MS) {
-			c->st.counters.hairpin_dropped++;
-			return;
-		}
-		p->local_ip = ip;
-		p->local_port = port;
-		p->local_trusted = 0;
-		p->local_reply = peer_stamp(now);
-	} else if (peer_age(p->local_reply, now) < CORE_PROBE_MS) {
+	if ((moved = hairpin_move(c, now, p, ip, port, turn)) == 0)
+		return;
+	if (moved == 1 && peer_age(p->local_reply, now) < CORE_PROBE_MS) {
 		/* The same: one bubble per 2 s per peer (5.2.6). */
 		p->local_seen = peer_stamp(now);
 		core_drop(c, DROP_RATE_LIMIT);

@@ -117,8 +117,10 @@ teredo_parse_trailer(struct teredo_trailer *t, const void *buf, size_t len)
 			return -1;
 		vlen = b[off + 1];
 		if (len - off - 2 < vlen ||
-		    trailer_one(t, b[off], b + off + 2, vlen) == -1)
+		    trailer_one(t, b[off], b + off + 2, vlen) == -1) {
+			t->alt_bad = b[off] == TRAILER_ALT_ADDR;
 			return -1;
+		}
 		off += 2 + vlen;
 	}
 	return 0;
@@ -198,6 +200,7 @@ teredo_parse(struct teredo_packet *p, const void *buf, size_t len)
 			q.trailer = b + off;
 			q.trailer_len = len - off;
 		} else {
+			q.alt_bad = q.tr.alt_bad;
 			memset(&q.tr, 0, sizeof(q.tr));
 			q.trailer_bad = 1;
 		}

@@ -81,6 +81,7 @@ struct teredo_trailer {
 	uint32_t	alt_ip[TRAILER_ALT_ENTRIES];	/* nbo */
 	uint16_t	alt_port[TRAILER_ALT_ENTRIES];	/* host order */
 	unsigned int	unknown;	/* options of other types */
+	int		alt_bad;	/* parsing failed at an Alternate Address */
 };
 
 /*
@@ -99,11 +100,14 @@ struct teredo_packet {
 	/*
 	 * Bytes after the IPv6 packet (RFC 6081 4): a well-formed trailer
 	 * is kept (trailer, trailer_len, parsed into tr).  A malformed one
-	 * is ignored, not the packet: trailer_bad is 1, trailer_len 0.
+	 * is ignored, not the packet: trailer_bad is 1, trailer_len 0,
+	 * and alt_bad 1 if the malformed option was an Alternate Address
+	 * (RFC 6081 5.6.4.2: the bubble should be dropped; the core does).
 	 */
 	const uint8_t	*trailer;
 	size_t		 trailer_len;
 	int		 trailer_bad;
+	int		 alt_bad;
 	struct teredo_trailer tr;
 };
 

@@ -330,6 +330,102 @@ test_receive(void)
 	core_free(c);
 }
 
+/*
+ * Every usable entry gets its turn (5.6.4.2 "each"): one per indirect
+ * bubble while the last is not proven, and the proof from any of them.
+ */
+static void
+test_each(void)
+{
+	const uint8_t	 theirs[4] = { 9, 8, 7, 6 };
+	struct in6_addr	 pb = addr_b();
+	struct teredo_trailer tr;
+	struct core	*c;
+	uint8_t		 ours[4];
+	uint32_t	 ips[2];
+	uint16_t	 ports[2];
+
+	c = qualified(&f, lan_a, lport_a, mport_a, 1, 1);
+	CHECK(probe_b(c, 100, &tr) == 0);
+	memcpy(ours, tr.nonce, 4);
+	ips[0] = other_lan;		/* B's other link: not reachable */
+	ports[0] = 4444;
+	ips[1] = lan_b;
+	ports[1] = lport_b;
+	fake_clear(&f);
+	indirect_b(c, 200, theirs, ips, ports, 2, &f.addr);
+	CHECK(fake_count_to(&f, other_lan, 4444) == 1 &&
+	    fake_count_to(&f, lan_b, lport_b) == 0);
+	/* B's retry within 2 s: nothing; after: the second entry. */
+	fake_clear(&f);
+	indirect_b(c, 1200, theirs, ips, ports, 2, &f.addr);
+	CHECK(fake_count_to(&f, other_lan, 4444) == 0 &&
+	    fake_count_to(&f, lan_b, lport_b) == 0);
+	indirect_b(c, 2300, theirs, ips, ports, 2, &f.addr);
+	CHECK(fake_count_to(&f, lan_b, lport_b) == 1 &&
+	    fake_count_to(&f, other_lan, 4444) == 0);
+	CHECK(status(c).counters.hairpin_sent == 2);
+	/* B answers from there with our nonce: proven there. */
+	from(c, 2400, lan_b, lport_b, &pb, &f.addr, ours);
+	CHECK(fake_drop(c, DROP_NON_GLOBAL) == 0 && f.ntun == 0);
+	fake_clear(&f);
+	from(c, 2500, lan_b, lport_b, &pb, &f.addr, NULL);
+	CHECK(f.ntun == 1);
+	/* Proven: later bubbles move nothing. */
+	indirect_b(c, 5000, theirs, ips, ports, 2, &f.addr);
+	CHECK(fake_count_to(&f, other_lan, 4444) == 0);
+	core_free(c);
+
+	/* The turn wraps round; a third address still waits 30 s. */
+	c = qualified(&f, lan_a, lport_a, mport_a, 1, 1);
+	fake_clear(&f);
+	indirect_b(c, 100, theirs, ips, ports, 2, &f.addr);
+	indirect_b(c, 2200, theirs, ips, ports, 2, &f.addr);
+	indirect_b(c, 4300, theirs, ips, ports, 2, &f.addr);
+	CHECK(fake_count_to(&f, other_lan, 4444) == 2 &&
+	    fake_count_to(&f, lan_b, lport_b) == 1);
+	ips[0] = fake_ip("10.9.9.9");
+	indirect_b(c, 6400, theirs, ips, ports, 1, &f.addr);
+	CHECK(fake_count_to(&f, ips[0], 4444) == 0 &&
+	    status(c).counters.hairpin_dropped == 1);
+	core_free(c);
+}
+
+/* 5.6.4.2: a malformed Alternate Address trailer costs the bubble. */
+static void
+test_malformed(void)
+{
+	const uint8_t	 theirs[4] = { 9, 8, 7, 6 };
+	struct in6_addr	 pb = addr_b();
+	struct core	*c;
+	uint8_t		 buf[256], v[9];
+	size_t		 n, i;
+
+	for (i = 0; i < 2; i++) {
+		c = qualified(&f, lan_a, lport_a, mport_a, 1, 1);
+		memset(v, 0, sizeof(v));
+		alt_entry(v + 2, lan_b, lport_b);
+		n = build_origin(buf, sizeof(buf), mapped, mport_b);
+		n += build_bubble(buf + n, sizeof(buf) - n, &pb, &f.addr);
+		n += build_trailer(buf + n, sizeof(buf) - n, TRAILER_NONCE,
+		    theirs, 4);
+		/* i 0: 9 bytes, not 2 + 6k; i 1: a nonce of 3 bytes. */
+		if (i == 0)
+			n += build_trailer(buf + n, sizeof(buf) - n,
+			    TRAILER_ALT_ADDR, v, 9);
+		else
+			n += build_trailer(buf + n, sizeof(buf) - n,
+			    TRAILER_NONCE, theirs, 3);
+		fake_clear(&f);
+		core_udp_input(c, 100, server, TEREDO_PORT, buf, n);
+		CHECK(fake_drop(c, DROP_BAD_TRAILER) == 1);
+		CHECK(fake_count_to(&f, lan_b, lport_b) == 0);
+		/* Dropped: no direct bubble to B's mapping either. */
+		CHECK((fake_count_to(&f, mapped, mport_b) == 0) == (i == 0));
+		core_free(c);
+	}
+}
+
 /* 5.6.4.3 and core.c: what is accepted from a private off-link address. */
 static void
 test_proof(void)
@@ -494,6 +590,8 @@ main(void)
 	test_send();
 	test_receive();
 	test_proof();
+	test_each();
+	test_malformed();
 	/* Each second a ping: most arrive with it, none without. */
 	CHECK(two_clients(1) >= 15);
 	CHECK(two_clients(0) == 0);

@@ -361,6 +361,8 @@ test_trailers(void)
 		CHECK(p.ip6_len == 40 && p.trailer_bad && p.trailer == NULL &&
 		    p.trailer_len == 0 && !p.tr.has_nonce &&
 		    p.tr.alt_count == 0);
+		/* Only the Alternate Address one is told apart (hairpin.c). */
+		CHECK(p.alt_bad == (bad[i][0] == TRAILER_ALT_ADDR));
 		free(copy);
 	}
 	/* A nonce twice is malformed. */
