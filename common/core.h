@@ -66,7 +66,17 @@ struct core_config {
 	int		sns;
 	/* Client: the local port of our socket (0 if unknown). */
 	uint16_t	local_port;
+	/*
+	 * Client: how long the first solicitation waits for a port
+	 * mapping (core_portmap()), 0 not at all.  A NAT that maps a port
+	 * outward for every destination from the mapping on (miniupnpd's
+	 * MASQUERADE --to-ports) keeps the translation it made before for
+	 * a flow that lives on, as the one to the server would.
+	 */
+	unsigned int	portmap_wait_ms;
 };
+
+#define CORE_PORTMAP_WAIT_MS	1500	/* SSDP takes 1 s (portmap_child.c) */
 
 /*
  * The callbacks must not call back into the same core (a simulation

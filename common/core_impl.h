@@ -118,6 +118,7 @@ struct core_qualify {
 	int		rs_pending;	/* nonce outstanding */
 	int		backoff_wait;	/* waiting out the back-off */
 	int		refreshing;	/* qualified, refresh RS sent */
+	int		portmap_wait;	/* the first RS waits (core_portmap) */
 	unsigned int	tries;		/* RSs in this round */
 	uint64_t	deadline;
 	uint64_t	backoff_ms;

@@ -27,6 +27,7 @@ core_portmap(struct core *c, uint64_t now, unsigned int method, uint32_t ip,
 		return;
 	}
 	fresh = ip != c->st.portmap_ip || port != c->st.portmap_port;
+	c->q.portmap_wait = 0;
 	c->st.portmap_ip = ip;
 	c->st.portmap_port = port;
 	c->st.portmap_method = method;

@@ -27,6 +27,7 @@
 #include "gso.h"
 #include "log.h"
 #include "os.h"
+#include "portmap.h"
 #include "privmsg.h"
 #include "rsock.h"
 #include "teredo.h"
@@ -257,6 +258,8 @@ engine_core_config(const struct conf *conf, struct core_config *cfg)
 	cfg->local_discovery = conf->local_discovery;
 	cfg->sns = conf->sns;
 	cfg->hairpinning = conf->hairpinning;
+	cfg->portmap_wait_ms = conf->port_mapping && portmap_built() ?
+	    CORE_PORTMAP_WAIT_MS : 0;
 }
 
 static const char *

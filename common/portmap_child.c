@@ -43,6 +43,7 @@
 #define PORTMAP_RETRY_MIN	10	/* s after a failure, doubling */
 #define PORTMAP_RETRY_MAX	300
 #define PORTMAP_DISCOVER_MS	2000	/* SSDP wait */
+#define PORTMAP_DISCOVER1_MS	1000	/* the first: the core waits (core.h) */
 #define PORTMAP_NATPMP_MS	2000	/* NAT-PMP wait per request */
 
 static volatile sig_atomic_t portmap_term;
@@ -54,6 +55,7 @@ struct pm_state {
 	struct UPNPUrls		urls;
 	struct IGDdatas		data;
 	int			have_igd;
+	int			searched;	/* an SSDP search was made */
 	char			lanaddr[64];
 #endif
 };
@@ -95,8 +97,9 @@ portmap_upnp_find(struct pm_state *s)
 	if (s->have_igd)
 		return 0;
 	/* "": no minissdpd (a local socket, refused in the sandbox). */
-	devs = upnpDiscover(PORTMAP_DISCOVER_MS, NULL, "",
-	    UPNP_LOCAL_PORT_ANY, 0, 2, &err);
+	devs = upnpDiscover(s->searched ? PORTMAP_DISCOVER_MS :
+	    PORTMAP_DISCOVER1_MS, NULL, "", UPNP_LOCAL_PORT_ANY, 0, 2, &err);
+	s->searched = 1;
 	if (devs == NULL)
 		return -1;
 	memset(&s->urls, 0, sizeof(s->urls));

@@ -91,6 +91,13 @@ qualify_start(struct core *c, uint64_t now)
 	memset(&c->q, 0, sizeof(c->q));
 	c->q.backoff_ms = CORE_BACKOFF_MIN_MS;
 	c->st.state = CORE_STATE_QUALIFYING;
+	if (c->cfg.portmap_wait_ms != 0 && c->st.portmap_ip == 0) {
+		/* The first RS after the mapping, or the wait (core_portmap). */
+		c->q.portmap_wait = 1;
+		c->q.backoff_wait = 1;
+		c->q.deadline = now + c->cfg.portmap_wait_ms;
+		return;
+	}
 	qualify_send_rs(c, now);
 }
 
@@ -150,6 +157,7 @@ qualify_timer(struct core *c, uint64_t now)
 	}
 	if (c->q.backoff_wait) {
 		c->q.backoff_wait = 0;
+		c->q.portmap_wait = 0;
 		c->q.tries = 0;
 		qualify_send_rs(c, now);
 	} else if (c->q.tries < c->cfg.qualify_retries)
@@ -162,6 +170,8 @@ void
 qualify_netchange(struct core *c, uint64_t now)
 {
 	/* Ask the server at once; a new mapping gives a new address. */
+	if (c->q.portmap_wait)
+		return;		/* not before the mapping, or the wait */
 	c->q.backoff_wait = 0;
 	c->q.tries = 0;
 	c->q.backoff_ms = CORE_BACKOFF_MIN_MS;

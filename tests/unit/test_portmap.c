@@ -117,7 +117,7 @@ test_privmsg(void)
 static struct fake f;
 
 static struct core *
-client_new(uint64_t now)
+client_new_wait(uint64_t now, unsigned int wait_ms)
 {
 	struct core_config	cfg;
 	struct core_io		io;
@@ -130,8 +130,15 @@ client_new(uint64_t now)
 	cfg.qualify_retries = 3;
 	cfg.peer_max = 64;
 	cfg.queue_bytes = 65536;
+	cfg.portmap_wait_ms = wait_ms;
 	fake_init(&f, &io, 7);
 	return core_new(&cfg, &io, now);
+}
+
+static struct core *
+client_new(uint64_t now)
+{
+	return client_new_wait(now, 0);
 }
 
 /* Answer the last RS with an RA whose origin is mip:mp. */
@@ -215,11 +222,67 @@ test_core(void)
 	core_free(r);
 }
 
+/*
+ * The first RS waits for the mapping (CORE_PORTMAP_WAIT_MS): a NAT that
+ * maps the port outward only for flows after the mapping would keep the
+ * old translation of the flow to the server.
+ */
+static void
+test_wait(void)
+{
+	struct core_status	st;
+	struct core		*c;
+	uint32_t		srv = fake_ip("192.0.2.1");
+	uint32_t		ext = fake_ip("198.51.100.1");
+	uint64_t		now = 1000;
+
+	/* The mapping in time: the first RS at once after it. */
+	c = client_new_wait(now, 1500);
+	core_set_server(c, now, srv, 0);
+	CHECK(f.nudp == 0 && core_next_timer(c) == now + 1500);
+	core_netchange(c, now + 100);		/* not before either */
+	core_timer(c, now + 1000);
+	CHECK(f.nudp == 0);
+	core_portmap(c, now + 1200, PORTMAP_UPNP, ext, 3544, 3600);
+	CHECK(f.nudp == 1 && f.udp[0].ip == srv);
+	answer(c, now + 1210, srv, ext, 3544);
+	core_get_status(c, &st);
+	CHECK(st.state == CORE_STATE_QUALIFIED && st.mapped_port == 3544);
+	/* The deadline passed: no second RS of that round. */
+	fake_clear(&f);
+	core_timer(c, now + 1600);
+	CHECK(f.nudp == 0);
+	core_free(c);
+
+	/* No mapping: the RS at the end of the wait, and only then. */
+	c = client_new_wait(now, 1500);
+	core_set_server(c, now, srv, 0);
+	core_timer(c, now + 1499);
+	CHECK(f.nudp == 0);
+	core_timer(c, now + 1500);
+	CHECK(f.nudp == 1 && f.udp[0].ip == srv);
+	answer(c, now + 1510, srv, ext, 61000);
+	CHECK(core_state(c) == CORE_STATE_QUALIFIED);
+	/* A mapping later: through it at once, as without the wait. */
+	fake_clear(&f);
+	core_portmap(c, now + 5000, PORTMAP_UPNP, ext, 3544, 3600);
+	CHECK(f.nudp == 1 && f.udp[0].ip == srv);
+	core_free(c);
+
+	/* Mapped before the server is known: no wait. */
+	c = client_new_wait(now, 1500);
+	core_portmap(c, now, PORTMAP_UPNP, ext, 3544, 3600);
+	core_set_server(c, now, srv, 0);
+	CHECK(f.nudp == 1);
+	core_free(c);
+}
+
 int
 main(void)
 {
 	test_msg();
 	test_privmsg();
 	test_core();
+	test_wait();
 	return T_DONE();
 }
