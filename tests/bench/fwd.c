@@ -197,13 +197,12 @@ tun_plain(void)
 
 	while (!stop && (n = read(f.tun, p, sizeof(p))) > 0) {
 		st.tun_in++;
+		/* A full queue or any other error: a counted drop. */
 		if (sendto(f.udp, p, n, 0, (struct sockaddr *)&f.peer,
 		    sizeof(f.peer)) == n)
 			st.udp_out++;
-		else if (transient(errno))
-			st.err++;
 		else
-			die("sendto");
+			st.err++;
 	}
 }
 
@@ -301,10 +300,12 @@ send_batch(int n)
 			st.udp_out += r;
 			continue;
 		}
-		if (!transient(errno))
-			die("sendmmsg");
-		st.err += n - k;	/* dropped, as a full queue would */
-		break;
+		if (transient(errno)) {
+			st.err += n - k;	/* a full queue: all dropped */
+			break;
+		}
+		st.err++;		/* this one refused: the next */
+		r = 1;
 	}
 }
 
@@ -401,7 +402,8 @@ loop(void)
 			else
 				tun_batch();
 		}
-		if (pfd[1].revents & POLLIN) {
+		/* POLLERR too: the read takes the pending error. */
+		if (pfd[1].revents & (POLLIN | POLLERR)) {
 			if (f.mode == PLAIN)
 				udp_plain();
 			else
