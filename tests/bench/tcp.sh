@@ -132,7 +132,7 @@ xfer()
 # client.
 round()
 {
-	local cl=$1 a p out=""
+	local cl=$1 a p line=""
 	[ "$relayonly" = 0 ] || cl=debian
 	start_server debian >/dev/null || { echo "status=no-server"; return; }
 	start_relay "$1" || { stop_daemons; echo "status=no-relay"; return; }
@@ -146,11 +146,11 @@ round()
 	# Open the path (bubbles, connectivity test) before timing.
 	check_ping v6 "$a" 56 && check_ping cl1 "$TOPO_V6" 56
 	for p in $streams; do
-		out="$out $(xfer "enc$p" v6 cl1 "$a" "$p")"
-		out="$out $(xfer "dec$p" cl1 v6 "$TOPO_V6" "$p")"
+		line="$line $(xfer "enc$p" v6 cl1 "$a" "$p")"
+		line="$line $(xfer "dec$p" cl1 v6 "$TOPO_V6" "$p")"
 	done
 	stop_daemons
-	echo "$out status=ok"
+	echo "$line status=ok"
 }
 
 topo_init
