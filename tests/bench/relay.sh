@@ -394,6 +394,7 @@ round()
 {
 	local impl=$1 tag=$2 pm=${3:-} out st=ok
 	if ! start_relay "$impl" "$tag" "$pm"; then
+		stop_relay	# whatever half started: the next run's tunnel
 		echo "status=no-start"
 		return
 	fi
