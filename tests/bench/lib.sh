@@ -2,7 +2,7 @@
 # Copyright (c) 2026 The miredo authors
 #
 # lib.sh: what relay.sh and server.sh share, sourced by bash once their
-# options are parsed ($ours, $debian, $pin, $nice, $here).  Both run ours
+# options are parsed ($ours, $debian, $pin, $nice, $here, $force).  Both run ours
 # and Debian's daemon in turn in namespaces of their own, measure it with
 # tbench (built in $tmp) and print the figures with report.awk.  The
 # script defines topology() and round IMPL TAG (one line of KEY=VALUE).
@@ -68,17 +68,72 @@ tb_setup()
 }
 
 # tb_rounds: $rounds rounds of ours then Debian's (or of the
-# implementations in $TB_IMPLS, in that order), appended to $res.
+# implementations in $TB_IMPLS, in that order), appended to $res; each
+# run after tb_idle_check, its busy% there in the line (busy0=).
 tb_rounds()
 {
 	local r impl
 	res=$tmp/results
 	for r in $(seq "$rounds"); do
 		for impl in ${TB_IMPLS:-ours debian}; do
-			echo "round=$r impl=$impl $(round "$impl" "$impl$r")" \
-			    >>"$res"
+			tb_idle_check "round $r ($impl)"
+			echo "round=$r impl=$impl busy0=$TB_BUSY" \
+			    "$(round "$impl" "$impl$r")" >>"$res"
 		done
 	done
+}
+
+# The machine's load, checked before each run: the share of all CPUs'
+# time (/proc/stat: user, nice, system, irq, softirq, steal) that was not
+# idle over one second while the benchmark itself was at rest.  The load
+# average is no use here: it lags a minute and counts our own runs.
+TB_BUSY_MAX=${TBENCH_BUSY_MAX:-10}
+TB_BUSY=""
+TB_LOADED=0
+
+# tb_busy SECONDS: that percentage over SECONDS.
+tb_busy()
+{
+	local a b
+	a=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9,
+	    $5 + $6 }' /proc/stat)
+	sleep "$1"
+	b=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9,
+	    $5 + $6 }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+		t = y[1] - x[1]
+		printf "%.0f\n", (t > 0 ? 100 * (1 - (y[2] - x[2]) / t) : 0) }'
+}
+
+# tb_idle_check WHEN: sets TB_BUSY; above TB_BUSY_MAX percent, exit 3
+# with a message, or with -f ($force = 1) a warning and go on.  Nothing
+# with TB_NOCHECK=1 (figures that do not depend on the load).
+tb_idle_check()
+{
+	TB_BUSY=-
+	[ "${TB_NOCHECK:-0}" = 0 ] || return 0
+	TB_BUSY=$(tb_busy 1)
+	[ "$TB_BUSY" -gt "$TB_BUSY_MAX" ] || return 0
+	if [ "${force:-0}" = 1 ]; then
+		echo "WARNING: $TB_BUSY% of the CPUs busy before $1" \
+		    "(limit $TB_BUSY_MAX%); going on (-f)" >&2
+		TB_LOADED=$((TB_LOADED + 1))
+		return 0
+	fi
+	echo "${0##*/}: refusing to measure: $TB_BUSY% of the CPUs were busy" \
+	    "over 1 s before $1 (limit $TB_BUSY_MAX%, TBENCH_BUSY_MAX)." >&2
+	echo "Other work would set the figures.  Run it on an idle machine," \
+	    "or give -f to measure anyway (figures then not comparable)." >&2
+	exit 3
+}
+
+# tb_loaded_note: after the runs, a reminder of the runs made under load.
+tb_loaded_note()
+{
+	[ "$TB_LOADED" = 0 ] ||
+	    echo "WARNING: $TB_LOADED run(s) started on a busy machine (over" \
+	    "$TB_BUSY_MAX% busy, forced with -f; busy0 column): the figures" \
+	    "measure that machine's load too, not for the README."
 }
 
 # Per-process figures, summed over every process in the daemon's namespace.

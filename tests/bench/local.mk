@@ -5,4 +5,4 @@
 EXTRA_DIST += tests/bench/README.md tests/bench/relay.sh \
 	tests/bench/server.sh tests/bench/tcp.sh tests/bench/tbench.c \
 	tests/bench/report.awk tests/bench/lib.sh tests/bench/peers.sh \
-	tests/bench/peerbench.c
+	tests/bench/peerbench.c tests/bench/fwd.c

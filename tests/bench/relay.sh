@@ -18,6 +18,13 @@
 #   mem  VmRSS/VmHWM summed over those processes: idle, after enc+dec, and
 #        after COUNT distinct Teredo destinations were touched
 #
+# Besides ours and Debian's, the same rounds run fwd.c, a minimal forwarder
+# with no Teredo logic (IPv6 packet from the tunnel as it is in one UDP
+# datagram to the fake peer's mapping; a datagram's payload to the
+# tunnel), the ceiling of a relay on this kernel: fwd one packet per
+# system call, fwdm with sendmmsg/recvmmsg, fwdg with UDP GSO and GRO too.
+# They take part in enc and dec only (no COUNT destinations).
+#
 # Topology (namespaces only, nothing in the root namespace):
 #   v6   2001:db8:1::2 -- rly 2001:db8:1::1, 192.0.2.1 (tunnel, 2001::/32)
 #   rly 192.0.2.1 -- peer 192.0.2.2 (mapping :40000), 192.0.2.3 (its
@@ -26,7 +33,12 @@
 # With two or more CPUs the relay is pinned to CPU 1, the tools to CPU 0.
 #
 # Usage: tests/bench/relay.sh [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]
-#            [-n COUNT] [-z SIZE] [-u] [-N NICE] [-m]
+#            [-n COUNT] [-z SIZE] [-u] [-N NICE] [-m] [-i "IMPL..."] [-f]
+#   -i  the implementations of a round, in order, among ours debian fwd
+#       fwdm fwdg (default: all five; -m: ours debian)
+#   -f  measure even on a busy machine (see lib.sh, tb_idle_check: more
+#       than TBENCH_BUSY_MAX=10 % of the CPUs busy before a run makes it
+#       exit 3 otherwise); -m does not check (memory does not depend on it)
 #   -m  memory only: no enc and dec, only the COUNT destinations touched
 #       over SECONDS (tests/bench/peers.sh runs it for 10^4..10^6)
 #   -u  unpinned: let the scheduler place the relay and the tools
@@ -45,7 +57,9 @@ size=1200
 pin=1
 nice=0
 memonly=0
-while getopts b:r:s:n:z:uN:m o; do
+impls=""
+force=0
+while getopts b:r:s:n:z:uN:mi:f o; do
 	case $o in
 	b) builddir=$OPTARG ;;
 	r) rounds=$OPTARG ;;
@@ -55,10 +69,25 @@ while getopts b:r:s:n:z:uN:m o; do
 	u) pin=0 ;;
 	N) nice=$OPTARG ;;
 	m) memonly=1 ;;
+	i) impls=$OPTARG ;;
+	f) force=1 ;;
 	*) echo "usage: $0 [-b BUILDDIR] [-r ROUNDS] [-s SECONDS]" \
-	    "[-n COUNT] [-z SIZE] [-u] [-N NICE] [-m]" >&2; exit 2 ;;
+	    "[-n COUNT] [-z SIZE] [-u] [-N NICE] [-m] [-i IMPLS] [-f]" >&2
+	    exit 2 ;;
 	esac
 done
+if [ -z "$impls" ]; then
+	impls="ours debian fwd fwdm fwdg"
+	[ "$memonly" = 0 ] || impls="ours debian"
+fi
+for i in $impls; do
+	case $i in
+	ours|debian|fwd|fwdm|fwdg) ;;
+	*) echo "relay.sh: unknown implementation $i" >&2; exit 2 ;;
+	esac
+done
+# Memory does not depend on the machine's load: -m never refuses.
+[ "$memonly" = 0 ] || TB_NOCHECK=1
 ours=$builddir/miredo
 . "$here/lib.sh" || exit 1
 tb_require ip nft cc awk
@@ -169,12 +198,34 @@ tunnel_up()
 	    grep -q "dev $IFNAME"
 }
 
+# start_fwd IMPL: fwd.c on the relay's tunnel name, address and port,
+# its peer the fake peer's mapping; the tunnel set up as a relay sets up
+# its own (MTU 1280, 2001::/32).
+start_fwd()
+{
+	local opt=""
+	case $1 in
+	fwdm) opt=-m ;;
+	fwdg) opt=-g ;;
+	esac
+	ip netns exec "$NS_R" $dcpu "$tmp/fwd" $opt "$IFNAME" "$RLY4" \
+	    "$RLYPORT" "$MAP4" "$MAPPORT" >"$log" 2>&1 &
+	relay_pid=$!
+	tb_wait_up "$relay_pid" "relay.sh: $1" grep -q ready "$log" &&
+	    ip -n "$NS_R" link set "$IFNAME" mtu 1280 up &&
+	    ip -n "$NS_R" -6 route add 2001::/32 dev "$IFNAME" &&
+	    tb_wait_up "$relay_pid" "relay.sh: $1's tunnel" tunnel_up
+}
+
 # start_relay IMPL TAG [PEERMAX]: log in $tmp/TAG.log.
 start_relay()
 {
 	local impl=$1 bin=$ours conf=$tmp/$2.conf
 	[ "$impl" = debian ] && bin=$debian
 	log=$tmp/$2.log
+	case $impl in
+	fwd*) start_fwd "$impl"; return ;;
+	esac
 	cat >"$conf" <<EOF
 RelayType relay
 InterfaceName $IFNAME
@@ -223,8 +274,17 @@ figures()
 	}'
 }
 
+# udp_in NS: datagrams that reached NS's UDP layer (delivered, or dropped
+# for a full buffer), counted after UDP GSO segmentation, unlike the veth
+# counters, which count a GSO message once.
+udp_in()
+{
+	nsx "$1" cat /proc/net/snmp | awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {
+	    print $2 + $4; exit }'
+}
+
 # enc: the native host's datagrams to the fake peer's Teredo address;
-# _out is the relay's UDP output (veth counter).
+# _out is the relay's UDP output (the datagrams reaching the peer's UDP).
 measure_enc()
 {
 	local pid i c0 c1 t0 t1 o0 o1
@@ -244,10 +304,10 @@ measure_enc()
 		echo "enc_fail=no-trust"
 		return
 	fi
-	c0=$(cpu_ticks); o0=$(ifstat rp tx_packets); t0=$(now)
+	c0=$(cpu_ticks); o0=$(udp_in "$NS_P"); t0=$(now)
 	nsx "$NS_V6" $tcpu "$tmp/tbench" send6 "$TADDR" "$DPORT" "$secs" \
 	    "$size" >"$tmp/send.out"
-	t1=$(now); o1=$(ifstat rp tx_packets)
+	t1=$(now); o1=$(udp_in "$NS_P")
 	diag enc
 	sleep 0.2
 	c1=$(cpu_ticks)
@@ -334,6 +394,7 @@ round()
 {
 	local impl=$1 tag=$2 pm=${3:-} out st=ok
 	if ! start_relay "$impl" "$tag" "$pm"; then
+		stop_relay	# whatever half started: the next run's tunnel
 		echo "status=no-start"
 		return
 	fi
@@ -342,7 +403,10 @@ round()
 		out="$out $(measure_enc) $(measure_dec)"
 	fi
 	out="$out $(mem 1)"
-	[ "$touch_n" -gt 0 ] && out="$out $(measure_touch)"
+	case $impl in
+	fwd*) ;;	# no peer table to fill
+	*) [ "$touch_n" -gt 0 ] && out="$out $(measure_touch)" ;;
+	esac
 	# Ours restarts a dead engine: count the starts.
 	[ "$(grep -c "engine started" "$log")" -le 1 ] || st=ENGINE-RESTARTED
 	kill -0 "$relay_pid" 2>/dev/null || st=DIED
@@ -351,6 +415,8 @@ round()
 }
 
 tb_setup relay.sh
+cc -O2 -o "$tmp/fwd" "$here/fwd.c" || exit 1
+TB_IMPLS=$impls
 
 echo "relay benchmark: ours=$ours debian=$debian"
 echo "$rounds rounds alternating, ${secs}s per direction, $size-byte UDP" \
@@ -362,17 +428,26 @@ if [ "$touch_n" -gt $((1048576 - 1024)) ] && [ "$memonly" = 0 ]; then
 	echo "round=x impl=ours/pm $(round ours ourspm $((touch_n + 1024)))" \
 	    >>"$res"
 fi
-awk -v cols="enc enc_us enc_busy dec dec_us dec_busy rss0 hwm1 seen bubbles
-    rssN hwmN status" \
-    -v titles="enc/s us/pkt busy% dec/s us/pkt busy% rss0 hwm1 seen bubbl
-    rssN hwmN status" \
+vs=""
+for i in $impls; do
+	case $i in fwd*) vs="$vs $i" ;; esac
+done
+awk -v cols="busy0 enc enc_us enc_busy dec dec_us dec_busy rss0 hwm1 seen
+    bubbles rssN hwmN status" \
+    -v titles="busy0% enc/s us/pkt busy% dec/s us/pkt busy% rss0 hwm1 seen
+    bubbl rssN hwmN status" \
+    -v vs="$vs" -v vsmetrics="enc enc_us dec dec_us" \
+    -v vsnames="encap_pkt/s encap_us/pkt decap_pkt/s decap_us/pkt" \
     -v metrics="enc enc_us enc_out dec dec_us dec_out rss0 hwm1 seen bubbles
     rssN hwmN" \
     -v names="encap_pkt/s encap_us/pkt encap_out/s decap_pkt/s decap_us/pkt
     decap_out/s rss_idle_kB hwm_runs_kB seen_N bubbles_N rss_N_kB hwm_N_kB" \
     -f "$here/report.awk" "$res"
 echo "rss0: idle; rss1/hwm1: after enc+dec; seen/bubbl/rssN/hwmN: after" \
-    "touching $touch_n destinations (kB)."
+    "touching $touch_n destinations (kB); busy0%: the machine before the run."
+[ -z "$vs" ] || echo "fwd, fwdm, fwdg: minimal forwarders (fwd.c), no" \
+    "Teredo logic: one packet per call; sendmmsg/recvmmsg; with UDP GSO/GRO."
+tb_loaded_note
 [ "$touch_n" -le $((1048576 - 1024)) ] ||
     echo "ours/pm: ours with PeerMax $((touch_n + 1024)) (default 1048576)."
 [ -z "${TBENCH_KEEP:-}" ] || echo "results kept in $tmp"

@@ -8,7 +8,10 @@
 # of each implementation and of the ratios ours/debian taken round by
 # round: a ratio pairs two runs that met the same machine noise.
 # -v ours=IMPL compares that implementation (default "ours") with
-# debian; -v notable=1 leaves out the table of rounds.
+# debian; -v notable=1 leaves out the table of rounds.  -v vs="IMPL..."
+# adds a table of those implementations against ours for the keys in
+# -v vsmetrics: the median of each and of the ratios ours/IMPL.  Keys
+# ending in _us or _ns are printed with two decimals.
 
 function sort(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++)
@@ -26,6 +29,37 @@ function stat(a, n, f,   m) {
 
 function get(r, k) {
 	return (r, k) in v ? v[r, k] : "-"
+}
+
+# collect(k, impl, out): the positive values of key k of impl's lines
+# into out[1..n] (returned), and by round into byr[impl, round].
+function collect(k, impl, out,   l, x, n) {
+	n = 0
+	for (l = 1; l <= nl; l++) {
+		if (get(l, "impl") != impl)
+			continue
+		x = get(l, k)
+		if (x == "-" || x + 0 <= 0)
+			continue
+		out[++n] = x + 0
+		byr[impl, get(l, "round")] = x + 0
+	}
+	return n
+}
+
+# ratios(a, b, out): a's value / b's of the same round, from byr.
+function ratios(a, b, out,   k, n, p) {
+	n = 0
+	for (k in byr) {
+		split(k, p, SUBSEP)
+		if (p[1] == a && (b, p[2]) in byr)
+			out[++n] = byr[k] / byr[b, p[2]]
+	}
+	return n
+}
+
+function fmt(k) {
+	return k ~ /_(us|ns)$/ ? "%.2f" : "%.0f"
 }
 
 {
@@ -64,26 +98,34 @@ END {
 	printf "\n%-13s %-23s %-23s %s\n", "median", ours " (min-max)", \
 	    "debian (min-max)", ours "/debian (min-max)"
 	for (i = 1; i <= nm; i++) {
-		no = nd = nr = 0
-		split("", o); split("", d); split("", q)
-		for (l = 1; l <= nl; l++) {
-			x = get(l, m[i])
-			if (x == "-" || x + 0 <= 0)
-				continue
-			if (get(l, "impl") == ours) {
-				o[++no] = x + 0
-				our[get(l, "round")] = x
-			} else if (get(l, "impl") == "debian") {
-				d[++nd] = x + 0
-				deb[get(l, "round")] = x
-			}
-		}
-		for (r in our)
-			if (r in deb)
-				q[++nr] = our[r] / deb[r]
-		split("", our); split("", deb)
-		f = m[i] ~ /_us$/ ? "%.2f" : "%.0f"
+		split("", byr); split("", o); split("", d); split("", q)
+		no = collect(m[i], ours, o)
+		nd = collect(m[i], "debian", d)
+		nr = ratios(ours, "debian", q)
+		f = fmt(m[i])
 		printf "%-13s %-23s %-23s %s\n", name[i], stat(o, no, f), \
 		    stat(d, nd, f), stat(q, nr, "%.2f")
+	}
+	if (vs == "")
+		exit
+	nv = split(vs, vi, " ")
+	nm = split(vsmetrics, m, " ")
+	split(vsnames, name, " ")
+	printf "\n%-13s", "median"
+	for (j = 1; j <= nv; j++)
+		printf " %9s %-18s", vi[j], ours "/" vi[j] " (min-max)"
+	printf "\n"
+	for (i = 1; i <= nm; i++) {
+		printf "%-13s", name[i]
+		for (j = 1; j <= nv; j++) {
+			split("", byr); split("", o); split("", q)
+			collect(m[i], ours, o)
+			nd = collect(m[i], vi[j], d)
+			nr = ratios(ours, vi[j], q)
+			x = stat(d, nd, fmt(m[i]))
+			sub(/ .*/, "", x)
+			printf " %9s %-18s", x, stat(q, nr, "%.2f")
+		}
+		printf "\n"
 	}
 }
