@@ -94,6 +94,11 @@ def delete(ip, iport, eport=None):
 
 
 def answer(req, src):
+    if len(req) >= 2 and req[0] != 0 and req[1] < 128:
+        # RFC 6886 §3.5: any other version (PCP's 2) gets "unsupported
+        # version", which tells a PCP client to fall back to NAT-PMP.
+        log(f"unsupported version {req[0]} from {src[0]}")
+        return struct.pack("!BBHI", 0, 128 + (req[1] & 127), 1, epoch())
     if len(req) < 2 or req[0] != 0:
         return None
     op = req[1]

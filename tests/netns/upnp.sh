@@ -3,20 +3,23 @@
 # Copyright (c) 2026 The miredo authors
 #
 # Port mapping on the NAT (PortMapping), with the real Debian miniupnpd
-# 2.3.1 (miniupnpd-nftables) granting our client's mappings, by NAT-PMP
-# and by UPnP IGD.  Our client is behind a port-preserving NAT (Linux
+# 2.3.1 (miniupnpd-nftables) granting our client's mappings, by PCP
+# (RFC 6887, our own client) and by UPnP IGD.  Our client is behind a port-preserving NAT (Linux
 # masquerade: a port restricted cone) running miniupnpd; outside, our
 # server, a STUN server (coturn) and a second client of ours behind a
 # symmetric NAT (masquerade fully-random) with tests/netns/natgw.py as
 # its NAT-PMP gateway.
 #   - PortMapping no: no mapping, and the two clients cannot reach each
 #     other (port restricted cone and symmetric);
-#   - PortMapping yes: miniupnpd maps our client's port (its DNAT rule),
-#     the client qualifies through it (its Teredo address carries it),
-#     the other client's mapping (DNAT + SNAT) makes its Teredo address
-#     carry its own at once, and they reach each other; the other renews
-#     its 14 s mapping;
-#   - SIGTERM: the mapping is removed (NAT-PMP lifetime 0);
+#   - PortMapping yes: miniupnpd (UPnP off, NAT-PMP and PCP on) maps our
+#     client's port by PCP (its DNAT rule, its "PCP MAP" log line, no
+#     NAT-PMP request), the client qualifies through it (its Teredo
+#     address carries it); natgw.py answers the other client's PCP
+#     request "unsupported version" and the client falls back to
+#     NAT-PMP: that mapping (DNAT + SNAT) makes its Teredo address carry
+#     its own at once, and they reach each other; the other renews its
+#     14 s mapping;
+#   - SIGTERM: the mapping is removed (PCP MAP, lifetime 0);
 #   - the same by UPnP (AddPortMapping, DeletePortMapping).
 # miniupnpd refuses every mapping while its external address is reserved,
 # and every range our tests may use is: with ext_perform_stun, it asks a
@@ -257,10 +260,11 @@ stop in || fail "our client did not stop"
 stop out || fail "the other client did not stop"
 
 # 2. PortMapping yes (the default): miniupnpd maps our client's port by
-# NAT-PMP, natgw.py the other's.
+# PCP (tried before NAT-PMP, which miniupnpd also speaks), natgw.py the
+# other's by NAT-PMP after PCP.
 both
 mapped_by() { has in "^port-mapping: 203\\.0\\.113\\.1:[0-9]+ by $1"; }
-check "status shows the mapping, by NAT-PMP" wait_for 20 mapped_by NAT-PMP
+check "status shows the mapping, by PCP" wait_for 20 mapped_by PCP
 PM=$(report in | sed -n 's/^port-mapping: 203\.0\.113\.1:\([0-9]*\) .*/\1/p')
 through() { has in "^address-mapped: 203\\.0\\.113\\.1:$PM\$"; }
 check "the client is qualified through it (address-mapped :$PM)" \
@@ -268,9 +272,12 @@ check "the client is qualified through it (address-mapped :$PM)" \
 # miniupnpd 2.3.1 writes: iif "w0" @nh,72,8 0x11 th dport P dnat ip to A:P
 dnat_rule() { rules | grep -q "th dport $PM dnat ip to 192\\.0\\.2\\.10:$PM\$"; }
 check "miniupnpd added the DNAT rule (:$PM to 192.0.2.10:$PM)" dnat_rule
-check "... granting the client's request (NAT-PMP, lifetime 3600 s)" \
-    grep -q "NAT-PMP port mapping request : $PM->192.0.2.10:$PM udp lifetime=3600s" \
+# miniupnpd 2.3.1 logs: PCP MAP: added mapping udp P->A:P 'desc'
+check "... granting the client's PCP MAP request" \
+    grep -Eq "PCP MAP: added mapping (udp|UDP) $PM->192\\.0\\.2\\.10:$PM " \
     "$TMPD/miniupnpd.log"
+check "... and no NAT-PMP request was made" \
+    eval '! grep -q "NAT-PMP port mapping request" "$TMPD/miniupnpd.log"'
 # What miniupnpd's nftables backend does not do: send the mapped port's
 # outgoing packets out through it (SNAT; only PCP PEER gets one).  Our
 # client's Teredo address carries the mapping because this NAT keeps the
@@ -281,9 +288,9 @@ if ip netns exec "$NSN" nft list chain inet filter postrouting_miniupnpd |
 else
 	echo "note: miniupnpd added no SNAT rule (outgoing keeps the port by masquerade)"
 fi
-check "JSON: port_mapping with method NAT-PMP" \
+check "JSON: port_mapping with method PCP" \
     eval '"$B/miredo-status" -j -s "$TMPD/in.ctl" |
-    grep -q "\"port_mapping\":{\"method\":\"NAT-PMP\",\"ip\":\"203.0.113.1\",\"port\":$PM"'
+    grep -q "\"port_mapping\":{\"method\":\"PCP\",\"ip\":\"203.0.113.1\",\"port\":$PM"'
 check "JSON valid against tests/status.schema.json (port_mapping set)" \
     eval '"$B/miredo-status" -j -s "$TMPD/in.ctl" |
     python3 "$S/../status_check.py" "$S/../status.schema.json"'
@@ -299,6 +306,8 @@ out_through() {
 # behind a symmetric NAT only the new mapping's SNAT gives that port.
 check "the other client's mapping, by NAT-PMP (natgw.py)" \
     wait_for 20 has out '^port-mapping: 198\.51\.100\.1:[0-9]+ by NAT-PMP'
+check "... after its PCP request got \"unsupported version\"" \
+    grep -q '^unsupported version 2 from 198\.18\.0\.10$' "$TMPD/gw2.log"
 check "the other client qualified through it at once" wait_for 5 out_through
 check "the other client reaches ours through the mappings" \
     ping_from "$NSO" in
@@ -333,9 +342,8 @@ check "... and it never expired" eval '! grep -q expired "$TMPD/gw2.log"'
 stop in || fail "our client did not stop"
 gone() { ! rules | grep -q dnat; }
 check "after SIGTERM the mapping is removed from the NAT" wait_for 10 gone
-check "... by the client's request (lifetime 0)" \
-    grep -Eq "NAT-PMP port mapping request : [0-9]+->192\.0\.2\.10:$PM udp lifetime=0s" \
-    "$TMPD/miniupnpd.log"
+check "... by the client's request (PCP MAP, lifetime 0)" \
+    grep -Eq "PCP: (udp|UDP) port $PM mapping removed" "$TMPD/miniupnpd.log"
 check "no port-mapping child left" \
     eval '! ip netns pids "$NSC" | grep -q .'
 
@@ -359,7 +367,7 @@ if [ "$failures" -ne 0 ]; then
 	for f in in.log out.log server.log gw2.log gw2.err; do
 		echo "--- $f"; cat "$TMPD/$f"
 	done
-	echo "--- miniupnpd.log"; grep 'NAT-PMP port mapping' "$TMPD/miniupnpd.log"; grep -v 'table_cb\|sendto' "$TMPD/miniupnpd.log" | tail -40
+	echo "--- miniupnpd.log"; grep 'NAT-PMP port mapping\|PCP' "$TMPD/miniupnpd.log"; grep -v 'table_cb\|sendto' "$TMPD/miniupnpd.log" | tail -40
 	echo "--- turn.log"; tail -20 "$TMPD/turn.log"
 	echo "$failures check(s) failed"
 	exit 1
