@@ -49,7 +49,7 @@ for p in miredo miredo-server miredo-status; do
 	[ -x "$B/$p" ] || { echo "FAIL: $B/$p not built"; exit 1; }
 done
 if ! grep -q '^#define HAVE_NATPMP 1' "$B/config.h"; then
-	skip "built without libnatpmp (port mapping: not built)"
+	skip "built without libnatpmp (the other client's gateway speaks NAT-PMP only)"
 fi
 MINIUPNPD=$(command -v miniupnpd || echo /usr/sbin/miniupnpd)
 [ -x "$MINIUPNPD" ] || skip "no miniupnpd (miniupnpd-nftables)"
@@ -164,8 +164,8 @@ stun_up() {
 }
 wait_for 10 stun_up || { cat "$TMPD/turn.log"; echo "FAIL: no STUN server"; exit 1; }
 
-# miniupnpd UP [NATPMP]: (re)start it, on the LAN side only, its
-# external address checked by STUN.
+# miniupnpd UP NATPMP [LINE...]: (re)start it, on the LAN side only, its
+# external address checked by STUN; more lines of configuration.
 miniupnpd() {
 	[ -s "$TMPD/miniupnpd.pid" ] && kill "$(cat "$TMPD/miniupnpd.pid")"
 	wait_for 10 test ! -e "$TMPD/miniupnpd.pid"
@@ -182,6 +182,8 @@ uuid=3ded5aa4-3d4c-4f5a-8a5e-00000000f00d
 allow 1024-65535 192.0.2.0/24 1024-65535
 deny 0-65535 0.0.0.0/0 0-65535
 EOC
+	shift 2
+	[ $# -eq 0 ] || printf '%s\n' "$@" >> "$TMPD/miniupnpd.conf"
 	ip netns exec "$NSN" "$MINIUPNPD" -f "$TMPD/miniupnpd.conf" -d \
 	    -P "$TMPD/miniupnpd.pid" >> "$TMPD/miniupnpd.log" 2>&1 &
 	wait_for 15 grep -q 'Port forwarding is now enabled' \
@@ -242,7 +244,9 @@ ping_from() {	# ping_from FROM-NS TO-NAME: 3 pings, 6 s at most
 # 1. PortMapping no: our client behind its port-preserving NAT (a port
 # restricted cone) and the other behind a symmetric NAT cannot reach each
 # other.
-miniupnpd no yes
+# PCP lifetimes of 6 to 10 s: the client's 3600 s become 10, renewed
+# at half (miniupnpd grants NAT-PMP what is asked).
+miniupnpd no yes min_lifetime=6 max_lifetime=10
 both 'PortMapping no'
 check "PortMapping no: no mapping in the status" \
     has in '^port-mapping: none$'
@@ -278,6 +282,18 @@ check "... granting the client's PCP MAP request" \
     "$TMPD/miniupnpd.log"
 check "... and no NAT-PMP request was made" \
     eval '! grep -q "NAT-PMP port mapping request" "$TMPD/miniupnpd.log"'
+check "status: the lifetime miniupnpd granted (max_lifetime 10 s)" \
+    has in '^port-mapping: .* by PCP \(lifetime 10 s\)$'
+# Its label carries the request's nonce: the renewal (at 5 s) keeps it.
+pcp_maps() {
+	grep -o "PCP MAP: added mapping UDP $PM->192\\.0\\.2\\.10:$PM 'PCP MAP [0-9a-f]*'" \
+	    "$TMPD/miniupnpd.log"
+}
+pcp_renewed() {
+	[ "$(pcp_maps | wc -l)" -ge 2 ] && [ "$(pcp_maps | sort -u | wc -l)" = 1 ]
+}
+check "the client renews its PCP mapping at half its lifetime, same nonce" \
+    wait_for 15 pcp_renewed
 # What miniupnpd's nftables backend does not do: send the mapped port's
 # outgoing packets out through it (SNAT; only PCP PEER gets one).  Our
 # client's Teredo address carries the mapping because this NAT keeps the
