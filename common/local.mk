@@ -47,6 +47,9 @@ miredo_status_LDADD = libcore.a
 # port mapping on the NAT (UPnP IGD, NAT-PMP): core hook, message, priv's child
 libcore_a_SOURCES += common/core_portmap.c common/portmap_msg.c common/portmap.h
 miredo_SOURCES += common/portmap.c common/portmap_child.c
+# PCP (RFC 6887): its messages (pure), the child's I/O
+libcore_a_SOURCES += common/pcp.c common/pcp.h
+miredo_SOURCES += common/portmap_pcp.c
 miredo_LDADD += $(MINIUPNPC_LIBS) $(NATPMP_LIBS)
 # offload: tunnel super-packets split for the engine (helper "offload")
 miredo_SOURCES += common/gso.c common/gso.h

@@ -4,10 +4,10 @@
 #define PORTMAP_H
 
 /*
- * Port mapping on the NAT (UPnP IGD, NAT-PMP) for the client's Teredo
- * port.  What the NAT says (SSDP, HTTP, XML, NAT-PMP) is parsed in a
- * child of priv of its own, unprivileged and sandboxed like the
- * resolver (OS_ROLE_PORTMAP): it asks for a mapping, renews it at half
+ * Port mapping on the NAT (UPnP IGD, PCP, NAT-PMP) for the client's
+ * Teredo port.  What the NAT says (SSDP, HTTP, XML, PCP, NAT-PMP) is
+ * parsed in a child of priv of its own, unprivileged and sandboxed like
+ * the resolver (OS_ROLE_PORTMAP): it asks for a mapping, renews it at half
  * its lifetime and deletes it when priv stops it (SIGTERM) or goes
  * away.  It tells priv, and priv the engine, only the mapping: one
  * fixed 16-byte message (struct portmap_msg) framed by chan.h.
@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ enum portmap_method {
 	PORTMAP_NONE = 0,	/* no mapping (none yet, lost, or removed) */
 	PORTMAP_UPNP,		/* UPnP IGD AddPortMapping */
 	PORTMAP_NATPMP,		/* NAT-PMP (RFC 6886) */
+	PORTMAP_PCP,		/* PCP MAP (RFC 6887), our own client */
 	PORTMAP_METHOD_MAX
 };
 
@@ -69,7 +71,19 @@ void	portmap_stop(struct portmap *p);
 
 /* The child (portmap_child.c): never returns. */
 void	portmap_child(int fd, uint16_t port) __attribute__((noreturn));
-/* 1 if built with a port-mapping library. */
+/* 1 if built with a port-mapping method (PCP always is). */
 int	portmap_built(void);
+
+/* PCP in the child (portmap_pcp.c): the nonce of the mapping held. */
+struct portmap_pcp {
+	uint8_t		nonce[12];
+};
+/*
+ * Map our port (lifetime > 0: *m filled) or delete the mapping cur
+ * (0) by PCP; a set *stop cuts a mapping request short.  0 or -1.
+ */
+int	portmap_pcp(struct portmap_pcp *pc, uint16_t port, uint32_t lifetime,
+	    const struct portmap_msg *cur, struct portmap_msg *m,
+	    const volatile sig_atomic_t *stop);
 
 #endif /* PORTMAP_H */

@@ -51,6 +51,7 @@ static volatile sig_atomic_t portmap_term;
 struct pm_state {
 	uint16_t		port;		/* ours, internal */
 	struct portmap_msg	cur;		/* the mapping we hold */
+	struct portmap_pcp	pcp;
 #ifdef HAVE_MINIUPNPC
 	struct UPNPUrls		urls;
 	struct IGDdatas		data;
@@ -63,11 +64,7 @@ struct pm_state {
 int
 portmap_built(void)
 {
-#if defined(HAVE_MINIUPNPC) || defined(HAVE_NATPMP)
-	return 1;
-#else
-	return 0;
-#endif
+	return 1;	/* PCP (portmap_pcp.c) needs no library */
 }
 
 static void
@@ -249,21 +246,31 @@ out:
 }
 #endif /* HAVE_NATPMP */
 
+/* No mapping yet (any method), or one that method gave. */
+static int
+portmap_may(const struct pm_state *s, enum portmap_method method)
+{
+	return s->cur.method == PORTMAP_NONE || s->cur.method == method;
+}
+
 /* Get or renew a mapping, by the method that gave the current one. */
 static int
 portmap_get(struct pm_state *s, struct portmap_msg *m)
 {
 	memset(m, 0, sizeof(*m));
 #ifdef HAVE_MINIUPNPC
-	if (s->cur.method != PORTMAP_NATPMP && portmap_upnp_add(s, m) == 0)
+	if (portmap_may(s, PORTMAP_UPNP) && portmap_upnp_add(s, m) == 0)
 		return 0;
 #endif
+	if (portmap_may(s, PORTMAP_PCP) && portmap_pcp(&s->pcp, s->port,
+	    PORTMAP_LEASE, &s->cur, m, &portmap_term) == 0)
+		return 0;
 #ifdef HAVE_NATPMP
-	if (s->cur.method != PORTMAP_UPNP &&
+	/* Also after a NAT-PMP server's answer to PCP: unsupported version. */
+	if (portmap_may(s, PORTMAP_NATPMP) &&
 	    portmap_natpmp(s, PORTMAP_LEASE, m) == 0)
 		return 0;
 #endif
-	(void)s;
 	memset(m, 0, sizeof(*m));
 	return -1;
 }
@@ -285,6 +292,9 @@ portmap_delete(struct pm_state *s)
 		(void)portmap_natpmp(s, 0, &m);
 		break;
 #endif
+	case PORTMAP_PCP:
+		(void)portmap_pcp(&s->pcp, s->port, 0, &s->cur, &m, NULL);
+		break;
 	default:
 		break;
 	}

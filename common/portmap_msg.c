@@ -76,6 +76,8 @@ portmap_method_name(enum portmap_method method)
 		return "UPnP";
 	case PORTMAP_NATPMP:
 		return "NAT-PMP";
+	case PORTMAP_PCP:
+		return "PCP";
 	default:
 		return "none";
 	}

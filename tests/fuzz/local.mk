@@ -11,12 +11,12 @@ FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_TIME = 20
-FUZZ_HARNESSES = parse client relay server tun conf privmsg gso
+FUZZ_HARNESSES = parse client relay server tun conf privmsg gso pcp
 EXTRA_DIST += tests/fuzz/fuzz_parse.c tests/fuzz/fuzz_core.c \
 	tests/fuzz/fuzz_core.h tests/fuzz/fuzz_client.c \
 	tests/fuzz/fuzz_relay.c tests/fuzz/fuzz_server.c tests/fuzz/fuzz_tun.c \
 	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_privmsg.c tests/fuzz/mkseeds.c \
-	tests/fuzz/fuzz_gso.c \
+	tests/fuzz/fuzz_gso.c tests/fuzz/fuzz_pcp.c \
 	tests/fuzz/campaign.sh tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/crashes
 if ENABLE_FUZZ
@@ -32,7 +32,8 @@ tests_fuzz_libfuzzcore_a_CFLAGS = $(AM_CFLAGS) -g $(FUZZ_LIB_FLAGS)
 
 FUZZ_PROGS = tests/fuzz/fuzz_parse tests/fuzz/fuzz_client \
 	tests/fuzz/fuzz_relay tests/fuzz/fuzz_server tests/fuzz/fuzz_tun \
-	tests/fuzz/fuzz_conf tests/fuzz/fuzz_privmsg tests/fuzz/fuzz_gso
+	tests/fuzz/fuzz_conf tests/fuzz/fuzz_privmsg tests/fuzz/fuzz_gso \
+	tests/fuzz/fuzz_pcp
 noinst_PROGRAMS += $(FUZZ_PROGS) tests/fuzz/mkseeds
 FUZZ_LDADD = tests/fuzz/libfuzzcore.a
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz_parse.c
@@ -67,6 +68,10 @@ tests_fuzz_fuzz_privmsg_LDADD = $(FUZZ_LDADD)
 tests_fuzz_fuzz_gso_SOURCES = tests/fuzz/fuzz_gso.c common/gso.c
 tests_fuzz_fuzz_gso_CFLAGS = $(AM_CFLAGS) -g $(FUZZ_FLAGS)
 tests_fuzz_fuzz_gso_LDFLAGS = $(FUZZ_FLAGS)
+# port mapping: PCP MAP answers (common/pcp.c, built in here)
+tests_fuzz_fuzz_pcp_SOURCES = tests/fuzz/fuzz_pcp.c common/pcp.c
+tests_fuzz_fuzz_pcp_CFLAGS = $(AM_CFLAGS) -g $(FUZZ_FLAGS)
+tests_fuzz_fuzz_pcp_LDFLAGS = $(FUZZ_FLAGS)
 # Plain build: it only writes files.
 tests_fuzz_mkseeds_SOURCES = tests/fuzz/mkseeds.c
 tests_fuzz_mkseeds_LDADD = libcore.a

@@ -14,7 +14,9 @@ answers on the LAN side only and turns each UDP mapping into nftables
 rules of its own table (ip natpmpgw): DNAT of EXT:eport to the client,
 SNAT of the client's port to EXT:eport; it deletes the client's conntrack
 entries so that the next packet takes the new rule.  The table is rebuilt
-whole at every change; mappings expire after their lifetime.
+whole at every change; mappings expire after their lifetime.  A request of
+another version (PCP's 2) gets "unsupported version" (RFC 6886 3.5), so
+that a PCP client falls back to NAT-PMP.
 
 usage: natgw.py LAN_IP EXT_IP EXT_IFNAME LOGFILE
 Environment: NATGW_MAX_LIFE, the longest lifetime granted (s, 3600).
@@ -94,6 +96,11 @@ def delete(ip, iport, eport=None):
 
 
 def answer(req, src):
+    if len(req) >= 2 and req[0] != 0 and req[1] < 128:
+        # RFC 6886 §3.5: any other version (PCP's 2) gets "unsupported
+        # version", which tells a PCP client to fall back to NAT-PMP.
+        log(f"unsupported version {req[0]} from {src[0]}")
+        return struct.pack("!BBHI", 0, 128 + (req[1] & 127), 1, epoch())
     if len(req) < 2 or req[0] != 0:
         return None
     op = req[1]

@@ -3,20 +3,23 @@
 # Copyright (c) 2026 The miredo authors
 #
 # Port mapping on the NAT (PortMapping), with the real Debian miniupnpd
-# 2.3.1 (miniupnpd-nftables) granting our client's mappings, by NAT-PMP
-# and by UPnP IGD.  Our client is behind a port-preserving NAT (Linux
+# 2.3.1 (miniupnpd-nftables) granting our client's mappings, by PCP
+# (RFC 6887, our own client) and by UPnP IGD.  Our client is behind a port-preserving NAT (Linux
 # masquerade: a port restricted cone) running miniupnpd; outside, our
 # server, a STUN server (coturn) and a second client of ours behind a
 # symmetric NAT (masquerade fully-random) with tests/netns/natgw.py as
 # its NAT-PMP gateway.
 #   - PortMapping no: no mapping, and the two clients cannot reach each
 #     other (port restricted cone and symmetric);
-#   - PortMapping yes: miniupnpd maps our client's port (its DNAT rule),
-#     the client qualifies through it (its Teredo address carries it),
-#     the other client's mapping (DNAT + SNAT) makes its Teredo address
-#     carry its own at once, and they reach each other; the other renews
-#     its 14 s mapping;
-#   - SIGTERM: the mapping is removed (NAT-PMP lifetime 0);
+#   - PortMapping yes: miniupnpd (UPnP off, NAT-PMP and PCP on) maps our
+#     client's port by PCP (its DNAT rule, its "PCP MAP" log line, no
+#     NAT-PMP request), the client qualifies through it (its Teredo
+#     address carries it); natgw.py answers the other client's PCP
+#     request "unsupported version" and the client falls back to
+#     NAT-PMP: that mapping (DNAT + SNAT) makes its Teredo address carry
+#     its own at once, and they reach each other; the other renews its
+#     14 s mapping;
+#   - SIGTERM: the mapping is removed (PCP MAP, lifetime 0);
 #   - the same by UPnP (AddPortMapping, DeletePortMapping).
 # miniupnpd refuses every mapping while its external address is reserved,
 # and every range our tests may use is: with ext_perform_stun, it asks a
@@ -46,7 +49,7 @@ for p in miredo miredo-server miredo-status; do
 	[ -x "$B/$p" ] || { echo "FAIL: $B/$p not built"; exit 1; }
 done
 if ! grep -q '^#define HAVE_NATPMP 1' "$B/config.h"; then
-	skip "built without libnatpmp (port mapping: not built)"
+	skip "built without libnatpmp (the other client's gateway speaks NAT-PMP only)"
 fi
 MINIUPNPD=$(command -v miniupnpd || echo /usr/sbin/miniupnpd)
 [ -x "$MINIUPNPD" ] || skip "no miniupnpd (miniupnpd-nftables)"
@@ -161,8 +164,8 @@ stun_up() {
 }
 wait_for 10 stun_up || { cat "$TMPD/turn.log"; echo "FAIL: no STUN server"; exit 1; }
 
-# miniupnpd UP [NATPMP]: (re)start it, on the LAN side only, its
-# external address checked by STUN.
+# miniupnpd UP NATPMP [LINE...]: (re)start it, on the LAN side only, its
+# external address checked by STUN; more lines of configuration.
 miniupnpd() {
 	[ -s "$TMPD/miniupnpd.pid" ] && kill "$(cat "$TMPD/miniupnpd.pid")"
 	wait_for 10 test ! -e "$TMPD/miniupnpd.pid"
@@ -179,6 +182,8 @@ uuid=3ded5aa4-3d4c-4f5a-8a5e-00000000f00d
 allow 1024-65535 192.0.2.0/24 1024-65535
 deny 0-65535 0.0.0.0/0 0-65535
 EOC
+	shift 2
+	[ $# -eq 0 ] || printf '%s\n' "$@" >> "$TMPD/miniupnpd.conf"
 	ip netns exec "$NSN" "$MINIUPNPD" -f "$TMPD/miniupnpd.conf" -d \
 	    -P "$TMPD/miniupnpd.pid" >> "$TMPD/miniupnpd.log" 2>&1 &
 	wait_for 15 grep -q 'Port forwarding is now enabled' \
@@ -239,7 +244,9 @@ ping_from() {	# ping_from FROM-NS TO-NAME: 3 pings, 6 s at most
 # 1. PortMapping no: our client behind its port-preserving NAT (a port
 # restricted cone) and the other behind a symmetric NAT cannot reach each
 # other.
-miniupnpd no yes
+# PCP lifetimes of 6 to 10 s: the client's 3600 s become 10, renewed
+# at half (miniupnpd grants NAT-PMP what is asked).
+miniupnpd no yes min_lifetime=6 max_lifetime=10
 both 'PortMapping no'
 check "PortMapping no: no mapping in the status" \
     has in '^port-mapping: none$'
@@ -250,17 +257,18 @@ rules() {	# the NAT's port forwardings (miniupnpd's DNAT rules)
 	ip netns exec "$NSN" nft list chain inet filter prerouting_miniupnpd
 }
 check "PortMapping no: nothing asked of miniupnpd" \
-    eval '! rules | grep -q dnat && ! grep -q "NAT-PMP port mapping request" "$TMPD/miniupnpd.log"'
+    eval '! rules | grep -q dnat && ! grep -q "NAT-PMP port mapping request\|PCP request received" "$TMPD/miniupnpd.log"'
 check "PortMapping no: nor of the other NAT's gateway" \
-    eval '! grep -q "^map" "$TMPD/gw2.log"'
+    eval '! grep -q "^map\|^unsupported" "$TMPD/gw2.log"'
 stop in || fail "our client did not stop"
 stop out || fail "the other client did not stop"
 
 # 2. PortMapping yes (the default): miniupnpd maps our client's port by
-# NAT-PMP, natgw.py the other's.
+# PCP (tried before NAT-PMP, which miniupnpd also speaks), natgw.py the
+# other's by NAT-PMP after PCP.
 both
 mapped_by() { has in "^port-mapping: 203\\.0\\.113\\.1:[0-9]+ by $1"; }
-check "status shows the mapping, by NAT-PMP" wait_for 20 mapped_by NAT-PMP
+check "status shows the mapping, by PCP" wait_for 20 mapped_by PCP
 PM=$(report in | sed -n 's/^port-mapping: 203\.0\.113\.1:\([0-9]*\) .*/\1/p')
 through() { has in "^address-mapped: 203\\.0\\.113\\.1:$PM\$"; }
 check "the client is qualified through it (address-mapped :$PM)" \
@@ -268,9 +276,24 @@ check "the client is qualified through it (address-mapped :$PM)" \
 # miniupnpd 2.3.1 writes: iif "w0" @nh,72,8 0x11 th dport P dnat ip to A:P
 dnat_rule() { rules | grep -q "th dport $PM dnat ip to 192\\.0\\.2\\.10:$PM\$"; }
 check "miniupnpd added the DNAT rule (:$PM to 192.0.2.10:$PM)" dnat_rule
-check "... granting the client's request (NAT-PMP, lifetime 3600 s)" \
-    grep -q "NAT-PMP port mapping request : $PM->192.0.2.10:$PM udp lifetime=3600s" \
+# miniupnpd 2.3.1 logs: PCP MAP: added mapping udp P->A:P 'desc'
+check "... granting the client's PCP MAP request" \
+    grep -Eq "PCP MAP: added mapping (udp|UDP) $PM->192\\.0\\.2\\.10:$PM " \
     "$TMPD/miniupnpd.log"
+check "... and no NAT-PMP request was made" \
+    eval '! grep -q "NAT-PMP port mapping request" "$TMPD/miniupnpd.log"'
+check "status: the lifetime miniupnpd granted (max_lifetime 10 s)" \
+    has in '^port-mapping: .* by PCP \(lifetime 10 s\)$'
+# Its label carries the request's nonce: the renewal (at 5 s) keeps it.
+pcp_maps() {
+	grep -o "PCP MAP: added mapping UDP $PM->192\\.0\\.2\\.10:$PM 'PCP MAP [0-9a-f]*'" \
+	    "$TMPD/miniupnpd.log"
+}
+pcp_renewed() {
+	[ "$(pcp_maps | wc -l)" -ge 2 ] && [ "$(pcp_maps | sort -u | wc -l)" = 1 ]
+}
+check "the client renews its PCP mapping at half its lifetime, same nonce" \
+    wait_for 15 pcp_renewed
 # What miniupnpd's nftables backend does not do: send the mapped port's
 # outgoing packets out through it (SNAT; only PCP PEER gets one).  Our
 # client's Teredo address carries the mapping because this NAT keeps the
@@ -281,9 +304,9 @@ if ip netns exec "$NSN" nft list chain inet filter postrouting_miniupnpd |
 else
 	echo "note: miniupnpd added no SNAT rule (outgoing keeps the port by masquerade)"
 fi
-check "JSON: port_mapping with method NAT-PMP" \
+check "JSON: port_mapping with method PCP" \
     eval '"$B/miredo-status" -j -s "$TMPD/in.ctl" |
-    grep -q "\"port_mapping\":{\"method\":\"NAT-PMP\",\"ip\":\"203.0.113.1\",\"port\":$PM"'
+    grep -q "\"port_mapping\":{\"method\":\"PCP\",\"ip\":\"203.0.113.1\",\"port\":$PM"'
 check "JSON valid against tests/status.schema.json (port_mapping set)" \
     eval '"$B/miredo-status" -j -s "$TMPD/in.ctl" |
     python3 "$S/../status_check.py" "$S/../status.schema.json"'
@@ -299,6 +322,15 @@ out_through() {
 # behind a symmetric NAT only the new mapping's SNAT gives that port.
 check "the other client's mapping, by NAT-PMP (natgw.py)" \
     wait_for 20 has out '^port-mapping: 198\.51\.100\.1:[0-9]+ by NAT-PMP'
+check "... after its PCP request got \"unsupported version\"" \
+    grep -q '^unsupported version 2 from 198\.18\.0\.10$' "$TMPD/gw2.log"
+# That answer ends PCP at once: one request before NAT-PMP's, where a
+# client deaf to it sends 4 (250 to 2000 ms apart) before giving up.
+pcp_once() {
+	awk '/^map /{ exit } /^unsupported version 2 from 198\.18\.0\.10$/{ n++ }
+	    END { exit !(n == 1) }' "$TMPD/gw2.log"
+}
+check "... at once (one PCP request, then NAT-PMP)" pcp_once
 check "the other client qualified through it at once" wait_for 5 out_through
 check "the other client reaches ours through the mappings" \
     ping_from "$NSO" in
@@ -332,10 +364,11 @@ check "... and it never expired" eval '! grep -q expired "$TMPD/gw2.log"'
 # 3. SIGTERM: the mapping goes.
 stop in || fail "our client did not stop"
 gone() { ! rules | grep -q dnat; }
+# (Its 10 s lifetime may run out in that time too: the log line below
+# tells the client's deletion.)
 check "after SIGTERM the mapping is removed from the NAT" wait_for 10 gone
-check "... by the client's request (lifetime 0)" \
-    grep -Eq "NAT-PMP port mapping request : [0-9]+->192\.0\.2\.10:$PM udp lifetime=0s" \
-    "$TMPD/miniupnpd.log"
+check "... by the client's request (PCP MAP, lifetime 0)" \
+    grep -Eq "PCP: (udp|UDP) port $PM mapping removed" "$TMPD/miniupnpd.log"
 check "no port-mapping child left" \
     eval '! ip netns pids "$NSC" | grep -q .'
 
@@ -359,7 +392,7 @@ if [ "$failures" -ne 0 ]; then
 	for f in in.log out.log server.log gw2.log gw2.err; do
 		echo "--- $f"; cat "$TMPD/$f"
 	done
-	echo "--- miniupnpd.log"; grep 'NAT-PMP port mapping' "$TMPD/miniupnpd.log"; grep -v 'table_cb\|sendto' "$TMPD/miniupnpd.log" | tail -40
+	echo "--- miniupnpd.log"; grep 'NAT-PMP port mapping\|PCP' "$TMPD/miniupnpd.log"; grep -v 'table_cb\|sendto' "$TMPD/miniupnpd.log" | tail -40
 	echo "--- turn.log"; tail -20 "$TMPD/turn.log"
 	echo "$failures check(s) failed"
 	exit 1

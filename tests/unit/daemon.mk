@@ -27,3 +27,7 @@ UNIT_TESTS += tests/unit/test_portmap
 tests_unit_test_portmap_SOURCES = tests/unit/test_portmap.c \
 	tests/unit/core_fake.c tests/unit/core_fake.h
 tests_unit_test_portmap_LDADD = libcore.a
+# PCP (RFC 6887) MAP messages: build, every check of an answer
+UNIT_TESTS += tests/unit/test_pcp
+tests_unit_test_pcp_SOURCES = tests/unit/test_pcp.c
+tests_unit_test_pcp_LDADD = libcore.a

@@ -9,7 +9,8 @@ tests_unit_test_supervise_SOURCES = tests/unit/test_supervise.c \
 	tests/fake/os_fake.c
 tests_unit_test_supervise_LDADD = libcore.a
 # supervise.c runs the port-mapping child
-tests_unit_test_supervise_SOURCES += common/portmap.c common/portmap_child.c
+tests_unit_test_supervise_SOURCES += common/portmap.c common/portmap_child.c \
+	common/portmap_pcp.c
 tests_unit_test_supervise_LDADD += $(MINIUPNPC_LIBS) $(NATPMP_LIBS)
 # miredo-status's copy of the engine's report (L5)
 UNIT_TESTS += tests/unit/test_ctl_vis

@@ -68,6 +68,11 @@ test_msg(void)
 	CHECK(parse(b, PORTMAP_MSG_LEN, &o) == -1);
 	b[1] = PORTMAP_NATPMP;
 	CHECK(parse(b, PORTMAP_MSG_LEN, &o) == 0 && o.method == PORTMAP_NATPMP);
+	b[1] = PORTMAP_PCP;		/* 3, the last one */
+	CHECK(parse(b, PORTMAP_MSG_LEN, &o) == 0 && o.method == PORTMAP_PCP);
+	b[1] = 4;
+	CHECK(parse(b, PORTMAP_MSG_LEN, &o) == -1);
+	b[1] = PORTMAP_NATPMP;
 	b[15] = 1;
 	CHECK(parse(b, PORTMAP_MSG_LEN, &o) == -1);
 	b[15] = 0;
@@ -92,6 +97,7 @@ test_msg(void)
 	CHECK(parse(b, PORTMAP_MSG_LEN, &o) == -1);
 	CHECK(strcmp(portmap_method_name(PORTMAP_UPNP), "UPnP") == 0);
 	CHECK(strcmp(portmap_method_name(PORTMAP_NATPMP), "NAT-PMP") == 0);
+	CHECK(strcmp(portmap_method_name(PORTMAP_PCP), "PCP") == 0);
 	CHECK(strcmp(portmap_method_name(PORTMAP_NONE), "none") == 0);
 }
 
