@@ -6,6 +6,7 @@
 # (upnp_sym.sh).  Root, Linux and a build with libnatpmp (upnp.sh) or
 # miniupnpc (upnp_sym.sh) only (77 otherwise; never with CI=true).
 dist_noinst_SCRIPTS += tests/netns/upnp.sh tests/netns/natgw.py \
+	tests/netns/upnp_lib.sh \
 	tests/netns/upnp_sym.sh
 if OS_LINUX
 TESTS += tests/netns/upnp.sh tests/netns/upnp_sym.sh

@@ -68,13 +68,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 . "$S/checks.sh"
-link() {	# link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair, up
-	ip -n "$1" link add "$2" type veth peer name "$5" netns "$4"
-	ip -n "$1" addr add "$3" dev "$2"
-	ip -n "$4" addr add "$6" dev "$5"
-	ip -n "$1" link set "$2" up
-	ip -n "$4" link set "$5" up
-}
+. "$S/upnp_lib.sh"
 # nat NS LANIF WANIF LANNET: a symmetric NAT in iptables-legacy.  What
 # comes from LANNET gets a random port per destination (not the NAT's own
 # packets: miniupnpd's STUN test must see its own ports), unless
@@ -119,14 +113,7 @@ nat "$NSN" l0 w0 192.0.2.0/24 ||
     skip "iptables-legacy NAT not available in this kernel"
 nat "$NSM" l1 w1 198.18.0.0/15 || exit 1
 
-ip netns exec "$NSI" "$TURNSERVER" -n -L 203.0.113.30 -L 203.0.113.31 \
-    --stun-only --no-auth --no-cli --no-tcp --no-tls --no-dtls \
-    --pidfile "$TMPD/turn.pid" --userdb "$TMPD/turndb" \
-    --log-file stdout --simple-log > "$TMPD/turn.log" 2>&1 &
-stun_up() {
-	ip netns exec "$NSI" ss -Hlun | grep -q '203\.0\.113\.31:3479'
-}
-wait_for 10 stun_up || { cat "$TMPD/turn.log"; echo "FAIL: no STUN server"; exit 1; }
+outside_start
 
 # upnpd NAME NS WAN LAN LANNET: miniupnpd as a UPnP IGD only, on the LAN
 # side, its external address checked by STUN.
@@ -157,42 +144,8 @@ for u in upa upb; do
 	exit 1
 done
 
-printf 'ServerBindAddress 203.0.113.20\n' > "$TMPD/server.conf"
-ip netns exec "$NSI" "$B/miredo-server" -f -c "$TMPD/server.conf" \
-    -p "$TMPD/server.pid" -u nobody > "$TMPD/server.log" 2>&1 &
-report() { "$B/miredo-status" -s "$TMPD/$1.ctl" 2>/dev/null; }
-has() { report "$1" | grep -Eq -- "$2"; }
-field() { report "$1" | awk -v k="$2:" '$1 == k { print $2; exit }'; }
-start() {	# start NAME NS BINDADDR IFNAME [directive...]
-	local name=$1 ns=$2 bind=$3 ifn=$4
-	shift 4
-	{
-		printf 'ServerAddress 203.0.113.20\nInterfaceName %s\n' "$ifn"
-		printf 'BindAddress %s\n' "$bind"
-		printf '%s\n' "$@"
-	} > "$TMPD/$name.conf"
-	ip netns exec "$ns" "$B/miredo" -f -c "$TMPD/$name.conf" \
-	    -p "$TMPD/$name.pid" -u nobody > "$TMPD/$name.log" 2>&1 &
-}
-qualified() { has "$1" '^state: qualified$'; }
 both() {	# both [directive]: start both clients, wait for both
-	start a "$NSA" 192.0.2.10 upsa0 "$@"
-	start b "$NSB" 198.18.0.10 upsb0 "$@"
-	wait_for 20 qualified a && wait_for 20 qualified b && return 0
-	cat "$TMPD/server.log" "$TMPD/a.log" "$TMPD/b.log"
-	echo "FAIL: the clients did not qualify behind their NATs"
-	exit 1
-}
-stop() {	# stop NAME: SIGTERM, and wait for the pid file to go
-	[ -s "$TMPD/$1.pid" ] && kill "$(cat "$TMPD/$1.pid")" 2>/dev/null
-	wait_for 10 test ! -e "$TMPD/$1.pid"
-}
-ping_from() {	# ping_from FROM-NS TO-NAME: 3 pings, 6 s at most
-	local a
-	a=$(field "$2" address)
-	[ -n "$a" ] && [ "$a" != none ] &&
-	    ip netns exec "$1" ping -6 -c 3 -i 0.5 -W 2 -w 6 "$a" \
-	    > "$TMPD/ping.log" 2>&1
+	start_two a "$NSA" 192.0.2.10 upsa0 b "$NSB" 198.18.0.10 upsb0 "$@"
 }
 rules() {	# rules NS: miniupnpd's NAT rules there
 	ip netns exec "$1" iptables-legacy -t nat -S MINIUPNPD
