@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pcp.h"
+#include "teredo.h"
 
 #define PCP_IRT_MS	250	/* first wait (RFC: 3 s), doubling */
 #define PCP_TRIES	4	/* sends before giving up (RFC: no limit) */
@@ -21,22 +22,6 @@
 static const uint8_t pcp_v4mapped[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 };
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /* An IPv4 address (nbo) as 16 bytes. */
 static void
@@ -52,7 +37,7 @@ pcp_map_build(const struct pcp_map *req, uint8_t *buf)
 	memset(buf, 0, PCP_MAP_LEN);
 	buf[0] = PCP_VERSION;
 	buf[1] = PCP_OP_MAP;		/* R = 0: a request */
-	put32(buf + 4, req->lifetime);
+	teredo_put32(buf + 4, req->lifetime);
 	put_addr(buf + 8, req->client_ip);
 	memcpy(buf + 24, req->nonce, PCP_NONCE_LEN);
 	buf[36] = PCP_PROTO_UDP;
@@ -87,8 +72,8 @@ pcp_map_fields(const struct pcp_map *req, const uint8_t *b,
 	memset(ans, 0, sizeof(*ans));
 	memcpy(ans->nonce, b + 24, PCP_NONCE_LEN);
 	ans->result = b[3];
-	ans->lifetime = get32(b + 4);
-	ans->epoch = get32(b + 8);
+	ans->lifetime = teredo_get32(b + 4);
+	ans->epoch = teredo_get32(b + 8);
 	ans->client_ip = req->client_ip;
 	ans->int_port = (uint16_t)(b[40] << 8 | b[41]);
 	ans->ext_port = (uint16_t)(b[42] << 8 | b[43]);

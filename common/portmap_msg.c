@@ -8,22 +8,7 @@
 #include <string.h>
 
 #include "portmap.h"
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
+#include "teredo.h"
 
 void
 portmap_msg_encode(const struct portmap_msg *m, uint8_t *buf)
@@ -34,7 +19,7 @@ portmap_msg_encode(const struct portmap_msg *m, uint8_t *buf)
 	buf[2] = (uint8_t)(m->ext_port >> 8);
 	buf[3] = (uint8_t)m->ext_port;
 	memcpy(buf + 4, &m->ext_ip, 4);		/* already nbo */
-	put32(buf + 8, m->lifetime);
+	teredo_put32(buf + 8, m->lifetime);
 }
 
 int
@@ -50,7 +35,7 @@ portmap_msg_parse(const void *buf, size_t len, struct portmap_msg *m,
 		*why = "unknown version";
 	else if (b[1] >= PORTMAP_METHOD_MAX)
 		*why = "unknown method";
-	else if (get32(b + 12) != 0)
+	else if (teredo_get32(b + 12) != 0)
 		*why = "reserved bytes not zero";
 	if (*why != NULL)
 		return -1;
@@ -58,7 +43,7 @@ portmap_msg_parse(const void *buf, size_t len, struct portmap_msg *m,
 	m->method = (enum portmap_method)b[1];
 	m->ext_port = (uint16_t)(b[2] << 8 | b[3]);
 	memcpy(&m->ext_ip, b + 4, 4);
-	m->lifetime = get32(b + 8);
+	m->lifetime = teredo_get32(b + 8);
 	if (m->method == PORTMAP_NONE &&
 	    (m->ext_port != 0 || m->ext_ip != 0 || m->lifetime != 0))
 		*why = "no mapping, but an address";

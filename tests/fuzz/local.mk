@@ -69,7 +69,7 @@ tests_fuzz_fuzz_gso_SOURCES = tests/fuzz/fuzz_gso.c common/gso.c
 tests_fuzz_fuzz_gso_CFLAGS = $(AM_CFLAGS) -g $(FUZZ_FLAGS)
 tests_fuzz_fuzz_gso_LDFLAGS = $(FUZZ_FLAGS)
 # port mapping: PCP MAP answers (common/pcp.c, built in here)
-tests_fuzz_fuzz_pcp_SOURCES = tests/fuzz/fuzz_pcp.c common/pcp.c
+tests_fuzz_fuzz_pcp_SOURCES = tests/fuzz/fuzz_pcp.c common/pcp.c common/teredo.c
 tests_fuzz_fuzz_pcp_CFLAGS = $(AM_CFLAGS) -g $(FUZZ_FLAGS)
 tests_fuzz_fuzz_pcp_LDFLAGS = $(FUZZ_FLAGS)
 # Plain build: it only writes files.
